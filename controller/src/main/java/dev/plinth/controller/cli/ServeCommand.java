@@ -1,0 +1,102 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+package dev.plinth.controller.cli;
+
+import dev.plinth.controller.BuildInfo;
+import dev.plinth.controller.Layout;
+import dev.plinth.controller.config.ConfigException;
+import dev.plinth.controller.config.ConfigLoader;
+import dev.plinth.controller.config.Listen;
+import dev.plinth.controller.config.PlinthConfig;
+import dev.plinth.controller.observe.Metrics;
+import dev.plinth.controller.security.AdminToken;
+import dev.plinth.controller.server.ControllerServer;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code plinth serve}: runs the controller until stopped. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = "Run the controller: API, webhooks, media, /v2 registry.")
+final class ServeCommand implements Callable<Integer> {
+
+  private static final System.Logger LOG = System.getLogger(ServeCommand.class.getName());
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      description = "Configuration file (YAML), e.g. /etc/plinth/plinth.yaml.")
+  Path config;
+
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      description = "Control-plane listen address (default 127.0.0.1:8080).")
+  String listen;
+
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      description = "Data directory (default ./var; \\$STATE_DIRECTORY under systemd).")
+  Path data;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    PlinthConfig c = effectiveConfig();
+    Layout layout = new Layout(c.dataDir()).create();
+    AdminToken admin = AdminToken.ensure(layout.adminToken(), layout.tmp());
+    Metrics metrics = new Metrics();
+    ControllerServer server = ControllerServer.start(c, layout, metrics, List.of());
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stop.countDown();
+                },
+                "plinth-shutdown"));
+    server.markReady();
+    var out = spec.commandLine().getOut();
+    if (admin.created()) {
+      out.println("plinth: created the admin API token in " + layout.adminToken() + " (mode 0600)");
+    } else {
+      out.println("plinth: admin API token is in " + layout.adminToken());
+    }
+    out.printf(
+        "plinth %s serving on http://%s:%d (data: %s)%n",
+        BuildInfo.current().version(), c.listen().host(), server.port(), layout.root());
+    out.flush();
+    LOG.log(Level.INFO, "ready");
+    stop.await();
+    return 0;
+  }
+
+  PlinthConfig effectiveConfig() {
+    try {
+      PlinthConfig c = ConfigLoader.load(config, System.getenv());
+      if (listen != null) {
+        c = c.withListen(Listen.parse(listen));
+      }
+      if (data != null) {
+        c = c.withDataDir(data);
+      }
+      return c;
+    } catch (ConfigException | IllegalArgumentException e) {
+      throw new UserException(e.getMessage(), e);
+    }
+  }
+}

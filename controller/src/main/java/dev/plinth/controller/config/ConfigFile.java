@@ -1,0 +1,10 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+package dev.plinth.controller.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** The wire form of {@code plinth.yaml}; absent settings are null and keep their defaults. */
+record ConfigFile(@JsonProperty("listen") String listen, @JsonProperty("dataDir") String dataDir) {}

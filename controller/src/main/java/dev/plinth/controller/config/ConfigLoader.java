@@ -1,0 +1,98 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+package dev.plinth.controller.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Reads {@code plinth.yaml} and applies {@code PLINTH_*} environment overrides.
+ *
+ * <p>Precedence, lowest first: built-in defaults, the file, the environment, command-line flags
+ * (applied by the caller).
+ */
+public final class ConfigLoader {
+
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory())
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private ConfigLoader() {}
+
+  /**
+   * Loads the configuration.
+   *
+   * @param file the YAML file, or null for defaults only
+   * @param env the process environment (PLINTH_LISTEN, PLINTH_DATA_DIR, STATE_DIRECTORY)
+   * @throws ConfigException with the file, line and field when the file is wrong
+   */
+  public static PlinthConfig load(Path file, Map<String, String> env) {
+    PlinthConfig c = PlinthConfig.defaults();
+    // systemd's StateDirectory= exports this; it beats the checkout default, not the file.
+    String state = env.get("STATE_DIRECTORY");
+    if (state != null && !state.isBlank()) {
+      c = c.withDataDir(Path.of(state.split(":")[0]));
+    }
+    if (file != null) {
+      c = readFile(file, c);
+    }
+    String listen = env.get("PLINTH_LISTEN");
+    if (listen != null && !listen.isBlank()) {
+      c = c.withListen(parseListen(listen, "PLINTH_LISTEN"));
+    }
+    String data = env.get("PLINTH_DATA_DIR");
+    if (data != null && !data.isBlank()) {
+      c = c.withDataDir(Path.of(data));
+    }
+    return c;
+  }
+
+  static Listen parseListen(String value, String where) {
+    try {
+      return Listen.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(where + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static PlinthConfig readFile(Path file, PlinthConfig base) {
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException(file + ": no such file");
+    }
+    try {
+      if (Files.size(file) == 0) {
+        return base;
+      }
+      ConfigFile f = YAML.readValue(file.toFile(), ConfigFile.class);
+      PlinthConfig c = base;
+      if (f.listen() != null) {
+        c = c.withListen(parseListen(f.listen(), file + ": listen"));
+      }
+      if (f.dataDir() != null) {
+        c = c.withDataDir(Path.of(f.dataDir()));
+      }
+      return c;
+    } catch (UnrecognizedPropertyException e) {
+      throw new ConfigException(
+          file + ":" + e.getLocation().getLineNr() + ": unknown setting '" + e.getPropertyName()
+              + "' (known: " + e.getKnownPropertyIds() + ")",
+          e);
+    } catch (JsonMappingException e) {
+      var loc = e.getLocation();
+      String line = loc == null ? "" : ":" + loc.getLineNr();
+      Throwable root = e.getCause() != null ? e.getCause() : e;
+      throw new ConfigException(file + line + ": " + root.getMessage(), e);
+    } catch (IOException e) {
+      throw new ConfigException(file + ": " + e.getMessage(), e);
+    }
+  }
+}

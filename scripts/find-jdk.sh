@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+# Sourced by ./mvnw, ./plinth and .ci/run: exports JAVA_HOME pointing at a JDK 21+.
+# Order: $JAVA_HOME if it is 21+, else the newest JDK under /usr/lib/jvm.
+
+plinth_java_feature() { # prints the feature version (17, 21, 25...) of the JDK at $1, or nothing
+  [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] || return 0
+  "$1/bin/java" -XshowSettings:properties -version 2>&1 |
+    sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n1
+}
+
+plinth_find_jdk() {
+  if [ -n "${JAVA_HOME:-}" ]; then
+    v=$(plinth_java_feature "$JAVA_HOME")
+    if [ -n "$v" ] && [ "$v" -ge 21 ]; then return 0; fi
+  fi
+  best="" bestv=0
+  for d in /usr/lib/jvm/*; do
+    [ -L "$d" ] && continue
+    v=$(plinth_java_feature "$d")
+    if [ -n "$v" ] && [ "$v" -ge 21 ] && [ "$v" -gt "$bestv" ]; then best=$d bestv=$v; fi
+  done
+  if [ -z "$best" ]; then
+    echo "plinth: no JDK 21 or newer found (JAVA_HOME=${JAVA_HOME:-unset}, none under /usr/lib/jvm)." >&2
+    echo "plinth: install one, e.g. Temurin 25 (https://adoptium.net) or openjdk-21-jdk, or set JAVA_HOME to it." >&2
+    return 1
+  fi
+  export JAVA_HOME="$best"
+}
