@@ -16,7 +16,8 @@ import java.util.Properties;
  * <p>The build time is the reproducible-build timestamp, not the wall clock, so two builds of one
  * tree give identical jars.
  */
-public record BuildInfo(String version, String commit, boolean dirty, String buildTime, String buildJdk) {
+public record BuildInfo(
+    String version, String commit, boolean dirty, String buildTime, String buildJdk) {
 
   private static final String RESOURCE = "build-info.properties";
 

@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: AGPL-3.0-or-later
  * Copyright The Plinth Authors
  */
+
 package dev.plinth.controller;
 
 import java.io.IOException;
@@ -56,7 +57,8 @@ public record Layout(Path root) {
     for (Path p : new Path[] {root, secrets(), registry(), media(), tmp()}) {
       Files.createDirectories(p);
     }
-    Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    Files.setPosixFilePermissions(
+        root, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     return this;
   }
 }

@@ -7,7 +7,6 @@ package dev.plinth.controller;
 
 import dev.plinth.controller.cli.PlinthCommand;
 import dev.plinth.controller.observe.JsonLogging;
-import picocli.CommandLine;
 
 /** Entry point of the {@code plinth} binary. */
 public final class Main {

@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
     name = "plinth",
     mixinStandardHelpOptions = true,
     versionProvider = PlinthCommand.Version.class,
-    description = "Bare-metal provisioning controller: Redfish virtual media, task ISOs, an OCI registry.",
+    description =
+        "Bare-metal provisioning controller: Redfish virtual media, task ISOs, an OCI registry.",
     subcommands = {
       VersionCommand.class,
       ServeCommand.class,

@@ -8,9 +8,9 @@ package dev.plinth.controller.cli;
 import dev.plinth.controller.BuildInfo;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code plinth version}: what this binary is. */
 @Command(
@@ -35,19 +35,15 @@ final class VersionCommand implements Callable<Integer> {
       case "json" ->
           out.printf(
               "{\"version\":\"%s\",\"commit\":\"%s\",\"dirty\":%s,\"buildTime\":\"%s\",\"buildJdk\":\"%s\",\"runtimeJdk\":\"%s\"}%n",
-              b.version(),
-              b.commit(),
-              b.dirty(),
-              b.buildTime(),
-              b.buildJdk(),
-              Runtime.version());
+              b.version(), b.commit(), b.dirty(), b.buildTime(), b.buildJdk(), Runtime.version());
       case "text" -> {
         out.println("plinth " + b.version());
         out.println("commit:     " + b.shortCommit());
         out.println("built:      " + b.buildTime() + " (JDK " + b.buildJdk() + ")");
         out.println("runtime:    Java " + Runtime.version());
       }
-      default -> throw new UserException("unknown output format '" + output + "': use text or json");
+      default ->
+          throw new UserException("unknown output format '" + output + "': use text or json");
     }
     return 0;
   }

@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: AGPL-3.0-or-later
  * Copyright The Plinth Authors
  */
+
 package dev.plinth.controller.config;
 
 /** The configuration is wrong; the message names the file, line and setting. */

@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: AGPL-3.0-or-later
  * Copyright The Plinth Authors
  */
+
 package dev.plinth.controller.config;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -23,8 +24,7 @@ import java.util.Map;
 public final class ConfigLoader {
 
   private static final ObjectMapper YAML =
-      new ObjectMapper(new YAMLFactory())
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+      new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private ConfigLoader() {}
 
@@ -83,8 +83,14 @@ public final class ConfigLoader {
       return c;
     } catch (UnrecognizedPropertyException e) {
       throw new ConfigException(
-          file + ":" + e.getLocation().getLineNr() + ": unknown setting '" + e.getPropertyName()
-              + "' (known: " + e.getKnownPropertyIds() + ")",
+          file
+              + ":"
+              + e.getLocation().getLineNr()
+              + ": unknown setting '"
+              + e.getPropertyName()
+              + "' (known: "
+              + e.getKnownPropertyIds()
+              + ")",
           e);
     } catch (JsonMappingException e) {
       var loc = e.getLocation();

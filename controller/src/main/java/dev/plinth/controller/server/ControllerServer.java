@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: AGPL-3.0-or-later
  * Copyright The Plinth Authors
  */
+
 package dev.plinth.controller.server;
 
 import dev.plinth.controller.Layout;
@@ -41,7 +42,10 @@ public final class ControllerServer implements AutoCloseable {
    * @param routes further routes (API, registry), mounted after the built-in endpoints
    */
   public static ControllerServer start(
-      PlinthConfig config, Layout layout, Metrics metrics, List<Consumer<HttpRouting.Builder>> routes) {
+      PlinthConfig config,
+      Layout layout,
+      Metrics metrics,
+      List<Consumer<HttpRouting.Builder>> routes) {
     Readiness readiness = new Readiness(layout);
     WebServer server =
         WebServer.builder()
@@ -98,5 +102,4 @@ public final class ControllerServer implements AutoCloseable {
       metrics.write(out);
     }
   }
-
 }
