@@ -85,7 +85,7 @@ public final class ConfigLoader {
       throw new ConfigException(
           file
               + ":"
-              + e.getLocation().getLineNr()
+              + keyLine(file, e.getPropertyName(), e.getLocation().getLineNr())
               + ": unknown setting '"
               + e.getPropertyName()
               + "' (known: "
@@ -100,5 +100,20 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException(file + ": " + e.getMessage(), e);
     }
+  }
+
+  // The YAML parser reports where it stopped, after the value; operators want the key's line.
+  private static int keyLine(Path file, String key, int fallback) {
+    try {
+      var lines = Files.readAllLines(file);
+      for (int i = 0; i < lines.size(); i++) {
+        if (lines.get(i).startsWith(key + ":")) {
+          return i + 1;
+        }
+      }
+    } catch (IOException e) {
+      return fallback;
+    }
+    return fallback;
   }
 }
