@@ -1,0 +1,57 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.ci.release;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ci release-tarball}: packs the controller into the release tarball. */
+@Command(
+    name = "release-tarball",
+    mixinStandardHelpOptions = true,
+    description = "Write plinth-VERSION-linux.tar.gz (reproducible: SOURCE_DATE_EPOCH).")
+public final class ReleaseTarballCommand implements Callable<Integer> {
+
+  @Option(names = "--version", required = true, description = "Release version.")
+  String version;
+
+  @Option(names = "--controller", required = true, description = "Controller build directory.")
+  Path controller;
+
+  @Option(names = "--dist", required = true, description = "Launcher, unit and example config.")
+  Path dist;
+
+  @Option(names = "--out", required = true, description = "Output directory.")
+  Path out;
+
+  @Option(
+      names = "--output-timestamp",
+      description = "ISO-8601 time used when SOURCE_DATE_EPOCH is not set (the Maven one).")
+  String outputTimestamp;
+
+  @Override
+  public Integer call() throws Exception {
+    long epoch = sourceDateEpoch(System.getenv("SOURCE_DATE_EPOCH"), outputTimestamp);
+    Path archive = new ReleaseTarball(version, controller, dist).write(out, epoch);
+    System.out.println("ci: wrote " + archive);
+    return 0;
+  }
+
+  static long sourceDateEpoch(String env, String outputTimestamp) {
+    if (env != null && !env.isBlank()) {
+      return Long.parseLong(env.strip());
+    }
+    if (outputTimestamp != null && !outputTimestamp.isBlank()) {
+      return outputTimestamp.chars().allMatch(Character::isDigit)
+          ? Long.parseLong(outputTimestamp)
+          : Instant.parse(outputTimestamp).getEpochSecond();
+    }
+    throw new IllegalArgumentException("set SOURCE_DATE_EPOCH or --output-timestamp");
+  }
+}
