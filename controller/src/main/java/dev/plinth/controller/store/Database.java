@@ -1,0 +1,219 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.controller.store;
+
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The state database: SQLite in the data directory (one process) or PostgreSQL by JDBC URL (several
+ * controllers share it). Opening it runs the Flyway migrations of its dialect.
+ *
+ * <p>SQLite has one writer at a time, so it gets one connection guarded by a fair lock: no {@code
+ * SQLITE_BUSY} inside the process, and the busy timeout covers other processes (a second controller
+ * started by mistake waits, then fails clearly). PostgreSQL gets a small pool.
+ */
+public final class Database implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(Database.class.getName());
+
+  /** The SQL dialects the migrations exist for. */
+  public enum Dialect {
+    SQLITE,
+    POSTGRESQL
+  }
+
+  /** Work inside one transaction. */
+  @FunctionalInterface
+  public interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private final Dialect dialect;
+  private final String url;
+  private final BlockingQueue<Connection> pool;
+  private final List<Connection> all = new ArrayList<>();
+  private final ReentrantLock sqliteLock = new ReentrantLock(true);
+
+  private Database(Dialect dialect, String url, List<Connection> connections) {
+    this.dialect = dialect;
+    this.url = url;
+    this.pool = new ArrayBlockingQueue<>(connections.size(), true, connections);
+    this.all.addAll(connections);
+  }
+
+  /** Opens (creating if needed) the SQLite database at {@code file} and migrates it. */
+  public static Database sqlite(Path file) {
+    String url = "jdbc:sqlite:" + file.toAbsolutePath();
+    migrate(url, Dialect.SQLITE);
+    SQLiteConfig cfg = new SQLiteConfig();
+    cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    // NORMAL in WAL mode: a commit survives a crash of the process (kill -9); only an OS crash
+    // or power loss can lose the last commits. The database itself never corrupts.
+    cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    cfg.setBusyTimeout(10_000);
+    cfg.enforceForeignKeys(true);
+    cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    try {
+      Connection c = DriverManager.getConnection(url, cfg.toProperties());
+      c.setAutoCommit(false);
+      return new Database(Dialect.SQLITE, url, List.of(c));
+    } catch (SQLException e) {
+      throw new StoreException("cannot open " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Connects to PostgreSQL at a {@code jdbc:postgresql:} URL and migrates it. */
+  public static Database postgres(String url, int poolSize) {
+    if (!url.startsWith("jdbc:postgresql:")) {
+      throw new StoreException(
+          "database.url must start with jdbc:postgresql: (got a different URL)");
+    }
+    migrate(url, Dialect.POSTGRESQL);
+    List<Connection> cs = new ArrayList<>();
+    try {
+      for (int i = 0; i < poolSize; i++) {
+        Connection c = DriverManager.getConnection(url, new Properties());
+        c.setAutoCommit(false);
+        c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        cs.add(c);
+      }
+    } catch (SQLException e) {
+      cs.forEach(Database::closeQuietly);
+      throw new StoreException("cannot connect to PostgreSQL: " + e.getMessage(), e);
+    }
+    return new Database(Dialect.POSTGRESQL, url, cs);
+  }
+
+  /** Opens the database a configuration names: a JDBC URL, or SQLite at the default path. */
+  public static Database open(String url, Path sqliteDefault) {
+    if (url == null || url.isBlank()) {
+      return sqlite(sqliteDefault);
+    }
+    if (url.startsWith("jdbc:sqlite:")) {
+      return sqlite(Path.of(url.substring("jdbc:sqlite:".length())));
+    }
+    return postgres(url, 8);
+  }
+
+  private static void migrate(String url, Dialect d) {
+    String location = "classpath:db/migration/" + (d == Dialect.SQLITE ? "sqlite" : "postgresql");
+    try {
+      var result =
+          Flyway.configure(Database.class.getClassLoader())
+              .dataSource(url, null, null)
+              .locations(location)
+              .connectRetries(d == Dialect.POSTGRESQL ? 3 : 0)
+              .load()
+              .migrate();
+      if (result.migrationsExecuted > 0) {
+        LOG.log(Level.INFO, "database migrated to version {0}", result.targetSchemaVersion);
+      }
+    } catch (RuntimeException e) {
+      throw new StoreException("database migration failed: " + e.getMessage(), e);
+    }
+  }
+
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  /** The JDBC URL without credentials, for messages. */
+  public String describe() {
+    int q = url.indexOf('?');
+    return q < 0 ? url : url.substring(0, q);
+  }
+
+  /**
+   * Runs {@code work} in one transaction: commits when it returns, rolls back when it throws.
+   *
+   * @throws StoreException for database errors ({@link ConflictException} for unique violations)
+   */
+  public <T> T tx(Work<T> work) {
+    Connection c = borrow();
+    try {
+      T result = work.run(c);
+      c.commit();
+      return result;
+    } catch (SQLException e) {
+      rollback(c);
+      throw StoreException.of(e);
+    } catch (RuntimeException e) {
+      rollback(c);
+      throw e;
+    } finally {
+      release(c);
+    }
+  }
+
+  private Connection borrow() {
+    if (dialect == Dialect.SQLITE) {
+      sqliteLock.lock();
+      return all.getFirst();
+    }
+    try {
+      Connection c = pool.poll(Duration.ofSeconds(30).toMillis(), TimeUnit.MILLISECONDS);
+      if (c == null) {
+        throw new StoreException("no database connection free for 30 s");
+      }
+      if (c.isClosed() || !c.isValid(2)) {
+        all.remove(c);
+        closeQuietly(c);
+        c = DriverManager.getConnection(url, new Properties());
+        c.setAutoCommit(false);
+        all.add(c);
+      }
+      return c;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while waiting for a database connection", e);
+    } catch (SQLException e) {
+      throw StoreException.of(e);
+    }
+  }
+
+  private void release(Connection c) {
+    if (dialect == Dialect.SQLITE) {
+      sqliteLock.unlock();
+    } else {
+      pool.offer(c);
+    }
+  }
+
+  private static void rollback(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      LOG.log(Level.WARNING, "rollback failed: {0}", e.getMessage());
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException e) {
+      LOG.log(Level.DEBUG, "close failed: {0}", e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    all.forEach(Database::closeQuietly);
+  }
+}

@@ -1,0 +1,46 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.controller.store;
+
+import java.time.Instant;
+
+/**
+ * One provisioning run of a recipe on a machine.
+ *
+ * @param recipe the recipe as submitted (JSON), pinned to digests once prepared
+ * @param tokenHash SHA-256 of the job's token (the dispatcher's bearer token)
+ * @param sealedSecret the job token and webhook HMAC key, sealed by {@code SecretBox}
+ * @param mediaId the unguessable path component of this job's media URLs
+ * @param nextSeq the sequence number the next dispatcher event must carry
+ * @param deadlineAt when the current state times out, or null
+ */
+public record Job(
+    String id,
+    String machineId,
+    String machineName,
+    String bmcHost,
+    String recipe,
+    JobState state,
+    String reason,
+    String lastStep,
+    Instant deadlineAt,
+    boolean cancelRequested,
+    String tokenHash,
+    String sealedSecret,
+    String mediaId,
+    long nextSeq,
+    String leaseOwner,
+    Instant leaseUntil,
+    long version,
+    Instant createdAt,
+    Instant updatedAt,
+    Instant finishedAt) {
+
+  @Override
+  public String toString() {
+    return "Job[" + id + " " + machineName + " " + state + "]";
+  }
+}

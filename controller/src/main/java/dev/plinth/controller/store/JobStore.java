@@ -1,0 +1,310 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.controller.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Jobs: creation (one active job per machine), state transitions by compare-and-set, and leases
+ * that decide which controller drives which job.
+ */
+public final class JobStore {
+
+  private static final String COLS =
+      "id, machine_id, machine_name, bmc_host, recipe, state, reason, last_step, deadline_at,"
+          + " cancel_requested, token_hash, secret, media_id, next_seq, lease_owner, lease_until,"
+          + " version, created_at, updated_at, finished_at";
+
+  private final Database db;
+
+  public JobStore(Database db) {
+    this.db = db;
+  }
+
+  public Database database() {
+    return db;
+  }
+
+  /**
+   * Stores a new job and its first event.
+   *
+   * @throws ConflictException when the machine already has an active job
+   */
+  public Job create(Job j) {
+    return db.tx(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO jobs ("
+                      + COLS
+                      + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+            int i = 1;
+            ps.setString(i++, j.id());
+            ps.setString(i++, j.machineId());
+            ps.setString(i++, j.machineName());
+            ps.setString(i++, j.bmcHost());
+            ps.setString(i++, j.recipe());
+            ps.setString(i++, j.state().name());
+            ps.setString(i++, j.reason());
+            ps.setString(i++, j.lastStep());
+            Sql.instant(ps, i++, j.deadlineAt());
+            ps.setInt(i++, j.cancelRequested() ? 1 : 0);
+            ps.setString(i++, j.tokenHash());
+            ps.setString(i++, j.sealedSecret());
+            ps.setString(i++, j.mediaId());
+            ps.setLong(i++, j.nextSeq());
+            ps.setString(i++, j.leaseOwner());
+            Sql.instant(ps, i++, j.leaseUntil());
+            ps.setLong(i++, j.version());
+            Sql.instant(ps, i++, j.createdAt());
+            Sql.instant(ps, i++, j.updatedAt());
+            Sql.instant(ps, i, j.finishedAt());
+            ps.executeUpdate();
+          } catch (SQLException e) {
+            StoreException se = StoreException.of(e);
+            if (se instanceof ConflictException) {
+              throw new ConflictException(
+                  "machine " + j.machineName() + " already has an active job", e);
+            }
+            throw se;
+          }
+          EventStore.insert(c, j.id(), null, null, "job.created", null, "{}", j.createdAt());
+          return j;
+        });
+  }
+
+  public Optional<Job> get(String id) {
+    return db.tx(c -> get(c, id));
+  }
+
+  static Optional<Job> get(Connection c, String id) throws SQLException {
+    return one(c, "SELECT " + COLS + " FROM jobs WHERE id = ?", id);
+  }
+
+  /** The job whose token hashes to {@code tokenHash}. */
+  public Optional<Job> byTokenHash(String tokenHash) {
+    return db.tx(c -> one(c, "SELECT " + COLS + " FROM jobs WHERE token_hash = ?", tokenHash));
+  }
+
+  /** The job whose media URLs carry {@code mediaId}. */
+  public Optional<Job> byMediaId(String mediaId) {
+    return db.tx(c -> one(c, "SELECT " + COLS + " FROM jobs WHERE media_id = ?", mediaId));
+  }
+
+  /** Lists jobs newest first (ids sort by creation time), optionally by state and machine. */
+  public Page<Job> list(JobState state, String machineName, String after, int limit) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLS + " FROM jobs WHERE 1=1");
+    List<String> args = new ArrayList<>();
+    if (state != null) {
+      sql.append(" AND state = ?");
+      args.add(state.name());
+    }
+    if (machineName != null) {
+      sql.append(" AND machine_name = ?");
+      args.add(machineName);
+    }
+    if (after != null) {
+      sql.append(" AND id < ?");
+      args.add(after);
+    }
+    sql.append(" ORDER BY id DESC LIMIT ").append(limit + 1);
+    List<Job> rows = db.tx(c -> many(c, sql.toString(), args.toArray(String[]::new)));
+    return Sql.page(rows, limit, Job::id);
+  }
+
+  /** Counts active jobs, overall and on one BMC host (for the engine's limits). */
+  public List<Job> active() {
+    return db.tx(
+        c -> many(c, "SELECT " + COLS + " FROM jobs WHERE state NOT IN " + JobState.terminalSql()));
+  }
+
+  /**
+   * Moves a job from {@code from} to {@code to} if it is still in {@code from}, and records the
+   * change as an event, in one transaction. This is stored before the side effect that follows.
+   *
+   * @return the job as stored after the change, or empty when it was no longer in {@code from}
+   */
+  public Optional<Job> transition(Transition t) {
+    return db.tx(c -> transition(c, t));
+  }
+
+  static Optional<Job> transition(Connection c, Transition t) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE jobs SET state=?, reason=COALESCE(?, reason), last_step=COALESCE(?, last_step),"
+                + " deadline_at=?, updated_at=?, finished_at=?, version=version+1"
+                + " WHERE id=? AND state=?")) {
+      ps.setString(1, t.to().name());
+      ps.setString(2, t.reason());
+      ps.setString(3, t.lastStep());
+      Sql.instant(ps, 4, t.to().terminal() ? null : t.deadline());
+      Sql.instant(ps, 5, t.at());
+      Sql.instant(ps, 6, t.to().terminal() ? t.at() : null);
+      ps.setString(7, t.jobId());
+      ps.setString(8, t.from().name());
+      if (ps.executeUpdate() != 1) {
+        return Optional.empty();
+      }
+    }
+    String data =
+        "{\"from\":\""
+            + t.from().wire()
+            + "\",\"to\":\""
+            + t.to().wire()
+            + "\""
+            + (t.reason() == null ? "" : ",\"reason\":" + EventStore.quote(t.reason()))
+            + "}";
+    EventStore.insert(c, t.jobId(), null, null, "job.state", t.lastStep(), data, t.at());
+    return get(c, t.jobId());
+  }
+
+  /**
+   * Marks a job for cancellation; the engine acts on it.
+   *
+   * @return the job, or empty when there is no such job
+   */
+  public Optional<Job> requestCancel(String id, Instant now) {
+    return db.tx(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE jobs SET cancel_requested=1, updated_at=?, version=version+1"
+                      + " WHERE id=? AND cancel_requested=0 AND state NOT IN "
+                      + JobState.terminalSql())) {
+            Sql.instant(ps, 1, now);
+            ps.setString(2, id);
+            if (ps.executeUpdate() == 1) {
+              EventStore.insert(c, id, null, null, "job.cancel-requested", null, "{}", now);
+            }
+          }
+          return get(c, id);
+        });
+  }
+
+  /**
+   * Claims up to {@code max} active jobs that no live lease holds (or that {@code owner} holds),
+   * leasing them to {@code owner} until {@code until}. Each claim is a conditional update, so two
+   * controllers racing for one job cannot both win.
+   */
+  public List<Job> claim(String owner, Instant now, Instant until, int max) {
+    List<Job> candidates =
+        db.tx(
+            c ->
+                many(
+                    c,
+                    "SELECT "
+                        + COLS
+                        + " FROM jobs WHERE state NOT IN "
+                        + JobState.terminalSql()
+                        + " AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < "
+                        + now.toEpochMilli()
+                        + ") ORDER BY created_at, id LIMIT "
+                        + max,
+                    owner));
+    List<Job> won = new ArrayList<>();
+    for (Job j : candidates) {
+      db.tx(
+          c -> {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "UPDATE jobs SET lease_owner=?, lease_until=? WHERE id=? AND state NOT IN "
+                        + JobState.terminalSql()
+                        + " AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)")) {
+              ps.setString(1, owner);
+              Sql.instant(ps, 2, until);
+              ps.setString(3, j.id());
+              ps.setString(4, owner);
+              Sql.instant(ps, 5, now);
+              if (ps.executeUpdate() == 1) {
+                get(c, j.id()).ifPresent(won::add);
+              }
+            }
+            return null;
+          });
+    }
+    return won;
+  }
+
+  /** Extends every lease {@code owner} holds on active jobs; returns how many. */
+  public int renewLeases(String owner, Instant until) {
+    return db.tx(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE jobs SET lease_until=? WHERE lease_owner=? AND state NOT IN "
+                      + JobState.terminalSql())) {
+            Sql.instant(ps, 1, until);
+            ps.setString(2, owner);
+            return ps.executeUpdate();
+          }
+        });
+  }
+
+  /** Gives up a lease (on shutdown) so another controller can take the job at once. */
+  public void release(String id, String owner) {
+    db.tx(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE jobs SET lease_owner=NULL, lease_until=NULL WHERE id=? AND lease_owner=?")) {
+            ps.setString(1, id);
+            ps.setString(2, owner);
+            return ps.executeUpdate();
+          }
+        });
+  }
+
+  private static Optional<Job> one(Connection c, String sql, String arg) throws SQLException {
+    List<Job> l = many(c, sql, arg);
+    return l.isEmpty() ? Optional.empty() : Optional.of(l.getFirst());
+  }
+
+  private static List<Job> many(Connection c, String sql, String... args) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        ps.setString(i + 1, args[i]);
+      }
+      List<Job> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(read(rs));
+        }
+      }
+      return out;
+    }
+  }
+
+  private static Job read(ResultSet rs) throws SQLException {
+    return new Job(
+        rs.getString("id"),
+        rs.getString("machine_id"),
+        rs.getString("machine_name"),
+        rs.getString("bmc_host"),
+        rs.getString("recipe"),
+        JobState.valueOf(rs.getString("state")),
+        rs.getString("reason"),
+        rs.getString("last_step"),
+        Sql.instant(rs, "deadline_at"),
+        rs.getInt("cancel_requested") != 0,
+        rs.getString("token_hash"),
+        rs.getString("secret"),
+        rs.getString("media_id"),
+        rs.getLong("next_seq"),
+        rs.getString("lease_owner"),
+        Sql.instant(rs, "lease_until"),
+        rs.getLong("version"),
+        Sql.instant(rs, "created_at"),
+        Sql.instant(rs, "updated_at"),
+        Sql.instant(rs, "finished_at"));
+  }
+}

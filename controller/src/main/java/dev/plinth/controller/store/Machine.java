@@ -1,0 +1,39 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.controller.store;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * A managed server and how to reach its BMC.
+ *
+ * @param sealedPassword the BMC password sealed by {@code SecretBox}; never shown anywhere
+ * @param inventory the last inventory read from the BMC (JSON), or null
+ * @param version increases with every update (the API's ETag)
+ */
+public record Machine(
+    String id,
+    String name,
+    String bmcUrl,
+    String bmcUsername,
+    String sealedPassword,
+    boolean bmcInsecure,
+    Map<String, String> labels,
+    String inventory,
+    long version,
+    Instant createdAt,
+    Instant updatedAt) {
+
+  public Machine {
+    labels = Map.copyOf(labels);
+  }
+
+  @Override
+  public String toString() {
+    return "Machine[" + id + " " + name + " bmc=" + bmcUrl + "]";
+  }
+}

@@ -1,0 +1,188 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.controller.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Machines: create, read, list with label filters, update by version, delete. */
+public final class MachineStore {
+
+  private static final String COLS =
+      "id, name, bmc_url, bmc_username, bmc_secret, bmc_insecure, labels, inventory, version,"
+          + " created_at, updated_at";
+
+  private final Database db;
+
+  public MachineStore(Database db) {
+    this.db = db;
+  }
+
+  /**
+   * Stores a new machine.
+   *
+   * @throws ConflictException when the name is taken
+   */
+  public Machine create(Machine m) {
+    return db.tx(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO machines (" + COLS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
+            bind(ps, m);
+            ps.executeUpdate();
+          }
+          return m;
+        });
+  }
+
+  public Optional<Machine> byName(String name) {
+    return db.tx(c -> byName(c, name));
+  }
+
+  static Optional<Machine> byName(Connection c, String name) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT " + COLS + " FROM machines WHERE name = ?")) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  /**
+   * Lists machines by name, after the cursor {@code after}, keeping those whose labels include
+   * every entry of {@code labels}.
+   */
+  public Page<Machine> list(Map<String, String> labels, String after, int limit) {
+    List<Machine> rows = new ArrayList<>();
+    db.tx(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT " + COLS + " FROM machines WHERE name > ? ORDER BY name")) {
+            ps.setString(1, after == null ? "" : after);
+            try (ResultSet rs = ps.executeQuery()) {
+              // Label filters run here: label sets are small and SQL JSON differs by dialect.
+              while (rs.next() && rows.size() <= limit) {
+                Machine m = read(rs);
+                if (m.labels().entrySet().containsAll(labels.entrySet())) {
+                  rows.add(m);
+                }
+              }
+            }
+          }
+          return null;
+        });
+    return Sql.page(rows, limit, Machine::name);
+  }
+
+  /**
+   * Replaces a machine if its version is still {@code expectedVersion}.
+   *
+   * @return the stored machine with the next version, or empty when the version moved on
+   */
+  public Optional<Machine> update(Machine m, long expectedVersion) {
+    return db.tx(
+        c -> {
+          Machine next =
+              new Machine(
+                  m.id(),
+                  m.name(),
+                  m.bmcUrl(),
+                  m.bmcUsername(),
+                  m.sealedPassword(),
+                  m.bmcInsecure(),
+                  m.labels(),
+                  m.inventory(),
+                  expectedVersion + 1,
+                  m.createdAt(),
+                  m.updatedAt());
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE machines SET bmc_url=?, bmc_username=?, bmc_secret=?, bmc_insecure=?,"
+                      + " labels=?, inventory=?, version=?, updated_at=? WHERE id=? AND version=?")) {
+            ps.setString(1, next.bmcUrl());
+            ps.setString(2, next.bmcUsername());
+            ps.setString(3, next.sealedPassword());
+            ps.setInt(4, next.bmcInsecure() ? 1 : 0);
+            ps.setString(5, Sql.json(next.labels()));
+            ps.setString(6, next.inventory());
+            ps.setLong(7, next.version());
+            Sql.instant(ps, 8, next.updatedAt());
+            ps.setString(9, next.id());
+            ps.setLong(10, expectedVersion);
+            return ps.executeUpdate() == 1 ? Optional.of(next) : Optional.empty();
+          }
+        });
+  }
+
+  /**
+   * Deletes a machine that has no active job.
+   *
+   * @return false when there was no such machine
+   * @throws ConflictException when a job is active on it
+   */
+  public boolean delete(String name) {
+    return db.tx(
+        c -> {
+          Optional<Machine> m = byName(c, name);
+          if (m.isEmpty()) {
+            return false;
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT id FROM jobs WHERE machine_id = ? AND state NOT IN "
+                      + JobState.terminalSql())) {
+            ps.setString(1, m.get().id());
+            try (ResultSet rs = ps.executeQuery()) {
+              if (rs.next()) {
+                throw new ConflictException("job " + rs.getString(1) + " is active on " + name);
+              }
+            }
+          }
+          try (PreparedStatement ps = c.prepareStatement("DELETE FROM machines WHERE id = ?")) {
+            ps.setString(1, m.get().id());
+            return ps.executeUpdate() == 1;
+          }
+        });
+  }
+
+  private static void bind(PreparedStatement ps, Machine m) throws SQLException {
+    ps.setString(1, m.id());
+    ps.setString(2, m.name());
+    ps.setString(3, m.bmcUrl());
+    ps.setString(4, m.bmcUsername());
+    ps.setString(5, m.sealedPassword());
+    ps.setInt(6, m.bmcInsecure() ? 1 : 0);
+    ps.setString(7, Sql.json(m.labels()));
+    ps.setString(8, m.inventory());
+    ps.setLong(9, m.version());
+    Sql.instant(ps, 10, m.createdAt());
+    Sql.instant(ps, 11, m.updatedAt());
+  }
+
+  private static Machine read(ResultSet rs) throws SQLException {
+    return new Machine(
+        rs.getString("id"),
+        rs.getString("name"),
+        rs.getString("bmc_url"),
+        rs.getString("bmc_username"),
+        rs.getString("bmc_secret"),
+        rs.getInt("bmc_insecure") != 0,
+        Sql.map(rs.getString("labels")),
+        rs.getString("inventory"),
+        rs.getLong("version"),
+        Sql.instant(rs, "created_at"),
+        Sql.instant(rs, "updated_at"));
+  }
+}

@@ -1,0 +1,245 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.controller.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** The behaviour every state database must have; run on SQLite and on PostgreSQL. */
+abstract class StoreContract {
+
+  static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+
+  abstract Database db();
+
+  static Machine machine(String name) {
+    return new Machine(
+        "m-" + name,
+        name,
+        "https://10.0.0.1",
+        "root",
+        "sealed",
+        false,
+        Map.of("rack", "r1"),
+        null,
+        1,
+        T0,
+        T0);
+  }
+
+  static Job job(String id, Machine m) {
+    return new Job(
+        id,
+        m.id(),
+        m.name(),
+        "10.0.0.1",
+        "{}",
+        JobState.PENDING,
+        null,
+        null,
+        T0.plusSeconds(60),
+        false,
+        "hash-" + id,
+        "secret",
+        "media-" + id,
+        1,
+        null,
+        null,
+        1,
+        T0,
+        T0,
+        null);
+  }
+
+  @Test
+  void machineNamesAreUnique() {
+    MachineStore s = new MachineStore(db());
+    s.create(machine("a"));
+    Machine dup = new Machine("other", "a", "x", "u", "p", false, Map.of(), null, 1, T0, T0);
+    assertThrows(ConflictException.class, () -> s.create(dup));
+    assertThat(s.byName("a")).get().extracting(Machine::labels).isEqualTo(Map.of("rack", "r1"));
+  }
+
+  @Test
+  void machineListPagesAndFiltersByLabel() {
+    MachineStore s = new MachineStore(db());
+    for (String n : List.of("c", "a", "b", "d")) {
+      s.create(machine(n));
+    }
+    s.create(new Machine("m-e", "e", "x", "u", "p", true, Map.of("rack", "r2"), null, 1, T0, T0));
+    Page<Machine> p1 = s.list(Map.of("rack", "r1"), null, 2);
+    assertThat(p1.items()).extracting(Machine::name).containsExactly("a", "b");
+    assertThat(p1.next()).isEqualTo("b");
+    Page<Machine> p2 = s.list(Map.of("rack", "r1"), p1.next(), 2);
+    assertThat(p2.items()).extracting(Machine::name).containsExactly("c", "d");
+    assertThat(p2.next()).isNull();
+    assertThat(s.list(Map.of("rack", "r2"), null, 10).items())
+        .extracting(Machine::name)
+        .containsExactly("e");
+  }
+
+  @Test
+  void machineUpdateNeedsTheCurrentVersion() {
+    MachineStore s = new MachineStore(db());
+    Machine m = s.create(machine("a"));
+    Machine changed =
+        new Machine(
+            m.id(),
+            m.name(),
+            "https://10.0.0.2",
+            "admin",
+            "sealed2",
+            true,
+            Map.of(),
+            "{\"cpus\":2}",
+            m.version(),
+            m.createdAt(),
+            T0.plusSeconds(1));
+    assertThat(s.update(changed, 1)).get().extracting(Machine::version).isEqualTo(2L);
+    assertThat(s.update(changed, 1)).isEmpty();
+    assertThat(s.byName("a").orElseThrow().bmcUrl()).isEqualTo("https://10.0.0.2");
+    assertThat(s.byName("a").orElseThrow().inventory()).isEqualTo("{\"cpus\":2}");
+  }
+
+  @Test
+  void oneActiveJobPerMachineAndDeleteRefusedWhileActive() {
+    MachineStore ms = new MachineStore(db());
+    JobStore js = new JobStore(db());
+    Machine m = ms.create(machine("a"));
+    js.create(job("j1", m));
+    assertThrows(ConflictException.class, () -> js.create(job("j2", m)));
+    assertThrows(ConflictException.class, () -> ms.delete("a"));
+    js.transition(new Transition("j1", JobState.PENDING, JobState.FAILED, "x", null, null, T0));
+    js.create(job("j2", m));
+    assertThat(js.list(null, "a", null, 10).items())
+        .extracting(Job::id)
+        .containsExactly("j2", "j1");
+  }
+
+  @Test
+  void transitionIsCompareAndSetAndRecordsAnEvent() {
+    Machine m = new MachineStore(db()).create(machine("a"));
+    JobStore js = new JobStore(db());
+    js.create(job("j1", m));
+    var t =
+        new Transition(
+            "j1", JobState.PENDING, JobState.MEDIA_READY, null, null, T0.plusSeconds(5), T0);
+    assertThat(js.transition(t)).get().extracting(Job::state).isEqualTo(JobState.MEDIA_READY);
+    assertThat(js.transition(t)).isEmpty();
+    var done =
+        new Transition("j1", JobState.MEDIA_READY, JobState.SUCCEEDED, "ok", "last", null, T0);
+    Job j = js.transition(done).orElseThrow();
+    assertThat(j.finishedAt()).isEqualTo(T0);
+    assertThat(j.deadlineAt()).isNull();
+    assertThat(j.lastStep()).isEqualTo("last");
+    List<JobEvent> ev = new EventStore(db()).list("j1", 0, 100);
+    assertThat(ev)
+        .extracting(JobEvent::type)
+        .containsExactly("job.created", "job.state", "job.state");
+    assertThat(ev.get(2).data()).contains("\"to\":\"Succeeded\"");
+  }
+
+  @Test
+  void dispatcherEventsAreIdempotentAndOrdered() {
+    Machine m = new MachineStore(db()).create(machine("a"));
+    new JobStore(db()).create(job("j1", m));
+    assertThat(append("e1", 1).outcome()).isEqualTo(EventStore.Outcome.ACCEPTED);
+    assertThat(append("e1", 1).outcome()).isEqualTo(EventStore.Outcome.DUPLICATE);
+    assertThat(append("e3", 3).outcome()).isEqualTo(EventStore.Outcome.OUT_OF_ORDER);
+    assertThat(append("e9", 1).outcome()).isEqualTo(EventStore.Outcome.OUT_OF_ORDER);
+    EventStore.Appended a = append("e2", 2);
+    assertThat(a.outcome()).isEqualTo(EventStore.Outcome.ACCEPTED);
+    assertThat(a.expectedSeq()).isEqualTo(3);
+    assertThat(new EventStore(db()).list("j1", 0, 100))
+        .extracting(JobEvent::eventId)
+        .containsExactly(null, "e1", "e2");
+    assertThat(db().tx(c -> EventStore.append(c, "nope", "x", 1, "t", null, "{}", T0)).outcome())
+        .isEqualTo(EventStore.Outcome.NO_ACTIVE_JOB);
+  }
+
+  private EventStore.Appended append(String id, long seq) {
+    return db().tx(c -> EventStore.append(c, "j1", id, seq, "step.started", "s", "{}", T0));
+  }
+
+  @Test
+  void leasesGoToOneOwnerUntilTheyExpire() throws Exception {
+    Machine a = new MachineStore(db()).create(machine("a"));
+    Machine b = new MachineStore(db()).create(machine("b"));
+    JobStore js = new JobStore(db());
+    js.create(job("j1", a));
+    js.create(job("j2", b));
+    Instant until = T0.plusSeconds(30);
+    // Two controllers race: every job ends up with exactly one of them.
+    var pool = Executors.newFixedThreadPool(2);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<List<Job>>> f = new ArrayList<>();
+    for (String owner : List.of("c1", "c2")) {
+      f.add(
+          pool.submit(
+              () -> {
+                go.await();
+                return js.claim(owner, T0, until, 10);
+              }));
+    }
+    go.countDown();
+    List<String> won = new ArrayList<>();
+    for (var x : f) {
+      x.get().forEach(j -> won.add(j.id()));
+    }
+    pool.shutdown();
+    assertThat(won).containsExactlyInAnyOrder("j1", "j2");
+    String holder = js.get("j1").orElseThrow().leaseOwner();
+    String other = holder.equals("c1") ? "c2" : "c1";
+    assertThat(js.claim(other, T0.plusSeconds(10), T0.plusSeconds(40), 10))
+        .extracting(Job::id)
+        .doesNotContain("j1");
+    assertThat(js.renewLeases(holder, T0.plusSeconds(60))).isPositive();
+    assertThat(js.claim(other, T0.plusSeconds(45), T0.plusSeconds(90), 10))
+        .extracting(Job::id)
+        .doesNotContain("j1");
+    assertThat(js.claim(other, T0.plusSeconds(61), T0.plusSeconds(90), 10))
+        .extracting(Job::id)
+        .contains("j1");
+    js.release("j1", other);
+    assertThat(js.get("j1").orElseThrow().leaseOwner()).isNull();
+  }
+
+  @Test
+  void cancelIsRecordedOnce() {
+    Machine m = new MachineStore(db()).create(machine("a"));
+    JobStore js = new JobStore(db());
+    js.create(job("j1", m));
+    assertThat(js.requestCancel("j1", T0)).get().extracting(Job::cancelRequested).isEqualTo(true);
+    js.requestCancel("j1", T0);
+    assertThat(new EventStore(db()).list("j1", 0, 10))
+        .extracting(JobEvent::type)
+        .containsExactly("job.created", "job.cancel-requested");
+    assertThat(js.requestCancel("missing", T0)).isEmpty();
+  }
+
+  @Test
+  void tokensAreFoundByHash() {
+    TokenStore ts = new TokenStore(db());
+    ts.create(new ApiToken("t1", "ci", "operator", "h1", T0, null));
+    ts.put(new ApiToken("bootstrap", "admin", "admin", "h0", T0, null));
+    ts.put(new ApiToken("bootstrap", "admin", "admin", "h2", T0, null));
+    assertThat(ts.byHash("h1")).get().extracting(ApiToken::role).isEqualTo("operator");
+    assertThat(ts.byHash("h0")).isEmpty();
+    assertThat(ts.byHash("h2")).isPresent();
+    assertThat(ts.list()).hasSize(2);
+    assertThat(ts.delete("t1")).isTrue();
+    assertThat(ts.delete("t1")).isFalse();
+  }
+}
