@@ -1,0 +1,312 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.recipes;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
+/**
+ * Reads YAML or JSON text into a Jackson tree while recording where every value came from. It is
+ * the first line against hostile input: the caller has already checked size and encoding; this
+ * class bounds nesting depth, alias use and the expanded size of the document (alias bombs), and
+ * turns every parser failure into one located error. It never lets an exception escape.
+ */
+final class TreeReader {
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  private final Limits limits;
+  private final JsonFactory jsonFactory;
+  private final YAMLFactory yamlFactory;
+
+  TreeReader(Limits limits) {
+    this.limits = limits;
+    StreamReadConstraints constraints =
+        StreamReadConstraints.builder()
+            .maxNestingDepth(limits.maxDepth() + 1)
+            .maxStringLength(limits.maxStringLength())
+            .maxDocumentLength(limits.maxBytes())
+            .maxNumberLength(64)
+            .build();
+    LoaderOptions loader = new LoaderOptions();
+    loader.setCodePointLimit(limits.maxBytes());
+    loader.setMaxAliasesForCollections(limits.maxAliases());
+    loader.setNestingDepthLimit(limits.maxDepth() + 1);
+    loader.setAllowDuplicateKeys(false);
+    this.yamlFactory =
+        YAMLFactory.builder().loaderOptions(loader).streamReadConstraints(constraints).build();
+    this.jsonFactory = JsonFactory.builder().streamReadConstraints(constraints).build();
+  }
+
+  /** The tree and its positions, or the errors that stopped or spoiled the read. */
+  record Result(JsonNode root, SourceMap map, List<RecipeError> errors) {}
+
+  /** Reads {@code text} (already decoded and checked) as JSON when it starts with '{' or '['. */
+  Result read(String text, String file) {
+    SourceMap map = new SourceMap(file);
+    List<RecipeError> errors = new ArrayList<>();
+    boolean json = firstContentChar(text) == '{' || firstContentChar(text) == '[';
+    try (JsonParser p =
+        json ? jsonFactory.createParser(text) : yamlFactory.createParser(text.toCharArray())) {
+      Walk walk = new Walk(p, map, errors);
+      JsonToken first = p.nextToken();
+      if (first == null) {
+        errors.add(
+            new RecipeError(
+                file, 1, 1, "", "the file has no content, only comments or blank lines", ROOT));
+        return new Result(null, map, errors);
+      }
+      JsonNode root = walk.value(first, "", 1, 0, 0);
+      JsonToken extra = p.nextToken();
+      if (extra != null) {
+        JsonLocation loc = p.currentTokenLocation();
+        errors.add(
+            new RecipeError(
+                file,
+                loc.getLineNr(),
+                loc.getColumnNr(),
+                "",
+                json
+                    ? "unexpected content after the end of the JSON document"
+                    : "a recipe file holds one YAML document, found a second one",
+                "one document"));
+      }
+      return new Result(root, map, errors);
+    } catch (Stop stop) {
+      errors.add(stop.error);
+    } catch (JsonProcessingException e) {
+      errors.add(syntaxError(e, file, json));
+    } catch (IOException | RuntimeException e) {
+      // SnakeYAML throws its own unchecked exceptions (for example on a code point limit).
+      errors.add(new RecipeError(file, 1, 1, "", "unreadable document: " + oneLine(e), ROOT));
+    }
+    return new Result(null, map, errors);
+  }
+
+  static final String ROOT = "a recipe mapping with apiVersion, kind, metadata and steps";
+
+  private static char firstContentChar(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!Character.isWhitespace(c) && c != '\uFEFF') {
+        return c;
+      }
+    }
+    return 0;
+  }
+
+  private static RecipeError syntaxError(JsonProcessingException e, String file, boolean json) {
+    Throwable cause = e.getCause();
+    if (cause instanceof MarkedYAMLException y && y.getProblemMark() != null) {
+      String context = y.getContext() == null ? "" : " (" + y.getContext().trim() + ")";
+      return new RecipeError(
+          file,
+          y.getProblemMark().getLine() + 1,
+          y.getProblemMark().getColumn() + 1,
+          "",
+          "YAML syntax error: " + y.getProblem() + context,
+          "well-formed YAML");
+    }
+    JsonLocation loc = e.getLocation();
+    int line = loc == null ? 1 : Math.max(1, loc.getLineNr());
+    int col = loc == null ? 1 : Math.max(1, loc.getColumnNr());
+    String kind = json ? "JSON syntax error: " : "YAML syntax error: ";
+    return new RecipeError(
+        file, line, col, "", kind + oneLine(e), json ? "well-formed JSON" : "well-formed YAML");
+  }
+
+  private static String oneLine(Throwable e) {
+    String m =
+        e instanceof JsonProcessingException j
+            ? j.getOriginalMessage()
+            : String.valueOf(e.getMessage());
+    if (m == null) {
+      m = e.getClass().getSimpleName();
+    }
+    int nl = m.indexOf('\n');
+    return (nl < 0 ? m : m.substring(0, nl)).trim();
+  }
+
+  /** A fatal problem: reading stops here. */
+  private static final class Stop extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient RecipeError error;
+
+    Stop(RecipeError error) {
+      super(error.message(), null, false, false);
+      this.error = error;
+    }
+  }
+
+  private record Anchored(JsonNode node, int size) {}
+
+  /** One traversal of one document. */
+  private final class Walk {
+    private final JsonParser p;
+    private final YAMLParser yaml;
+    private final SourceMap map;
+    private final List<RecipeError> errors;
+    private final Map<String, Anchored> anchors = new HashMap<>();
+    private int nodes;
+    private int aliases;
+
+    Walk(JsonParser p, SourceMap map, List<RecipeError> errors) {
+      this.p = p;
+      this.yaml = p instanceof YAMLParser y ? y : null;
+      this.map = map;
+      this.errors = errors;
+    }
+
+    JsonNode value(JsonToken t, String ptr, int depth, int keyLine, int keyCol) throws IOException {
+      JsonLocation loc = p.currentTokenLocation();
+      int line = loc.getLineNr();
+      int col = loc.getColumnNr();
+      map.put(ptr, keyLine, keyCol, line, col);
+      if (yaml != null && yaml.isCurrentAlias()) {
+        return alias(yaml.getText(), ptr, line, col);
+      }
+      String anchor = yaml == null ? null : yaml.getObjectId();
+      int before = nodes;
+      JsonNode node =
+          switch (t) {
+            case START_OBJECT -> object(ptr, depth, line, col);
+            case START_ARRAY -> array(ptr, depth, line, col);
+            case VALUE_STRING -> NODES.textNode(p.getText());
+            case VALUE_NUMBER_INT ->
+                switch (p.getNumberType()) {
+                  case INT -> NODES.numberNode(p.getIntValue());
+                  case LONG -> NODES.numberNode(p.getLongValue());
+                  default -> NODES.numberNode(p.getBigIntegerValue());
+                };
+            case VALUE_NUMBER_FLOAT -> NODES.numberNode(p.getDecimalValue());
+            case VALUE_TRUE -> NODES.booleanNode(true);
+            case VALUE_FALSE -> NODES.booleanNode(false);
+            case VALUE_NULL -> NODES.nullNode();
+            default -> throw stop(line, col, ptr, "unsupported value (" + t + ")");
+          };
+      count(1, ptr, line, col);
+      if (anchor != null) {
+        anchors.put(anchor, new Anchored(node, nodes - before));
+      }
+      return node;
+    }
+
+    private JsonNode alias(String name, String ptr, int line, int col) {
+      aliases++;
+      if (aliases > limits.maxAliases()) {
+        throw stop(
+            line,
+            col,
+            ptr,
+            "too many YAML aliases: more than " + limits.maxAliases() + " in one recipe");
+      }
+      Anchored a = anchors.get(name);
+      if (a == null) {
+        throw stop(
+            line, col, ptr, "YAML alias *" + name + " has no anchor &" + name + " before it");
+      }
+      count(a.size(), ptr, line, col);
+      return a.node();
+    }
+
+    private void count(int n, String ptr, int line, int col) {
+      nodes += n;
+      if (nodes > limits.maxNodes()) {
+        throw stop(
+            line,
+            col,
+            ptr,
+            "the document expands to more than "
+                + limits.maxNodes()
+                + " values (a YAML alias bomb?)");
+      }
+    }
+
+    private ObjectNode object(String ptr, int depth, int line, int col) throws IOException {
+      checkDepth(depth, ptr, line, col);
+      ObjectNode o = NODES.objectNode();
+      Map<String, Integer> firstLine = new HashMap<>();
+      JsonToken t;
+      while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonLocation kl = p.currentTokenLocation();
+        String child = ptr + "/" + SourceMap.escape(name);
+        JsonNode v = value(p.nextToken(), child, depth + 1, kl.getLineNr(), kl.getColumnNr());
+        if (firstLine.containsKey(name)) {
+          errors.add(
+              new RecipeError(
+                  map.file(),
+                  kl.getLineNr(),
+                  kl.getColumnNr(),
+                  child,
+                  "duplicate key '" + name + "' (first at line " + firstLine.get(name) + ")",
+                  "each key once per mapping"));
+          continue;
+        }
+        if (yaml != null && name.equals("<<")) {
+          errors.add(
+              new RecipeError(
+                  map.file(),
+                  kl.getLineNr(),
+                  kl.getColumnNr(),
+                  child,
+                  "YAML merge keys (<<) are not supported",
+                  "the keys written out, or an alias of a whole value"));
+          continue;
+        }
+        firstLine.put(name, kl.getLineNr());
+        o.set(name, v);
+      }
+      if (t != JsonToken.END_OBJECT) {
+        throw stop(line, col, ptr, "unexpected " + t + " in a mapping");
+      }
+      return o;
+    }
+
+    private ArrayNode array(String ptr, int depth, int line, int col) throws IOException {
+      checkDepth(depth, ptr, line, col);
+      ArrayNode a = NODES.arrayNode();
+      JsonToken t;
+      int i = 0;
+      while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+        if (t == null) {
+          throw stop(line, col, ptr, "the list is not closed");
+        }
+        a.add(value(t, ptr + "/" + i, depth + 1, 0, 0));
+        i++;
+      }
+      return a;
+    }
+
+    private void checkDepth(int depth, String ptr, int line, int col) {
+      if (depth > limits.maxDepth()) {
+        throw stop(
+            line, col, ptr, "values are nested deeper than " + limits.maxDepth() + " levels");
+      }
+    }
+
+    private Stop stop(int line, int col, String ptr, String message) {
+      return new Stop(
+          new RecipeError(map.file(), line, col, ptr, message, "a recipe within limits"));
+    }
+  }
+}
