@@ -1,0 +1,113 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.registry;
+
+import dev.plinth.registry.auth.Authenticator;
+import dev.plinth.registry.auth.TokenSigner;
+import dev.plinth.registry.dataplane.DataPlane;
+import dev.plinth.registry.gc.Maintenance;
+import dev.plinth.registry.http.Backend;
+import dev.plinth.registry.http.HttpSettings;
+import dev.plinth.registry.http.V2Service;
+import dev.plinth.registry.storage.BlobStore;
+import dev.plinth.registry.storage.FsDriver;
+import dev.plinth.registry.storage.RegistryLayout;
+import dev.plinth.registry.storage.RepositoryStore;
+import dev.plinth.registry.storage.UploadStore;
+import dev.plinth.registry.transfer.Transfer;
+import io.helidon.webserver.http.HttpRouting;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/** The registry wired from its parts. */
+final class DefaultRegistry implements Registry {
+
+  private final V2Service v2;
+  private final DataPlane dataPlane;
+  private final Maintenance maintenance;
+  private final Transfer transfer;
+
+  private DefaultRegistry(
+      V2Service v2, DataPlane dataPlane, Maintenance maintenance, Transfer transfer) {
+    this.v2 = v2;
+    this.dataPlane = dataPlane;
+    this.maintenance = maintenance;
+    this.transfer = transfer;
+  }
+
+  static Registry start(Registry.Builder b) throws IOException {
+    RegistryLayout layout = new RegistryLayout(b.root);
+    Files.createDirectories(layout.root());
+    Files.createDirectories(layout.tmp());
+    FsDriver driver = new FsDriver(layout.tmp());
+    BlobStore blobs = new BlobStore(layout, driver);
+    RepositoryStore repos = new RepositoryStore(layout, driver);
+    UploadStore uploads = new UploadStore(layout, driver, blobs, b.maxBlobBytes);
+    byte[] key = b.key;
+    if (key == null) {
+      key = new byte[32];
+      new SecureRandom().nextBytes(key);
+    }
+    Authenticator auth =
+        new Authenticator(
+            b.credentials,
+            b.authorizer,
+            b.anonymousPull,
+            new TokenSigner(key, b.service, b.tokenTtl));
+    DataPlane dp = null;
+    if (b.dataPlane) {
+      dp =
+          DataPlane.builder()
+              .host(b.dataPlaneHost)
+              .port(b.dataPlanePort)
+              .key(key)
+              .root(layout.blobs())
+              .start();
+    }
+    HttpSettings settings =
+        new HttpSettings(
+            b.service,
+            b.maxManifestBytes,
+            b.redirectAbove,
+            b.blobUrlTtl,
+            b.dataPlaneUrl,
+            b.maxConcurrentUploads);
+    V2Service v2 = new V2Service(new Backend(blobs, repos, uploads, auth, dp, settings));
+    Maintenance m = new Maintenance(layout, blobs, repos, uploads);
+    Transfer t = new Transfer(blobs, repos);
+    return new DefaultRegistry(v2, dp, m, t);
+  }
+
+  @Override
+  public Consumer<HttpRouting.Builder> routes() {
+    return v2.routes();
+  }
+
+  @Override
+  public Optional<DataPlane> dataPlane() {
+    return Optional.ofNullable(dataPlane);
+  }
+
+  @Override
+  public Maintenance maintenance() {
+    return maintenance;
+  }
+
+  @Override
+  public Transfer transfer() {
+    return transfer;
+  }
+
+  @Override
+  public void close() {
+    if (dataPlane != null) {
+      dataPlane.close();
+    }
+  }
+}

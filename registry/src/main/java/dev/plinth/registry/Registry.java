@@ -1,0 +1,164 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.registry;
+
+import dev.plinth.registry.api.Authorizer;
+import dev.plinth.registry.api.CredentialChecker;
+import dev.plinth.registry.api.Glob;
+import dev.plinth.registry.dataplane.DataPlane;
+import dev.plinth.registry.gc.Maintenance;
+import dev.plinth.registry.transfer.Transfer;
+import io.helidon.webserver.http.HttpRouting;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The embedded registry. {@link #builder()} configures one; {@link Builder#start()} opens its
+ * storage and (unless disabled) starts its data plane. Mount {@link #routes()} on the controller's
+ * Helidon listener.
+ */
+public interface Registry extends AutoCloseable {
+
+  /** Mounts {@code /v2} and the token endpoint {@code /v2/token}. */
+  Consumer<HttpRouting.Builder> routes();
+
+  /** The data plane, when started. */
+  Optional<DataPlane> dataPlane();
+
+  /** GC, retention and fsck over this registry's storage. */
+  Maintenance maintenance();
+
+  /** Import and export of OCI image layouts. */
+  Transfer transfer();
+
+  @Override
+  void close();
+
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** Configuration of a registry. */
+  final class Builder {
+    Path root;
+    CredentialChecker credentials = CredentialChecker.none();
+    Authorizer authorizer = Authorizer.allowAll();
+    final List<Glob> anonymousPull = new ArrayList<>();
+    String service = "plinth";
+    Duration tokenTtl = Duration.ofMinutes(5);
+    Duration blobUrlTtl = Duration.ofMinutes(10);
+    long maxBlobBytes = 64L << 30;
+    long maxManifestBytes = 4L << 20;
+    long redirectAbove = 1L << 20;
+    boolean dataPlane = true;
+    String dataPlaneHost = "127.0.0.1";
+    int dataPlanePort;
+    String dataPlaneUrl;
+    int maxConcurrentUploads = 256;
+    byte[] key;
+
+    Builder() {}
+
+    /** The storage root (created if missing). */
+    public Builder root(Path r) {
+      this.root = r;
+      return this;
+    }
+
+    /** Checks Basic credentials (user name, API token). */
+    public Builder credentials(CredentialChecker c) {
+      this.credentials = c;
+      return this;
+    }
+
+    /** Decides what an authenticated subject may do (default: everything). */
+    public Builder authorizer(Authorizer a) {
+      this.authorizer = a;
+      return this;
+    }
+
+    /** Lets anyone pull from repositories matching {@code glob}. */
+    public Builder anonymousPull(String glob) {
+      anonymousPull.add(new Glob(glob));
+      return this;
+    }
+
+    /** The token service name (default {@code plinth}). */
+    public Builder service(String s) {
+      this.service = s;
+      return this;
+    }
+
+    public Builder tokenTtl(Duration d) {
+      this.tokenTtl = d;
+      return this;
+    }
+
+    public Builder blobUrlTtl(Duration d) {
+      this.blobUrlTtl = d;
+      return this;
+    }
+
+    public Builder maxBlobBytes(long n) {
+      this.maxBlobBytes = n;
+      return this;
+    }
+
+    public Builder maxManifestBytes(long n) {
+      this.maxManifestBytes = n;
+      return this;
+    }
+
+    /** Blobs larger than this are redirected to the data plane (default 1 MiB). */
+    public Builder redirectAbove(long n) {
+      this.redirectAbove = n;
+      return this;
+    }
+
+    /** Whether to start the data plane (default true); without it blobs are served by Helidon. */
+    public Builder dataPlane(boolean on) {
+      this.dataPlane = on;
+      return this;
+    }
+
+    /** The data plane's listen address (default 127.0.0.1, port 0: any free port). */
+    public Builder dataPlaneListen(String host, int port) {
+      this.dataPlaneHost = host;
+      this.dataPlanePort = port;
+      return this;
+    }
+
+    /** The data plane's base URL as clients reach it (default: request host, data-plane port). */
+    public Builder dataPlaneUrl(String url) {
+      this.dataPlaneUrl = url;
+      return this;
+    }
+
+    public Builder maxConcurrentUploads(int n) {
+      this.maxConcurrentUploads = n;
+      return this;
+    }
+
+    /** The secret for tokens and signed URLs (default: random per process). */
+    public Builder key(byte[] k) {
+      this.key = k.clone();
+      return this;
+    }
+
+    /** Opens the storage and starts the data plane. */
+    public Registry start() throws IOException {
+      if (root == null) {
+        throw new IllegalStateException("root is required");
+      }
+      return DefaultRegistry.start(this);
+    }
+  }
+}

@@ -1,0 +1,256 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.registry.dataplane;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.handler.codec.DateFormatter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Serves one request for a file: validation (method, token, existence, conditionals, ranges) all
+ * happens before the first byte; the body is written as {@link DefaultFileRegion}s (sendfile). With
+ * the native transport, TCP_CORK is held while headers and body are written so they leave in full
+ * segments, as nginx's {@code tcp_nopush} does.
+ */
+final class FileHandler extends SimpleChannelInboundHandler<HttpObject> {
+
+  private final Resolver resolver;
+  private final boolean cork;
+
+  FileHandler(Resolver resolver, boolean cork) {
+    this.resolver = resolver;
+    this.cork = cork;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) throws IOException {
+    if (!(msg instanceof HttpRequest req)) {
+      return;
+    }
+    if (req.decoderResult().isFailure()) {
+      sendStatus(ctx, HttpResponseStatus.BAD_REQUEST, false);
+      return;
+    }
+    boolean keepAlive = HttpUtil.isKeepAlive(req);
+    boolean head = req.method().equals(HttpMethod.HEAD);
+    if (!head && !req.method().equals(HttpMethod.GET)) {
+      FullHttpResponse r = empty(HttpResponseStatus.METHOD_NOT_ALLOWED);
+      r.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+      finish(ctx, ctx.writeAndFlush(r), keepAlive);
+      return;
+    }
+    String uri = req.uri();
+    int q = uri.indexOf('?');
+    Optional<Resolver.Target> target = resolver.resolve(q < 0 ? uri : uri.substring(0, q));
+    if (target.isEmpty() || !Files.isRegularFile(target.get().file())) {
+      sendStatus(ctx, HttpResponseStatus.NOT_FOUND, keepAlive);
+      return;
+    }
+    serve(ctx, req, target.get(), head, keepAlive);
+  }
+
+  private void serve(
+      ChannelHandlerContext ctx,
+      HttpRequest req,
+      Resolver.Target t,
+      boolean head,
+      boolean keepAlive)
+      throws IOException {
+    BasicFileAttributes a = Files.readAttributes(t.file(), BasicFileAttributes.class);
+    long size = a.size();
+    long mtimeSeconds = a.lastModifiedTime().toMillis() / 1000;
+    String etag =
+        "\""
+            + (t.etag() != null
+                ? t.etag()
+                : Long.toHexString(size) + "-" + Long.toHexString(a.lastModifiedTime().toMillis()))
+            + "\"";
+    HttpHeaders in = req.headers();
+    if (notModified(in, etag, mtimeSeconds)) {
+      FullHttpResponse r = empty(HttpResponseStatus.NOT_MODIFIED);
+      r.headers().set(HttpHeaderNames.ETAG, etag);
+      finish(ctx, ctx.writeAndFlush(r), keepAlive);
+      return;
+    }
+    String range = in.get(HttpHeaderNames.RANGE);
+    String ifRange = in.get(HttpHeaderNames.IF_RANGE);
+    if (range != null
+        && ifRange != null
+        && !ifRange.equals(etag)
+        && !sameDate(ifRange, mtimeSeconds)) {
+      range = null;
+    }
+    ByteRange.Parsed parsed = ByteRange.parse(range, size);
+    File file = t.file().toFile();
+    HttpResponse r;
+    List<Object> body = new ArrayList<>();
+    switch (parsed) {
+      case ByteRange.Unsatisfiable u -> {
+        FullHttpResponse f = empty(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
+        f.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + size);
+        common(f.headers(), etag, mtimeSeconds);
+        finish(ctx, ctx.writeAndFlush(f), keepAlive);
+        return;
+      }
+      case ByteRange.Whole w -> {
+        r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, t.contentType());
+        HttpUtil.setContentLength(r, size);
+        if (size > 0) {
+          body.add(new DefaultFileRegion(file, 0, size));
+        }
+      }
+      case ByteRange.Ranges rs when rs.ranges().size() == 1 -> {
+        ByteRange br = rs.ranges().get(0);
+        r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.PARTIAL_CONTENT);
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, t.contentType());
+        r.headers()
+            .set(
+                HttpHeaderNames.CONTENT_RANGE,
+                "bytes " + br.first() + "-" + br.last() + "/" + size);
+        HttpUtil.setContentLength(r, br.length());
+        body.add(new DefaultFileRegion(file, br.first(), br.length()));
+      }
+      case ByteRange.Ranges rs -> {
+        String boundary = UUID.randomUUID().toString().replace("-", "");
+        r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.PARTIAL_CONTENT);
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "multipart/byteranges; boundary=" + boundary);
+        long total = 0;
+        for (ByteRange br : rs.ranges()) {
+          ByteBuf part =
+              ascii(
+                  "\r\n--"
+                      + boundary
+                      + "\r\nContent-Type: "
+                      + t.contentType()
+                      + "\r\nContent-Range: bytes "
+                      + br.first()
+                      + "-"
+                      + br.last()
+                      + "/"
+                      + size
+                      + "\r\n\r\n");
+          total += part.readableBytes() + br.length();
+          body.add(part);
+          body.add(new DefaultFileRegion(file, br.first(), br.length()));
+        }
+        ByteBuf end = ascii("\r\n--" + boundary + "--\r\n");
+        total += end.readableBytes();
+        body.add(end);
+        HttpUtil.setContentLength(r, total);
+      }
+    }
+    common(r.headers(), etag, mtimeSeconds);
+    if (!keepAlive) {
+      r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
+    if (head) {
+      body.forEach(io.netty.util.ReferenceCountUtil::release);
+      body.clear();
+    }
+    corked(ctx, true);
+    ctx.write(r);
+    for (Object o : body) {
+      ctx.write(o);
+    }
+    ChannelFuture last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+    last.addListener(f -> corked(ctx, false));
+    finish(ctx, last, keepAlive);
+  }
+
+  private void corked(ChannelHandlerContext ctx, boolean on) {
+    if (cork && ctx.channel().isActive()) {
+      ctx.channel().config().setOption(EpollChannelOption.TCP_CORK, on);
+    }
+  }
+
+  private static boolean notModified(HttpHeaders in, String etag, long mtimeSeconds) {
+    String inm = in.get(HttpHeaderNames.IF_NONE_MATCH);
+    if (inm != null) {
+      for (String e : inm.split(",")) {
+        String s = e.strip();
+        if (s.equals("*") || s.equals(etag) || s.equals("W/" + etag)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    String ims = in.get(HttpHeaderNames.IF_MODIFIED_SINCE);
+    if (ims != null) {
+      Date d = DateFormatter.parseHttpDate(ims);
+      return d != null && mtimeSeconds <= d.getTime() / 1000;
+    }
+    return false;
+  }
+
+  private static boolean sameDate(String httpDate, long mtimeSeconds) {
+    Date d = DateFormatter.parseHttpDate(httpDate);
+    return d != null && d.getTime() / 1000 == mtimeSeconds;
+  }
+
+  private static void common(HttpHeaders h, String etag, long mtimeSeconds) {
+    h.set(HttpHeaderNames.ACCEPT_RANGES, HttpHeaderValues.BYTES);
+    h.set(HttpHeaderNames.ETAG, etag);
+    h.set(HttpHeaderNames.LAST_MODIFIED, DateFormatter.format(new Date(mtimeSeconds * 1000)));
+    h.set(HttpHeaderNames.DATE, DateFormatter.format(new Date()));
+  }
+
+  private static ByteBuf ascii(String s) {
+    return Unpooled.wrappedBuffer(s.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static FullHttpResponse empty(HttpResponseStatus status) {
+    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status);
+    HttpUtil.setContentLength(r, 0);
+    return r;
+  }
+
+  private static void sendStatus(
+      ChannelHandlerContext ctx, HttpResponseStatus s, boolean keepAlive) {
+    finish(ctx, ctx.writeAndFlush(empty(s)), keepAlive);
+  }
+
+  private static void finish(ChannelHandlerContext ctx, ChannelFuture f, boolean keepAlive) {
+    if (!keepAlive) {
+      f.addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
+}

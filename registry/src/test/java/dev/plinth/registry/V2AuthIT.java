@@ -1,0 +1,168 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.registry;
+
+import static dev.plinth.registry.V2PushPullIT.code;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plinth.registry.api.Action;
+import dev.plinth.registry.api.Digest;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Basic auth, the token flow, scopes, anonymous pull, DENIED. */
+class V2AuthIT {
+
+  @TempDir Path root;
+  Harness h;
+  String basic;
+
+  @BeforeEach
+  void start() throws Exception {
+    h =
+        new Harness(
+            root, b -> b.authorizer((s, repo, a) -> !(s.equals("reader") && a != Action.PULL)));
+    basic = h.auth;
+  }
+
+  @AfterEach
+  void stop() {
+    h.close();
+  }
+
+  String token(String query) throws Exception {
+    HttpResponse<byte[]> r = h.get("/v2/token?service=plinth&" + query);
+    assertEquals(200, r.statusCode(), Harness.body(r));
+    return new ObjectMapper().readTree(r.body()).get("token").asText();
+  }
+
+  @Test
+  void baseAnswers401WithBearerChallengeWithoutCredentials() throws Exception {
+    h.auth = null;
+    HttpResponse<byte[]> r = h.get("/v2/");
+    assertEquals(401, r.statusCode());
+    String ch = r.headers().firstValue("WWW-Authenticate").orElseThrow();
+    assertTrue(ch.startsWith("Bearer realm=\"" + h.base + "/v2/token\",service=\"plinth\""), ch);
+    assertEquals("UNAUTHORIZED", code(r));
+    assertEquals(
+        "registry/2.0", r.headers().firstValue("Docker-Distribution-API-Version").orElseThrow());
+    h.auth = basic;
+    assertEquals(200, h.get("/v2/").statusCode());
+    h.auth =
+        "Basic "
+            + java.util.Base64.getEncoder()
+                .encodeToString("u:wrong".getBytes(StandardCharsets.UTF_8));
+    assertEquals(401, h.get("/v2/").statusCode());
+    h.auth = "Bearer garbage";
+    assertEquals(401, h.get("/v2/").statusCode());
+  }
+
+  @Test
+  void pushWithoutCredentialsGetsScopedChallenge() throws Exception {
+    h.auth = null;
+    HttpResponse<byte[]> r = h.post("/v2/team/app/blobs/uploads/", new byte[0]);
+    assertEquals(401, r.statusCode());
+    assertTrue(
+        r.headers()
+            .firstValue("WWW-Authenticate")
+            .orElseThrow()
+            .contains("scope=\"repository:team/app:pull,push\""));
+  }
+
+  @Test
+  void tokenFlowGrantsRequestedScopes() throws Exception {
+    String t = token("scope=repository:team/app:pull,push");
+    h.auth = "Bearer " + t;
+    Digest d = h.pushBlob("team/app", new byte[] {1, 2});
+    assertEquals(200, h.get("/v2/team/app/blobs/" + d).statusCode());
+    HttpResponse<byte[]> other = h.get("/v2/team/other/tags/list");
+    assertEquals(401, other.statusCode());
+    assertTrue(
+        other
+            .headers()
+            .firstValue("WWW-Authenticate")
+            .orElseThrow()
+            .contains("error=\"insufficient_scope\""));
+    HttpResponse<byte[]> del = h.delete("/v2/team/app/blobs/" + d);
+    assertEquals(401, del.statusCode());
+  }
+
+  @Test
+  void tokenByPasswordGrant() throws Exception {
+    h.auth = null;
+    HttpResponse<byte[]> r =
+        h.send(
+            h.req("/v2/token")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "grant_type=password&username=u&password="
+                            + Harness.TOKEN
+                            + "&scope=repository:x:pull&service=plinth")));
+    assertEquals(200, r.statusCode());
+    HttpResponse<byte[]> bad =
+        h.send(
+            h.req("/v2/token")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "grant_type=password&username=u&password=no")));
+    assertEquals(401, bad.statusCode());
+  }
+
+  @Test
+  void readerIsDeniedPushButMayPull() throws Exception {
+    Digest d = h.pushBlob("lib", new byte[] {5});
+    h.auth =
+        "Basic "
+            + java.util.Base64.getEncoder()
+                .encodeToString(("reader:" + Harness.TOKEN).getBytes(StandardCharsets.UTF_8));
+    assertEquals(200, h.get("/v2/lib/blobs/" + d).statusCode());
+    HttpResponse<byte[]> r = h.post("/v2/lib/blobs/uploads/", new byte[0]);
+    assertEquals(403, r.statusCode());
+    assertEquals("DENIED", code(r));
+    String t = token("scope=repository:lib:pull,push,delete");
+    assertTrue(
+        new String(
+                java.util.Base64.getUrlDecoder().decode(t.split("\\.")[1]), StandardCharsets.UTF_8)
+            .contains("\"actions\":[\"pull\"]"));
+  }
+
+  @Test
+  void anonymousPullFollowsConfiguredGlob() throws Exception {
+    Digest pub = h.pushBlob("public/tools", new byte[] {1});
+    Digest priv = h.pushBlob("private/tools", new byte[] {1});
+    h.auth = null;
+    assertEquals(200, h.get("/v2/public/tools/blobs/" + pub).statusCode());
+    assertEquals(401, h.get("/v2/private/tools/blobs/" + priv).statusCode());
+    assertEquals(401, h.post("/v2/public/tools/blobs/uploads/", new byte[0]).statusCode());
+    String t = token("scope=repository:public/tools:pull,push&scope=repository:private/tools:pull");
+    h.auth = "Bearer " + t;
+    assertEquals(200, h.get("/v2/public/tools/blobs/" + pub).statusCode());
+    assertEquals(401, h.get("/v2/private/tools/blobs/" + priv).statusCode());
+    assertEquals(401, h.get("/v2/_catalog").statusCode());
+  }
+
+  @Test
+  void catalogNeedsAuthentication() throws Exception {
+    h.auth = null;
+    HttpResponse<byte[]> r = h.get("/v2/_catalog");
+    assertEquals(401, r.statusCode());
+    assertTrue(
+        r.headers().firstValue("WWW-Authenticate").orElseThrow().contains("registry:catalog:*"));
+    h.auth = basic;
+    String t = token("scope=registry:catalog:*");
+    h.auth = "Bearer " + t;
+    assertEquals(200, h.get("/v2/_catalog").statusCode());
+  }
+}
