@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       VersionCommand.class,
       ServeCommand.class,
+      IsoCommand.class,
       AutoComplete.GenerateCompletion.class,
     })
 public final class PlinthCommand implements Runnable {
