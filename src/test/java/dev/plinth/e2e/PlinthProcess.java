@@ -78,6 +78,11 @@ final class PlinthProcess implements AutoCloseable {
     return Files.readString(log);
   }
 
+  /** CPU time the process has used so far (user + system). */
+  Duration cpuTime() {
+    return process.info().totalCpuDuration().orElseThrow();
+  }
+
   long pid() {
     return process.pid();
   }

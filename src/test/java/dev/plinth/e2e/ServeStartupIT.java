@@ -24,9 +24,10 @@ class ServeStartupIT {
     String token;
     try (PlinthProcess p = PlinthProcess.serve(data)) {
       Duration t = p.awaitOk("/healthz", Duration.ofSeconds(30));
-      // DESIGN: < 1.5 s on a quiet machine (bench/controller measures it); this bound only
-      // catches gross regressions on a shared, loaded CI machine.
-      assertThat(t).isLessThan(Duration.ofSeconds(6));
+      // DESIGN: < 1.5 s wall on a quiet machine (bench/controller measures it). Wall time on a
+      // shared CI machine says little, so this guards the CPU the start-up costs instead.
+      Duration cpu = p.cpuTime();
+      assertThat(cpu).as("CPU to first /healthz (wall %s)", t).isLessThan(Duration.ofSeconds(4));
       p.awaitOk("/readyz", Duration.ofSeconds(10));
       Path tokenFile = data.resolve("admin.token");
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)))
