@@ -1,0 +1,241 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.dispatcher.runner;
+
+import dev.plinth.dispatcher.contract.ImageRef;
+import dev.plinth.dispatcher.contract.LogTail;
+import dev.plinth.dispatcher.contract.Task;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs steps as local processes in a sandbox directory: for tests and {@code plinth demo}, never on
+ * a real machine. A step's image maps to a command by the last segment of its repository ({@code
+ * plinth/tools/sgdisk} → {@code sgdisk}): first in the {@code commands} given to the constructor,
+ * else to the built-in {@link SimulatedTools} (run in a fresh JVM). Arguments are the step's args;
+ * the environment is the step's env plus {@code PLINTH_JOB_ID}, {@code PLINTH_STEP}, {@code
+ * PLINTH_ATTEMPT}, {@code PLINTH_SANDBOX} and {@code PLINTH_DEVICES}; nothing of the dispatcher's
+ * own environment leaks in except {@code PATH}.
+ *
+ * <pre>
+ * sandbox/
+ * ├── runs.log                    one line per attempt started: "NN-name attempt N"
+ * ├── actions.log                 what the simulated tools "did", one line each
+ * └── steps/NN-name/attempt-N/    the attempt's working directory
+ *     ├── output.log              stdout and stderr
+ *     ├── pid                     the process id while it runs
+ *     └── result.properties       exit status, duration, message: written when it ends
+ * </pre>
+ */
+public final class LocalRunner implements StepRunner {
+
+  private static final int LOG_TAIL_CHARS = 4096;
+
+  private final Path sandbox;
+  private final Map<String, List<String>> commands;
+
+  /**
+   * @param sandbox the sandbox directory (created if missing)
+   * @param commands commands by repository short name that take precedence over the simulated tools
+   */
+  public LocalRunner(Path sandbox, Map<String, List<String>> commands) {
+    this.sandbox = sandbox.toAbsolutePath();
+    this.commands = Map.copyOf(commands);
+  }
+
+  @Override
+  public String name() {
+    return "local";
+  }
+
+  public Path sandbox() {
+    return sandbox;
+  }
+
+  @Override
+  public void prepare(Task task) throws IOException {
+    Files.createDirectories(sandbox.resolve("steps"));
+  }
+
+  @Override
+  public StepResult run(StepAttempt a) throws InterruptedException {
+    long start = System.nanoTime();
+    Path dir = attemptDir(a);
+    try {
+      Files.createDirectories(dir);
+      Files.writeString(
+          sandbox.resolve("runs.log"),
+          a.slug() + " attempt " + a.attempt() + "\n",
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+      Optional<List<String>> cmd = command(a);
+      if (cmd.isEmpty()) {
+        return finish(
+            dir,
+            new StepResult(
+                StepResult.NOT_STARTED,
+                since(start),
+                "",
+                "no local tool for image repository "
+                    + ImageRef.parse(a.step().image()).repository()
+                    + " (built-in: "
+                    + String.join(", ", new java.util.TreeSet<>(SimulatedTools.NAMES))
+                    + ")"));
+      }
+      Process p = start(a, dir, cmd.get());
+      Files.writeString(dir.resolve("pid"), String.valueOf(p.pid()));
+      int exit;
+      try {
+        if (p.waitFor(a.step().timeoutSeconds(), TimeUnit.SECONDS)) {
+          exit = p.exitValue();
+        } else {
+          kill(p.toHandle());
+          exit = StepResult.TIMED_OUT;
+        }
+      } catch (InterruptedException e) {
+        kill(p.toHandle());
+        throw e;
+      }
+      String tail =
+          LogTail.clip(
+              Files.readString(dir.resolve("output.log"), StandardCharsets.UTF_8), LOG_TAIL_CHARS);
+      StepResult r = StepResult.of(exit, since(start), tail);
+      if (exit == StepResult.TIMED_OUT) {
+        r =
+            new StepResult(
+                exit, r.duration(), tail, "timed out after " + a.step().timeoutSeconds() + " s");
+      }
+      return finish(dir, r);
+    } catch (IOException e) {
+      return new StepResult(
+          StepResult.NOT_STARTED, since(start), "", "cannot start step: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public Optional<StepResult> reattach(StepAttempt a) throws InterruptedException {
+    Path dir = attemptDir(a);
+    try {
+      Path result = dir.resolve("result.properties");
+      if (Files.exists(result)) {
+        Properties p = new Properties();
+        try (var in = Files.newInputStream(result)) {
+          p.load(in);
+        }
+        return Optional.of(
+            new StepResult(
+                Integer.parseInt(p.getProperty("exit")),
+                Duration.ofMillis(Long.parseLong(p.getProperty("durationMs"))),
+                Files.exists(dir.resolve("output.log"))
+                    ? LogTail.clip(Files.readString(dir.resolve("output.log")), LOG_TAIL_CHARS)
+                    : "",
+                p.getProperty("message", "")));
+      }
+      Path pid = dir.resolve("pid");
+      if (Files.exists(pid)) {
+        // The process outlived the dispatcher that started it: its result would be lost, so stop
+        // it.
+        // Only if it started before the pid file was written: a reused pid is someone else's.
+        java.time.Instant written = Files.getLastModifiedTime(pid).toInstant().plusSeconds(1);
+        ProcessHandle.of(Long.parseLong(Files.readString(pid).strip()))
+            .filter(h -> h.info().startInstant().map(t -> t.isBefore(written)).orElse(false))
+            .ifPresent(LocalRunner::kill);
+      }
+    } catch (IOException | NumberFormatException e) {
+      // Unreadable leftovers: treat the attempt as interrupted.
+    }
+    return Optional.empty();
+  }
+
+  private Process start(StepAttempt a, Path dir, List<String> cmd) throws IOException {
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("output.log").toFile());
+    Map<String, String> env = pb.environment();
+    String path = env.getOrDefault("PATH", "/usr/bin:/bin");
+    env.clear();
+    env.put("PATH", path);
+    env.putAll(a.step().env());
+    env.put("PLINTH_JOB_ID", a.task().jobId());
+    env.put("PLINTH_STEP", a.step().name());
+    env.put("PLINTH_ATTEMPT", String.valueOf(a.attempt()));
+    env.put("PLINTH_SANDBOX", sandbox.toString());
+    env.put("PLINTH_DEVICES", String.join(",", a.step().devices()));
+    Process p = pb.start();
+    p.getOutputStream().close();
+    return p;
+  }
+
+  private Optional<List<String>> command(StepAttempt a) {
+    String tool = ImageRef.parse(a.step().image()).shortName();
+    List<String> cmd = new ArrayList<>();
+    if (commands.containsKey(tool)) {
+      cmd.addAll(commands.get(tool));
+    } else if (SimulatedTools.NAMES.contains(tool)) {
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      cmd.addAll(
+          List.of(
+              java,
+              "-XX:TieredStopAtLevel=1",
+              "-XX:+UseSerialGC",
+              "-Xshare:auto",
+              "-Xmx32m",
+              "-cp",
+              System.getProperty("java.class.path"),
+              SimulatedTools.class.getName(),
+              tool));
+    } else {
+      return Optional.empty();
+    }
+    cmd.addAll(a.step().args());
+    return Optional.of(cmd);
+  }
+
+  private StepResult finish(Path dir, StepResult r) throws IOException {
+    Properties p = new Properties();
+    p.setProperty("exit", String.valueOf(r.exitCode()));
+    p.setProperty("durationMs", String.valueOf(r.duration().toMillis()));
+    p.setProperty("message", r.message());
+    Path tmp = dir.resolve("result.properties.tmp");
+    try (var out = Files.newOutputStream(tmp)) {
+      p.store(out, null);
+    }
+    Files.move(
+        tmp,
+        dir.resolve("result.properties"),
+        StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
+    Files.deleteIfExists(dir.resolve("pid"));
+    return r;
+  }
+
+  private Path attemptDir(StepAttempt a) {
+    return sandbox.resolve("steps").resolve(a.slug()).resolve("attempt-" + a.attempt());
+  }
+
+  private static void kill(ProcessHandle h) {
+    h.descendants().forEach(ProcessHandle::destroyForcibly);
+    h.destroyForcibly();
+    h.onExit().orTimeout(5, TimeUnit.SECONDS).exceptionally(t -> h).join();
+  }
+
+  private static Duration since(long startNanos) {
+    return Duration.ofNanos(System.nanoTime() - startNanos);
+  }
+}

@@ -1,0 +1,279 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.dispatcher.runner;
+
+import dev.plinth.dispatcher.contract.ImageRef;
+import dev.plinth.dispatcher.contract.Task;
+import dev.plinth.dispatcher.sys.Commands;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs steps as Quadlet units under systemd, inside the maintenance OS.
+ *
+ * <p>{@link #prepare} writes the registry credentials ({@code auth.json}, 0600, user = job id,
+ * password = job token) and the CA bundle ({@code certs/<registry host>/ca.crt}) into the runtime
+ * directory, renders one unit per step into the unit directory and runs {@code systemctl
+ * daemon-reload}. Each attempt then pulls the image by digest ({@code podman pull --authfile
+ * --cert-dir}: Quadlet 4.4 units never pull), resets and starts the unit, waits until it is no
+ * longer active, and reads {@code Result}/{@code ExecMainStatus} and the journal of that
+ * invocation.
+ *
+ * <pre>
+ * unitDir/      (default /run/containers/systemd)  plinth-step-NN-name.container, one per step
+ * runtimeDir/   (default /run/plinth-dispatcher)
+ * ├── auth.json                     containers-auth.json(5) for the task's registry host
+ * └── certs/HOST[:PORT]/ca.crt      the task's CA bundle, for podman --cert-dir
+ * </pre>
+ */
+public final class QuadletRunner implements StepRunner {
+
+  private static final System.Logger LOG = System.getLogger(QuadletRunner.class.getName());
+  private static final int LOG_TAIL_LINES = 50;
+
+  private final Path unitDir;
+  private final Path runtimeDir;
+  private final Commands commands;
+  private final Duration pullTimeout;
+  private final Duration pollInterval;
+
+  public QuadletRunner(
+      Path unitDir,
+      Path runtimeDir,
+      Commands commands,
+      Duration pullTimeout,
+      Duration pollInterval) {
+    this.unitDir = unitDir;
+    this.runtimeDir = runtimeDir;
+    this.commands = commands;
+    this.pullTimeout = pullTimeout;
+    this.pollInterval = pollInterval;
+  }
+
+  /** The production setup: /run/containers/systemd, /run/plinth-dispatcher, real commands. */
+  public static QuadletRunner system() {
+    return new QuadletRunner(
+        Path.of("/run/containers/systemd"),
+        Path.of("/run/plinth-dispatcher"),
+        Commands.system(),
+        Duration.ofMinutes(30),
+        Duration.ofSeconds(2));
+  }
+
+  @Override
+  public String name() {
+    return "quadlet";
+  }
+
+  @Override
+  public void prepare(Task task) throws IOException, InterruptedException {
+    Files.createDirectories(runtimeDir);
+    writePrivate(runtimeDir.resolve("auth.json"), authJson(task));
+    if (task.caBundle() != null) {
+      Path certs = certDir(task);
+      Files.createDirectories(certs);
+      writePrivate(certs.resolve("ca.crt"), task.caBundle().getBytes(StandardCharsets.US_ASCII));
+    }
+    Files.createDirectories(unitDir);
+    for (Map.Entry<String, String> u : QuadletRenderer.renderAll(task).entrySet()) {
+      writeAtomically(unitDir.resolve(u.getKey()), u.getValue().getBytes(StandardCharsets.UTF_8));
+    }
+    Commands.Result reload = systemctl("daemon-reload");
+    if (!reload.ok()) {
+      throw new IOException("systemctl daemon-reload failed: " + reload.output().strip());
+    }
+  }
+
+  @Override
+  public StepResult run(StepAttempt a) throws InterruptedException {
+    long start = System.nanoTime();
+    String unit = QuadletRenderer.serviceName(a);
+    try {
+      Commands.Result pull = pull(a);
+      if (!pull.ok()) {
+        return new StepResult(
+            StepResult.NOT_STARTED, since(start), tailLines(pull.output()), "image pull failed");
+      }
+      systemctl("reset-failed", unit);
+      Commands.Result started = systemctl("start", unit);
+      if (!started.ok()) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "systemctl start {0}: {1}",
+            unit,
+            started.output().strip());
+      }
+      return awaitEnd(unit, start);
+    } catch (IOException e) {
+      return new StepResult(
+          StepResult.NOT_STARTED, since(start), "", "cannot run step: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public Optional<StepResult> reattach(StepAttempt a) throws InterruptedException {
+    String unit = QuadletRenderer.serviceName(a);
+    try {
+      Map<String, String> p = show(unit);
+      boolean ran = !p.getOrDefault("ExecMainStartTimestampMonotonic", "0").equals("0");
+      boolean active = isActive(p.get("ActiveState"));
+      if (!ran && !active) {
+        return Optional.empty();
+      }
+      return Optional.of(awaitEnd(unit, System.nanoTime()));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private StepResult awaitEnd(String unit, long start) throws IOException, InterruptedException {
+    Map<String, String> p = show(unit);
+    while (isActive(p.get("ActiveState"))) {
+      Thread.sleep(pollInterval);
+      p = show(unit);
+    }
+    String result = p.getOrDefault("Result", "");
+    int status = parseInt(p.get("ExecMainStatus"), -1);
+    int exit =
+        switch (result) {
+          case "success" -> 0;
+          case "timeout" -> StepResult.TIMED_OUT;
+          case "exit-code" -> status == 0 ? 1 : status;
+          default -> status > 0 ? status : StepResult.NOT_STARTED;
+        };
+    String tail = journalTail(unit, p.get("InvocationID"));
+    StepResult r = StepResult.of(exit, since(start), tail);
+    if (exit != 0 && !"exit-code".equals(result) && !"timeout".equals(result)) {
+      return new StepResult(exit, r.duration(), tail, "unit ended with result " + result);
+    }
+    return r;
+  }
+
+  private static boolean isActive(String state) {
+    return state != null
+        && (state.equals("active")
+            || state.equals("activating")
+            || state.equals("deactivating")
+            || state.equals("reloading"));
+  }
+
+  private Commands.Result pull(StepAttempt a) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("podman", "pull", "--quiet"));
+    cmd.add("--authfile=" + runtimeDir.resolve("auth.json"));
+    if (a.task().caBundle() != null) {
+      cmd.add("--cert-dir=" + certDir(a.task()));
+    }
+    cmd.add(ImageRef.parse(a.step().image()).toString());
+    return commands.run(cmd, pullTimeout);
+  }
+
+  private Map<String, String> show(String unit) throws IOException, InterruptedException {
+    Commands.Result r =
+        systemctl(
+            "show",
+            unit,
+            "--property=ActiveState,Result,ExecMainStatus,ExecMainStartTimestampMonotonic,InvocationID");
+    if (!r.ok()) {
+      throw new IOException("systemctl show " + unit + ": " + r.output().strip());
+    }
+    Map<String, String> props = new HashMap<>();
+    for (String line : r.output().split("\n")) {
+      int eq = line.indexOf('=');
+      if (eq > 0) {
+        props.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
+      }
+    }
+    return props;
+  }
+
+  private String journalTail(String unit, String invocation) throws InterruptedException {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "journalctl",
+                "--no-pager",
+                "-o",
+                "cat",
+                "-n",
+                String.valueOf(LOG_TAIL_LINES),
+                "-u",
+                unit));
+    if (invocation != null && !invocation.isEmpty()) {
+      cmd.add("_SYSTEMD_INVOCATION_ID=" + invocation);
+    }
+    try {
+      return commands.run(cmd, Duration.ofSeconds(30)).output();
+    } catch (IOException e) {
+      return "(journal unavailable: " + e.getMessage() + ")";
+    }
+  }
+
+  private Commands.Result systemctl(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add("systemctl");
+    cmd.addAll(List.of(args));
+    return commands.run(cmd, Duration.ofSeconds(QuadletRenderer.START_TIMEOUT_SECONDS + 30));
+  }
+
+  private Path certDir(Task task) {
+    return runtimeDir.resolve("certs").resolve(task.registryHost());
+  }
+
+  /** containers-auth.json(5): user = job id, password = job token, for the registry host. */
+  static byte[] authJson(Task task) {
+    String auth =
+        Base64.getEncoder()
+            .encodeToString(
+                (task.jobId() + ":" + task.credentials().jobToken())
+                    .getBytes(StandardCharsets.UTF_8));
+    String json = "{\"auths\":{\"" + task.registryHost() + "\":{\"auth\":\"" + auth + "\"}}}\n";
+    return json.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void writePrivate(Path file, byte[] content) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.deleteIfExists(tmp);
+    Files.createFile(
+        tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.write(tmp, content);
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private static void writeAtomically(Path file, byte[] content) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.write(tmp, content);
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private static String tailLines(String s) {
+    String[] lines = s.split("\n");
+    int from = Math.max(0, lines.length - LOG_TAIL_LINES);
+    return String.join("\n", java.util.Arrays.copyOfRange(lines, from, lines.length));
+  }
+
+  private static Duration since(long startNanos) {
+    return Duration.ofNanos(System.nanoTime() - startNanos);
+  }
+
+  private static int parseInt(String s, int dflt) {
+    try {
+      return s == null ? dflt : Integer.parseInt(s.strip());
+    } catch (NumberFormatException e) {
+      return dflt;
+    }
+  }
+}
