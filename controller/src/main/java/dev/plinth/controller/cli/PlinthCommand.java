@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       VersionCommand.class,
       ServeCommand.class,
+      RegistryCommand.class,
       IsoCommand.class,
       AutoComplete.GenerateCompletion.class,
     })

@@ -14,6 +14,7 @@ import dev.plinth.controller.config.PlinthConfig;
 import dev.plinth.controller.observe.Metrics;
 import dev.plinth.controller.security.AdminToken;
 import dev.plinth.controller.server.ControllerServer;
+import dev.plinth.registry.Registry;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -54,19 +55,28 @@ final class ServeCommand implements Callable<Integer> {
       description = "Data directory (default ./var; \\$STATE_DIRECTORY under systemd).")
   Path data;
 
+  @Option(
+      names = "--data-plane-listen",
+      paramLabel = "HOST:PORT",
+      description = "Data-plane (blob and media bytes) listen address (default: listen port + 1).")
+  String dataPlaneListen;
+
   @Override
   public Integer call() throws IOException, InterruptedException {
     PlinthConfig c = effectiveConfig();
     Layout layout = new Layout(c.dataDir()).create();
     AdminToken admin = AdminToken.ensure(layout.adminToken(), layout.tmp());
     Metrics metrics = new Metrics();
-    ControllerServer server = ControllerServer.start(c, layout, metrics, List.of());
+    Registry registry = RegistryWiring.start(c, layout, admin, dataPlaneListen);
+    ControllerServer server =
+        ControllerServer.start(c, layout, metrics, List.of(registry.routes()));
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   server.close();
+                  registry.close();
                   stop.countDown();
                 },
                 "plinth-shutdown"));

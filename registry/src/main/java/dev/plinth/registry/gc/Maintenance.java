@@ -282,6 +282,16 @@ public final class Maintenance {
     return new Reports.Fsck(problems, repaired, checked);
   }
 
+  /** Every repository, in lexical order. */
+  public List<RepositoryName> repositories() {
+    return repos.repositories();
+  }
+
+  /** A repository's tags with digests and push times. */
+  public List<RepositoryStore.TagInfo> tags(RepositoryName repo) {
+    return repos.tagInfos(repo);
+  }
+
   /** Removes staging debris left by a crash (call before serving). */
   public int cleanStaging() throws IOException {
     Path tmp = layout.tmp();
