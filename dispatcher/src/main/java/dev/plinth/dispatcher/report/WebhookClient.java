@@ -73,7 +73,8 @@ public final class WebhookClient {
     this.key = task.credentials().hmacKey();
     this.clock = clock;
     this.requestTimeout = requestTimeout;
-    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(requestTimeout);
+    HttpClient.Builder b =
+        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(requestTimeout);
     if (task.caBundle() != null) {
       b.sslContext(sslContext(task.caBundle()));
     }

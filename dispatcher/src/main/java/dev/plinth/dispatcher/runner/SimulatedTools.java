@@ -74,7 +74,7 @@ public final class SimulatedTools {
     }
     Files.writeString(
         sandbox.resolve("actions.log"),
-        step + " " + tool + " " + String.join(" ", args) + "\n",
+        (step + " " + tool + " " + String.join(" ", args)).strip() + "\n",
         StandardCharsets.UTF_8,
         StandardOpenOption.CREATE,
         StandardOpenOption.APPEND);

@@ -1,0 +1,205 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.dispatcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.plinth.dispatcher.contract.Event;
+import dev.plinth.dispatcher.contract.EventType;
+import dev.plinth.dispatcher.contract.OnFailure;
+import dev.plinth.dispatcher.contract.Task;
+import dev.plinth.dispatcher.report.Backoff;
+import dev.plinth.dispatcher.runner.LocalRunner;
+import dev.plinth.dispatcher.runner.StepResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The dispatcher with the local runner against a fake controller over real sockets. */
+class DispatcherIT {
+
+  @TempDir Path tmp;
+
+  static DispatcherOptions.Builder options(Path state, Task task) {
+    return DispatcherOptions.builder(
+            state, () -> task, ctx -> new LocalRunner(ctx.jobDir().resolve("sandbox"), Map.of()))
+        .heartbeatInterval(Duration.ofMillis(300))
+        .retryDelay(Duration.ofMillis(50))
+        .backoff(new Backoff(Duration.ofMillis(50), Duration.ofMillis(400)))
+        .drainTimeout(Duration.ofSeconds(60))
+        .requestTimeout(Duration.ofSeconds(2));
+  }
+
+  /** Sequence numbers 1..n without gaps or repeats, event ids unique. */
+  static void assertInOrderOnce(List<Event> events) {
+    assertThat(events)
+        .extracting(Event::sequence)
+        .containsExactlyElementsOf(LongStream.rangeClosed(1, events.size()).boxed().toList());
+    assertThat(events).extracting(Event::eventId).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void runsEveryStepAndReportsEachEventOnceInOrder() throws Exception {
+    try (FakeController c = new FakeController("job-ok", TestTasks.TOKEN, TestTasks.KEY)) {
+      Task task =
+          TestTasks.task(
+              "job-ok",
+              c.webhookUrl(),
+              List.of(
+                  TestTasks.step("partition", "sgdisk", "--zap-all", "/dev/sda"),
+                  TestTasks.step("image", "linux-imager"),
+                  TestTasks.step("bootloader", "linux-bootloader")));
+      DispatchResult r = Dispatcher.run(options(tmp, task).build());
+      assertThat(r.succeeded()).isTrue();
+      assertThat(r.delivered()).isTrue();
+      List<Event> ev = c.accepted();
+      assertInOrderOnce(ev);
+      assertThat(ev)
+          .filteredOn(e -> e.type() != EventType.HEARTBEAT)
+          .extracting(e -> e.type() + " " + (e.step() == null ? "" : e.step()))
+          .containsExactly(
+              "booted ",
+              "step.started partition",
+              "step.succeeded partition",
+              "step.started image",
+              "step.succeeded image",
+              "step.started bootloader",
+              "step.succeeded bootloader",
+              "finished ");
+      assertThat(ev.getLast().outcome()).isEqualTo(Event.OUTCOME_SUCCEEDED);
+      assertThat(ev)
+          .filteredOn(e -> e.type() == EventType.STEP_SUCCEEDED)
+          .first()
+          .satisfies(
+              e -> assertThat(e.logTail()).contains("The operation has completed successfully."));
+      assertThat(Files.readString(tmp.resolve("jobs/job-ok/sandbox/actions.log")))
+          .contains("partition sgdisk --zap-all /dev/sda");
+      assertThat(c.refusals()).isEmpty();
+    }
+  }
+
+  @Test
+  void retriesThenAppliesOnFailurePolicies() throws Exception {
+    try (FakeController c = new FakeController("job-fail", TestTasks.TOKEN, TestTasks.KEY)) {
+      Task task =
+          TestTasks.task(
+              "job-fail",
+              c.webhookUrl(),
+              List.of(
+                  TestTasks.step(
+                      "flaky",
+                      "echo",
+                      List.of(),
+                      Map.of("SIM_FAIL_TIMES", "1", "SIM_DELAY_MS", "0"),
+                      1,
+                      OnFailure.ABORT),
+                  TestTasks.step("optional", "fail", List.of("3"), Map.of(), 0, OnFailure.CONTINUE),
+                  TestTasks.step(
+                      "unknown", "no-such-tool", List.of(), Map.of(), 1, OnFailure.ABORT),
+                  TestTasks.step("never", "echo")));
+      DispatchResult r = Dispatcher.run(options(tmp, task).build());
+      assertThat(r.succeeded()).isFalse();
+      assertThat(r.failedSteps()).containsExactly("optional", "unknown");
+      List<Event> ev = c.accepted();
+      assertInOrderOnce(ev);
+      assertThat(ev)
+          .filteredOn(e -> e.type() == EventType.STEP_FAILED)
+          .extracting(
+              e ->
+                  e.step()
+                      + "#"
+                      + e.attempt()
+                      + " exit "
+                      + e.exitCode()
+                      + " retry "
+                      + e.willRetry())
+          .containsExactly(
+              "flaky#1 exit 1 retry true",
+              "optional#1 exit 3 retry false",
+              "unknown#1 exit -1 retry true",
+              "unknown#2 exit -1 retry false");
+      assertThat(ev).filteredOn(e -> "never".equals(e.step())).isEmpty();
+      assertThat(ev.getLast().type()).isEqualTo(EventType.FINISHED);
+      assertThat(ev.getLast().outcome()).isEqualTo(Event.OUTCOME_FAILED);
+      assertThat(ev.getLast().message()).startsWith("step optional failed");
+    }
+  }
+
+  @Test
+  void controllerAwayForAWhileLosesNoEventAndSendsNoneTwice() throws Exception {
+    try (FakeController c = new FakeController("job-away", TestTasks.TOKEN, TestTasks.KEY)) {
+      Task task =
+          TestTasks.task(
+              "job-away",
+              c.webhookUrl(),
+              List.of(
+                  TestTasks.step("one", "echo"),
+                  TestTasks.step("two", "sleep", "2"),
+                  TestTasks.step("three", "echo"),
+                  TestTasks.step("four", "echo")));
+      CompletableFuture<DispatchResult> run =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return Dispatcher.run(options(tmp, task).build());
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      c.await(
+          e -> e.type() == EventType.STEP_STARTED && "two".equals(e.step()),
+          Duration.ofSeconds(30));
+      c.goAway();
+      Thread.sleep(4000);
+      assertThat(c.accepted()).noneMatch(e -> e.type() == EventType.FINISHED);
+      c.mode(FakeController.Mode.LOSE_ACKS);
+      c.comeBack();
+      Thread.sleep(1000);
+      c.mode(FakeController.Mode.UP);
+      DispatchResult r = run.get();
+      assertThat(r.succeeded()).isTrue();
+      List<Event> ev = c.accepted();
+      assertInOrderOnce(ev);
+      assertThat(ev.getLast().type()).isEqualTo(EventType.FINISHED);
+      assertThat(ev)
+          .filteredOn(e -> e.type() == EventType.STEP_SUCCEEDED)
+          .extracting(Event::step)
+          .containsExactly("one", "two", "three", "four");
+      assertThat(ev).anyMatch(e -> e.type() == EventType.HEARTBEAT && "two".equals(e.step()));
+      assertThat(c.duplicates())
+          .as("acks lost while LOSE_ACKS was on are answered 200 on resend")
+          .isPositive();
+      assertThat(Files.list(tmp.resolve("jobs/job-away/events/pending"))).isEmpty();
+    }
+  }
+
+  @Test
+  void aFinishedJobIsNotRunAgain() throws Exception {
+    try (FakeController c = new FakeController("job-once", TestTasks.TOKEN, TestTasks.KEY)) {
+      Task task =
+          TestTasks.task("job-once", c.webhookUrl(), List.of(TestTasks.step("one", "echo")));
+      assertThat(Dispatcher.run(options(tmp, task).build()).succeeded()).isTrue();
+      int events = c.accepted().size();
+      DispatchResult again = Dispatcher.run(options(tmp, task).build());
+      assertThat(again.succeeded()).isTrue();
+      assertThat(c.accepted()).hasSize(events);
+      assertThat(Files.readAllLines(tmp.resolve("jobs/job-once/sandbox/runs.log")))
+          .containsExactly("01-one attempt 1");
+    }
+  }
+
+  @Test
+  void exitStatusConstantsAreDistinct() {
+    assertThat(List.of(StepResult.TIMED_OUT, StepResult.NOT_STARTED, StepResult.INTERRUPTED))
+        .doesNotHaveDuplicates();
+  }
+}
