@@ -202,7 +202,7 @@ final class ImageOutput {
         plan(d, joliet, 1));
     for (Node c : joliet ? d.jolietOrder : d.isoOrder) {
       byte[] id = Layout.idBytes(c, joliet);
-      int parts = Layout.parts(c);
+      int parts = l.parts(c);
       for (int i = 0; i < parts; i++) {
         RecordPlan p = joliet ? null : c.plans[i];
         switch (c.kind) {
@@ -210,8 +210,8 @@ final class ImageOutput {
           case SYMLINK -> record(b, off, 0, 0, 0, id, p);
           case CATALOG -> record(b, off, c.dataLba, Bytes.BLOCK, 0, id, p);
           case FILE -> {
-            long start = (long) i * Layout.MAX_EXTENT;
-            long len = Math.min(Layout.MAX_EXTENT, c.size - start);
+            long start = i * o.maxExtent;
+            long len = Math.min(o.maxExtent, c.size - start);
             long lba = c.size == 0 ? 0 : c.dataLba + start / Bytes.BLOCK;
             record(b, off, lba, len, i + 1 < parts ? 0x80 : 0, id, p);
           }

@@ -200,9 +200,18 @@ public final class IsoTree {
     return parts;
   }
 
-  private static String relative(Path base, Path p) {
+  private static String relative(Path base, Path p) throws IOException {
     StringBuilder sb = new StringBuilder();
     for (Path part : base.relativize(p)) {
+      if (part.toString().indexOf('\uFFFD') >= 0) {
+        // The JVM decodes file names with the locale's charset (sun.jnu.encoding); under a
+        // non-UTF-8 locale non-ASCII names come back mangled, which would change the image.
+        throw new IOException(
+            "file name not decodable as "
+                + System.getProperty("sun.jnu.encoding")
+                + " (run with a UTF-8 locale, e.g. LANG=C.UTF-8): "
+                + p);
+      }
       if (!sb.isEmpty()) {
         sb.append('/');
       }

@@ -58,6 +58,7 @@ public final class IsoWriter {
   final boolean hybridGpt;
   final String publisher;
   final String application;
+  final long maxExtent;
 
   private IsoWriter(Builder b) {
     this.volumeId = b.volumeId;
@@ -76,6 +77,7 @@ public final class IsoWriter {
     this.hybridGpt = b.hybridGpt;
     this.publisher = b.publisher;
     this.application = b.application;
+    this.maxExtent = b.maxExtent;
   }
 
   /** A builder with the defaults: volume id {@code CDROM}, epoch 0, Rock Ridge and Joliet on. */
@@ -140,6 +142,7 @@ public final class IsoWriter {
     private boolean hybridGpt;
     private String publisher = "";
     private String application = "PLINTH";
+    private long maxExtent = Layout.MAX_EXTENT;
 
     private Builder() {}
 
@@ -248,6 +251,15 @@ public final class IsoWriter {
     /** Application identifier recorded in the volume descriptors (default {@code PLINTH}). */
     public Builder application(String text) {
       this.application = Objects.requireNonNull(text, "text");
+      return this;
+    }
+
+    /** Tests only: a smaller extent limit, to exercise multi-extent files without 4 GiB. */
+    Builder maxExtent(long bytes) {
+      if (bytes <= 0 || bytes % Bytes.BLOCK != 0 || bytes > Layout.MAX_EXTENT) {
+        throw new IllegalArgumentException("bad extent size");
+      }
+      this.maxExtent = bytes;
       return this;
     }
 

@@ -196,10 +196,9 @@ final class Layout {
     }
   }
 
-  static int parts(Node n) {
-    return n.kind == Node.Kind.FILE && n.size > MAX_EXTENT
-        ? (int) ((n.size + MAX_EXTENT - 1) / MAX_EXTENT)
-        : 1;
+  int parts(Node n) {
+    long max = opts.maxExtent;
+    return n.kind == Node.Kind.FILE && n.size > max ? (int) ((n.size + max - 1) / max) : 1;
   }
 
   private void planRecords() {

@@ -62,6 +62,7 @@ final class Peers {
   static Result run(long timeoutSeconds, Path dir, List<String> cmd)
       throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(cmd)).redirectErrorStream(true);
+    pb.environment().put("LC_ALL", "C.UTF-8");
     if (dir != null) {
       pb.directory(dir.toFile());
     }
@@ -73,7 +74,7 @@ final class Peers {
         p.destroyForcibly();
         fail("timed out after " + timeoutSeconds + " s: " + String.join(" ", cmd));
       }
-      return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+      return new Result(p.exitValue(), new String(Files.readAllBytes(log), StandardCharsets.UTF_8));
     } finally {
       Files.deleteIfExists(log);
     }
