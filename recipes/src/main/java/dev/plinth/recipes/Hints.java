@@ -96,4 +96,70 @@ final class Hints {
     }
     return prev[b.length()];
   }
+
+  /** Why a reference is refused, in a few words: {@code " (no tag or digest)"}, or "". */
+  static String referenceProblem(String ref) {
+    int slash = ref.indexOf('/');
+    String first = slash < 0 ? "" : ref.substring(0, slash);
+    if (first.contains(":") || first.equals("localhost")) {
+      return " (name a repository in Plinth's registry, without a host: drop '" + first + "/')";
+    }
+    int at = ref.indexOf('@');
+    String noDigest = at < 0 ? ref : ref.substring(0, at);
+    int colon = noDigest.lastIndexOf(':');
+    String repo = colon < 0 ? noDigest : noDigest.substring(0, colon);
+    if (!repo.equals(repo.toLowerCase(java.util.Locale.ROOT))) {
+      return " (repository names are lowercase)";
+    }
+    if (colon < 0 && at < 0) {
+      return " (add a tag such as :1.0 or a digest @sha256:...; there is no implicit latest)";
+    }
+    return "";
+  }
+
+  /** A size complaint: how many there are against the bound. */
+  static String count(String keyword, JsonNode value, JsonNode schema) {
+    int n = value.isTextual() ? value.asText().length() : value.size();
+    String unit =
+        switch (keyword) {
+          case "minLength", "maxLength" -> "characters";
+          case "maxProperties" -> "entries";
+          default -> "items";
+        };
+    long bound = schema.path(keyword).asLong();
+    return keyword.startsWith("min")
+        ? (n == 0
+            ? "this " + (unit.equals("characters") ? "string" : "list") + " is empty"
+            : "has " + n + " " + unit + ", at least " + bound + " needed")
+        : "has " + n + " " + unit + ", at most " + bound + " allowed";
+  }
+
+  /** {@code "a list of at least 1 item"}. */
+  static String countExpected(String keyword, JsonNode schema) {
+    long bound = schema.path(keyword).asLong();
+    String what =
+        switch (keyword) {
+          case "minLength", "maxLength" -> "a string of ";
+          case "maxProperties" -> "a mapping of ";
+          default -> "a list of ";
+        };
+    String unit =
+        switch (keyword) {
+          case "minLength", "maxLength" -> bound == 1 ? "character" : "characters";
+          case "maxProperties" -> bound == 1 ? "entry" : "entries";
+          default -> bound == 1 ? "item" : "items";
+        };
+    return what + (keyword.startsWith("min") ? "at least " : "at most ") + bound + " " + unit;
+  }
+
+  /** {@code "an integer from 0 to 10"}. */
+  static String range(JsonNode schema) {
+    String t = typeName(schema.path("type").asText("number"));
+    if (schema.has("minimum") && schema.has("maximum")) {
+      return t + " from " + schema.get("minimum") + " to " + schema.get("maximum");
+    }
+    return schema.has("minimum")
+        ? t + " of at least " + schema.get("minimum")
+        : t + " of at most " + schema.get("maximum");
+  }
 }

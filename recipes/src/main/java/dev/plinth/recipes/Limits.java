@@ -13,9 +13,12 @@ package dev.plinth.recipes;
 public record Limits(
     int maxBytes, int maxDepth, int maxAliases, int maxNodes, int maxStringLength) {
 
-  /** The defaults: 1 MiB, depth 32, 100 aliases, 100,000 values, 256 KiB strings. */
+  /**
+   * The defaults: 1 MiB, depth 32, 100 aliases, 20,000 values (the largest recipe allowed, 100
+   * steps, needs a few thousand), 256 KiB strings.
+   */
   public static Limits defaults() {
-    return new Limits(1 << 20, 32, 100, 100_000, 256 * 1024);
+    return new Limits(1 << 20, 32, 100, 20_000, 256 * 1024);
   }
 
   public Limits {

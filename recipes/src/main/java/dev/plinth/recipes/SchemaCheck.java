@@ -83,11 +83,15 @@ final class SchemaCheck {
       }
       case "type" -> {
         String found = args.length > 0 ? String.valueOf(args[0]) : value.getNodeType().toString();
+        boolean wantsString = deref(parent).path("type").asText().equals("string");
         String hint =
-            value.isValueNode() && !value.isTextual() && describe(parent).startsWith("a")
+            wantsString && value.isValueNode() && !value.isTextual()
                 ? " (quote it to make it a string)"
                 : "";
-        yield map.error(ptr, "wrong type: found " + Hints.typeName(found) + hint, describe(parent));
+        yield map.error(
+            ptr,
+            "wrong type: found " + Hints.typeName(found) + hint,
+            ptr.isEmpty() ? TreeReader.ROOT : describe(parent));
       }
       case "enum", "const" ->
           map.error(
@@ -96,14 +100,39 @@ final class SchemaCheck {
                   + " is not allowed here"
                   + Hints.didYouMean(value.asText(), Hints.choices(parent)),
               describe(parent));
-      case "pattern" -> map.error(ptr, Hints.show(value) + " is not valid", describe(parent));
-      case "oneOf", "anyOf" -> oneOf(ptr, parent, value, map);
-      case "propertyNames" ->
+      case "pattern" ->
           map.error(
-              ptr + "/" + SourceMap.escape(String.valueOf(args.length > 1 ? args[1] : "")),
-              true,
-              "key " + Hints.show(String.valueOf(args.length > 1 ? args[1] : "")) + " is not valid",
-              describe(parent.path("propertyNames")));
+              ptr,
+              Hints.show(value)
+                  + " is not valid"
+                  + (parent.equals(SCHEMA_TREE.at("/$defs/reference"))
+                      ? Hints.referenceProblem(value.asText())
+                      : ""),
+              describe(parent));
+      case "oneOf", "anyOf" -> oneOf(ptr, parent, value, map);
+      case "propertyNames" -> {
+        String key = args.length > 0 ? String.valueOf(args[0]) : "";
+        yield map.error(
+            ptr + "/" + SourceMap.escape(key),
+            true,
+            "key " + Hints.show(key) + " is not valid",
+            describe(parent.path("propertyNames")));
+      }
+      case "minItems", "maxItems", "minLength", "maxLength", "maxProperties" ->
+          map.error(
+              ptr,
+              Hints.count(m.getType(), value, parent),
+              Hints.countExpected(m.getType(), parent));
+      case "minimum", "maximum" ->
+          map.error(
+              ptr,
+              value
+                  + (m.getType().equals("minimum")
+                      ? " is below the minimum "
+                      : " is above the maximum ")
+                  + parent.path(m.getType()),
+              Hints.range(parent));
+      case "uniqueItems" -> map.error(ptr, "the list repeats an item", "each item once");
       default -> map.error(ptr, stripPath(m.getMessage()), describe(parent));
     };
   }
@@ -143,7 +172,7 @@ final class SchemaCheck {
     JsonNode s = deref(schema);
     if (s.has("description") && !s.path("description").asText().contains("\n")) {
       String d = s.get("description").asText();
-      if (d.length() <= 120) {
+      if (d.length() <= 200) {
         return d;
       }
     }

@@ -116,6 +116,13 @@ final class Semantics {
     for (int i = 0; i < r.steps().size(); i++) {
       Step s = r.steps().get(i);
       String ptr = "/steps/" + i;
+      if (s.name().startsWith("plinth-")) {
+        errors.add(
+            map.error(
+                ptr + "/name",
+                "step names starting with 'plinth-' are reserved for generated steps",
+                "another name"));
+      }
       Integer first = names.putIfAbsent(s.name(), i);
       if (first != null) {
         errors.add(
