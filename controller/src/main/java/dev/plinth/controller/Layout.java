@@ -16,7 +16,7 @@ import java.nio.file.Path;
  * DATA/                      (0700; /var/lib/plinth under systemd, ./var in a checkout)
  * ├── admin.token            first admin API token, 0600, written once on first start
  * ├── plinth.db              SQLite state (WAL: plinth.db-wal, plinth.db-shm)
- * ├── secrets/               encryption key for BMC passwords (0600)
+ * ├── secrets/               secret.key: AES-256 key sealing BMC passwords and job secrets (0600)
  * ├── registry/              the embedded OCI registry's storage root
  * ├── media/                 task ISOs and maintenance ISOs served to BMCs
  * └── tmp/                   staging for atomic writes (same filesystem as the above)
@@ -38,6 +38,11 @@ public record Layout(Path root) {
 
   public Path secrets() {
     return root.resolve("secrets");
+  }
+
+  /** The key that seals BMC passwords and job secrets at rest (32 bytes, 0600). */
+  public Path secretKey() {
+    return secrets().resolve("secret.key");
   }
 
   public Path registry() {

@@ -8,4 +8,12 @@ package dev.plinth.controller.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** The wire form of {@code plinth.yaml}; absent settings are null and keep their defaults. */
-record ConfigFile(@JsonProperty("listen") String listen, @JsonProperty("dataDir") String dataDir) {}
+record ConfigFile(
+    @JsonProperty("listen") String listen,
+    @JsonProperty("dataDir") String dataDir,
+    @JsonProperty("publicUrl") String publicUrl,
+    @JsonProperty("database") Database database) {
+
+  /** {@code database:} settings. */
+  record Database(@JsonProperty("url") String url) {}
+}

@@ -49,6 +49,14 @@ public final class ConfigLoader {
     if (listen != null && !listen.isBlank()) {
       c = c.withListen(parseListen(listen, "PLINTH_LISTEN"));
     }
+    String db = env.get("PLINTH_DATABASE_URL");
+    if (db != null && !db.isBlank()) {
+      c = c.withDatabaseUrl(db);
+    }
+    String pub = env.get("PLINTH_PUBLIC_URL");
+    if (pub != null && !pub.isBlank()) {
+      c = c.withPublicUrl(pub);
+    }
     String data = env.get("PLINTH_DATA_DIR");
     if (data != null && !data.isBlank()) {
       c = c.withDataDir(Path.of(data));
@@ -79,6 +87,12 @@ public final class ConfigLoader {
       }
       if (f.dataDir() != null) {
         c = c.withDataDir(Path.of(f.dataDir()));
+      }
+      if (f.publicUrl() != null) {
+        c = c.withPublicUrl(f.publicUrl());
+      }
+      if (f.database() != null && f.database().url() != null) {
+        c = c.withDatabaseUrl(f.database().url());
       }
       return c;
     } catch (UnrecognizedPropertyException e) {

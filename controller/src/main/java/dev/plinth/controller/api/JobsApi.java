@@ -1,0 +1,211 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.controller.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.plinth.controller.api.Endpoint.Call;
+import dev.plinth.controller.api.Wire.EventOut;
+import dev.plinth.controller.api.Wire.JobIn;
+import dev.plinth.controller.api.Wire.JobOut;
+import dev.plinth.controller.jobs.RecipeCheck;
+import dev.plinth.controller.security.Role;
+import dev.plinth.controller.store.Job;
+import dev.plinth.controller.store.JobEvent;
+import dev.plinth.controller.store.JobState;
+import dev.plinth.controller.store.Machine;
+import dev.plinth.controller.store.Page;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.http.sse.SseEvent;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.sse.SseSink;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code /api/v1/jobs}: submit, list, get, cancel, events (list and server-sent-event stream), and
+ * {@code /api/v1/recipes/validate}.
+ */
+final class JobsApi implements HttpService {
+
+  private static final Duration POLL = Duration.ofMillis(200);
+  private static final Duration HEARTBEAT = Duration.ofSeconds(15);
+
+  private final ApiContext ctx;
+
+  JobsApi(ApiContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void routing(HttpRules r) {
+    var auth = ctx.auth();
+    r.get("/jobs", Endpoint.guarded(auth, Role.VIEWER, this::list));
+    r.post("/jobs", Endpoint.guarded(auth, Role.OPERATOR, this::submit));
+    r.get("/jobs/{id}", Endpoint.guarded(auth, Role.VIEWER, this::get));
+    r.post("/jobs/{id}/cancel", Endpoint.guarded(auth, Role.OPERATOR, this::cancel));
+    r.get("/jobs/{id}/events", Endpoint.guarded(auth, Role.VIEWER, this::events));
+    r.get("/jobs/{id}/events/stream", Endpoint.guarded(auth, Role.VIEWER, this::stream));
+    r.post("/recipes/validate", Endpoint.guarded(auth, Role.VIEWER, this::validate));
+  }
+
+  private void list(Call c) {
+    var q = c.req().query();
+    JobState state = null;
+    if (q.first("state").isPresent()) {
+      try {
+        state = JobState.parse(q.first("state").get());
+      } catch (IllegalArgumentException e) {
+        throw ApiException.bad(e.getMessage());
+      }
+    }
+    Page<Job> p =
+        ctx.jobs()
+            .list(
+                state,
+                q.first("machine").orElse(null),
+                q.first("after").orElse(null),
+                Endpoint.limit(c.req()));
+    ApiJson.send(
+        c.res(),
+        new Wire.PageOut<>(p.items().stream().map(j -> JobOut.of(j, false)).toList(), p.next()));
+  }
+
+  private void submit(Call c) {
+    JobIn in = ApiJson.read(c.req(), JobIn.class);
+    if (in.machine() == null) {
+      throw MachinesApi.invalid("/machine", "is required");
+    }
+    JsonNode recipe = recipeOf(in.recipe(), in.recipeText());
+    checkRecipe(recipe);
+    Machine m =
+        ctx.machines()
+            .byName(in.machine())
+            .orElseThrow(
+                () ->
+                    MachinesApi.invalid(
+                        "/machine", "'" + in.machine() + "' is not a known machine"));
+    Job j = ctx.jobService().submit(m, recipe);
+    c.res().header(HeaderNames.LOCATION, "/api/v1/jobs/" + j.id());
+    ApiJson.send(c.res(), Status.CREATED_201, JobOut.of(j, false));
+  }
+
+  private void get(Call c) {
+    ApiJson.send(c.res(), JobOut.of(find(c), true));
+  }
+
+  private void cancel(Call c) {
+    Job j =
+        ctx.jobService()
+            .cancel(c.param("id"))
+            .orElseThrow(() -> ApiException.notFound("job " + c.param("id")));
+    ApiJson.send(c.res(), Status.ACCEPTED_202, JobOut.of(j, false));
+  }
+
+  private void events(Call c) {
+    find(c);
+    long after = after(c);
+    List<JobEvent> l = ctx.events().list(c.param("id"), after, Endpoint.limit(c.req()));
+    String next = l.isEmpty() ? null : Long.toString(l.getLast().id());
+    ApiJson.send(c.res(), new Wire.PageOut<>(l.stream().map(EventOut::of).toList(), next));
+  }
+
+  /**
+   * Streams the job's events as they are stored, starting after {@code after} (or the Last-Event-ID
+   * of a reconnecting client), and ends once the job is finished and every event was sent.
+   */
+  private void stream(Call c) throws InterruptedException {
+    Job job = find(c);
+    long cursor =
+        c.req()
+            .headers()
+            .first(HeaderNames.create("Last-Event-ID"))
+            .map(Long::parseLong)
+            .orElse(after(c));
+    long lastWrite = System.nanoTime();
+    try (SseSink sink = c.res().sink(SseSink.TYPE)) {
+      while (true) {
+        List<JobEvent> l = ctx.events().list(job.id(), cursor, 200);
+        for (JobEvent e : l) {
+          sink.emit(
+              SseEvent.builder()
+                  .id(Long.toString(e.id()))
+                  .name(e.type())
+                  .data(ApiJson.MAPPER.writeValueAsString(EventOut.of(e)))
+                  .build());
+          cursor = e.id();
+          lastWrite = System.nanoTime();
+        }
+        if (l.isEmpty()) {
+          if (ctx.jobs().get(job.id()).map(j -> j.state().terminal()).orElse(true)
+              && ctx.events().list(job.id(), cursor, 1).isEmpty()) {
+            return;
+          }
+          if (System.nanoTime() - lastWrite > HEARTBEAT.toNanos()) {
+            sink.emit(SseEvent.builder().comment("keep-alive").build());
+            lastWrite = System.nanoTime();
+          }
+          Thread.sleep(POLL);
+        }
+      }
+    } catch (UncheckedIOException | com.fasterxml.jackson.core.JsonProcessingException e) {
+      // The client went away: nothing to answer.
+    }
+  }
+
+  private void validate(Call c) {
+    String text = new String(ApiJson.body(c.req()), java.nio.charset.StandardCharsets.UTF_8);
+    JsonNode recipe = ApiJson.recipe(text);
+    List<Map<String, String>> errors = problems(recipe);
+    ApiJson.send(c.res(), new Wire.ValidationOut(errors.isEmpty(), errors));
+  }
+
+  private JsonNode recipeOf(JsonNode recipe, String text) {
+    if ((recipe == null) == (text == null)) {
+      throw MachinesApi.invalid(
+          "/recipe", "give the recipe either as an object (recipe) or as text (recipeText)");
+    }
+    return recipe != null ? recipe : ApiJson.recipe(text);
+  }
+
+  private void checkRecipe(JsonNode recipe) {
+    List<Map<String, String>> errors = problems(recipe);
+    if (!errors.isEmpty()) {
+      throw new ApiException(
+          ProblemType.INVALID,
+          "the recipe is invalid: "
+              + errors.getFirst().get("pointer")
+              + " "
+              + errors.getFirst().get("detail"),
+          errors);
+    }
+  }
+
+  private List<Map<String, String>> problems(JsonNode recipe) {
+    return ctx.recipes().check(recipe).stream()
+        .map(
+            (RecipeCheck.Problem p) ->
+                Map.of("pointer", "/recipe" + p.path(), "detail", p.message()))
+        .toList();
+  }
+
+  private long after(Call c) {
+    String v = c.req().query().first("after").orElse("0");
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw ApiException.bad("after must be an event id (a number)");
+    }
+  }
+
+  private Job find(Call c) {
+    String id = c.param("id");
+    return ctx.jobs().get(id).orElseThrow(() -> ApiException.notFound("job " + id));
+  }
+}

@@ -1,0 +1,261 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.controller.api;
+
+import dev.plinth.controller.api.Endpoint.Call;
+import dev.plinth.controller.api.Wire.BmcIn;
+import dev.plinth.controller.api.Wire.MachineIn;
+import dev.plinth.controller.api.Wire.MachineOut;
+import dev.plinth.controller.jobs.BmcDriver;
+import dev.plinth.controller.jobs.BmcTargets;
+import dev.plinth.controller.jobs.Ids;
+import dev.plinth.controller.security.Role;
+import dev.plinth.controller.store.Machine;
+import dev.plinth.controller.store.Page;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import java.net.URI;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** {@code /api/v1/machines}: create, list, get, update (If-Match), delete, power, inventory. */
+final class MachinesApi implements HttpService {
+
+  private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?");
+  private static final Set<String> POWER =
+      Set.of("On", "ForceOff", "GracefulShutdown", "ForceRestart", "GracefulRestart");
+
+  private final ApiContext ctx;
+
+  MachinesApi(ApiContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void routing(HttpRules r) {
+    var auth = ctx.auth();
+    r.get("/machines", Endpoint.guarded(auth, Role.VIEWER, this::list));
+    r.post("/machines", Endpoint.guarded(auth, Role.OPERATOR, this::create));
+    r.get("/machines/{name}", Endpoint.guarded(auth, Role.VIEWER, this::get));
+    r.patch("/machines/{name}", Endpoint.guarded(auth, Role.OPERATOR, this::update));
+    r.delete("/machines/{name}", Endpoint.guarded(auth, Role.OPERATOR, this::delete));
+    r.post("/machines/{name}/power", Endpoint.guarded(auth, Role.OPERATOR, this::power));
+    r.post("/machines/{name}/inventory", Endpoint.guarded(auth, Role.OPERATOR, this::inventory));
+  }
+
+  private void list(Call c) {
+    Map<String, String> labels = new HashMap<>();
+    for (String l : c.req().query().all("label", List::of)) {
+      int eq = l.indexOf('=');
+      if (eq <= 0) {
+        throw ApiException.bad("label filters are KEY=VALUE, got '" + l + "'");
+      }
+      labels.put(l.substring(0, eq), l.substring(eq + 1));
+    }
+    Page<Machine> p =
+        ctx.machines()
+            .list(labels, c.req().query().first("after").orElse(null), Endpoint.limit(c.req()));
+    ApiJson.send(
+        c.res(), new Wire.PageOut<>(p.items().stream().map(MachineOut::of).toList(), p.next()));
+  }
+
+  private void create(Call c) {
+    MachineIn in = ApiJson.read(c.req(), MachineIn.class);
+    if (in.name() == null || !NAME.matcher(in.name()).matches()) {
+      throw invalid("/name", "must be 1-63 of a-z 0-9 . _ - (starting and ending alphanumeric)");
+    }
+    BmcIn b = in.bmc();
+    if (b == null) {
+      throw invalid("/bmc", "is required");
+    }
+    checkUrl(b.url());
+    if (b.username() == null || b.username().isBlank()) {
+      throw invalid("/bmc/username", "is required");
+    }
+    if (b.password() == null || b.password().isEmpty()) {
+      throw invalid("/bmc/password", "is required");
+    }
+    Instant now = ctx.clock().instant();
+    String id = Ids.timeOrdered("m", now);
+    Machine m =
+        new Machine(
+            id,
+            in.name(),
+            b.url(),
+            b.username(),
+            ctx.box().seal(b.password(), BmcTargets.context(id)),
+            Boolean.TRUE.equals(b.insecure()),
+            in.labels() == null ? Map.of() : in.labels(),
+            null,
+            1,
+            now,
+            now);
+    ctx.machines().create(m);
+    c.res().header(HeaderNames.LOCATION, "/api/v1/machines/" + m.name());
+    etag(c, m);
+    ApiJson.send(c.res(), Status.CREATED_201, MachineOut.of(m));
+  }
+
+  private void get(Call c) {
+    Machine m = find(c);
+    etag(c, m);
+    ApiJson.send(c.res(), MachineOut.of(m));
+  }
+
+  private void update(Call c) {
+    Machine m = find(c);
+    long expected = ifMatch(c, m);
+    MachineIn in = ApiJson.read(c.req(), MachineIn.class);
+    if (in.name() != null && !in.name().equals(m.name())) {
+      throw invalid("/name", "cannot be changed (delete and add the machine)");
+    }
+    String url = m.bmcUrl();
+    String user = m.bmcUsername();
+    String sealed = m.sealedPassword();
+    boolean insecure = m.bmcInsecure();
+    if (in.bmc() != null) {
+      BmcIn b = in.bmc();
+      if (b.url() != null) {
+        checkUrl(b.url());
+        url = b.url();
+      }
+      user = b.username() != null ? b.username() : user;
+      sealed =
+          b.password() != null ? ctx.box().seal(b.password(), BmcTargets.context(m.id())) : sealed;
+      insecure = b.insecure() != null ? b.insecure() : insecure;
+    }
+    Machine next =
+        new Machine(
+            m.id(),
+            m.name(),
+            url,
+            user,
+            sealed,
+            insecure,
+            in.labels() != null ? in.labels() : m.labels(),
+            m.inventory(),
+            m.version(),
+            m.createdAt(),
+            ctx.clock().instant());
+    Machine stored =
+        ctx.machines()
+            .update(next, expected)
+            .orElseThrow(
+                () ->
+                    new ApiException(
+                        ProblemType.PRECONDITION_FAILED,
+                        "machine " + m.name() + " changed meanwhile"));
+    etag(c, stored);
+    ApiJson.send(c.res(), MachineOut.of(stored));
+  }
+
+  private void delete(Call c) {
+    if (!ctx.machines().delete(c.param("name"))) {
+      throw ApiException.notFound("machine " + c.param("name"));
+    }
+    c.res().status(Status.NO_CONTENT_204).send();
+  }
+
+  private void power(Call c) {
+    Machine m = find(c);
+    Wire.PowerIn in = ApiJson.read(c.req(), Wire.PowerIn.class);
+    if (in.action() == null || !POWER.contains(in.action())) {
+      throw invalid("/action", "must be one of " + POWER);
+    }
+    try (BmcDriver.Session s = ctx.bmc().open(BmcTargets.of(m, ctx.box()))) {
+      s.power(in.action());
+    }
+    ApiJson.send(c.res(), Status.ACCEPTED_202, Map.of("machine", m.name(), "action", in.action()));
+  }
+
+  private void inventory(Call c) {
+    Machine m = find(c);
+    String inv;
+    try (BmcDriver.Session s = ctx.bmc().open(BmcTargets.of(m, ctx.box()))) {
+      inv = s.inventoryJson();
+    }
+    Machine next =
+        new Machine(
+            m.id(),
+            m.name(),
+            m.bmcUrl(),
+            m.bmcUsername(),
+            m.sealedPassword(),
+            m.bmcInsecure(),
+            m.labels(),
+            inv,
+            m.version(),
+            m.createdAt(),
+            ctx.clock().instant());
+    Machine stored =
+        ctx.machines()
+            .update(next, m.version())
+            .orElseThrow(
+                () ->
+                    new ApiException(
+                        ProblemType.CONFLICT, "machine " + m.name() + " changed meanwhile; retry"));
+    etag(c, stored);
+    ApiJson.send(c.res(), MachineOut.of(stored));
+  }
+
+  private Machine find(Call c) {
+    String name = c.param("name");
+    return ctx.machines().byName(name).orElseThrow(() -> ApiException.notFound("machine " + name));
+  }
+
+  private static long ifMatch(Call c, Machine m) {
+    String v =
+        c.req()
+            .headers()
+            .first(HeaderNames.IF_MATCH)
+            .orElseThrow(
+                () ->
+                    new ApiException(
+                        ProblemType.PRECONDITION_REQUIRED,
+                        "send If-Match with the ETag from GET /api/v1/machines/" + m.name()));
+    if (!v.equals(etagOf(m)) && !v.equals("*")) {
+      throw new ApiException(
+          ProblemType.PRECONDITION_FAILED,
+          "machine " + m.name() + " is at " + etagOf(m) + ", not " + v);
+    }
+    return m.version();
+  }
+
+  static String etagOf(Machine m) {
+    return "\"" + m.version() + "\"";
+  }
+
+  private static void etag(Call c, Machine m) {
+    c.res().header(HeaderNames.ETAG, etagOf(m));
+  }
+
+  private static void checkUrl(String url) {
+    try {
+      URI u = URI.create(url == null ? "" : url);
+      if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+        throw invalid("/bmc/url", "must be an http:// or https:// URL with a host");
+      }
+      if (u.getRawUserInfo() != null) {
+        throw invalid("/bmc/url", "must not carry credentials (use username and password)");
+      }
+    } catch (IllegalArgumentException e) {
+      throw invalid("/bmc/url", "is not a URL");
+    }
+  }
+
+  static ApiException invalid(String pointer, String detail) {
+    return new ApiException(
+        ProblemType.INVALID,
+        pointer.substring(1) + " " + detail,
+        List.of(Map.of("pointer", pointer, "detail", detail)));
+  }
+}

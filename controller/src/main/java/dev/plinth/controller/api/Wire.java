@@ -1,0 +1,118 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.controller.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.plinth.controller.store.ApiToken;
+import dev.plinth.controller.store.Job;
+import dev.plinth.controller.store.JobEvent;
+import dev.plinth.controller.store.Machine;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** The wire forms of API v1 (documented in openapi.yaml); the domain records carry no JSON. */
+final class Wire {
+  private Wire() {}
+
+  /** BMC settings in a request; {@code password} is write-only. */
+  record BmcIn(String url, String username, String password, Boolean insecure) {
+    @Override
+    public String toString() {
+      return "BmcIn[" + url + "]";
+    }
+  }
+
+  /** POST /machines, PATCH /machines/{name}. */
+  record MachineIn(String name, BmcIn bmc, Map<String, String> labels) {}
+
+  record BmcOut(String url, String username, boolean insecure) {}
+
+  record MachineOut(
+      String id,
+      String name,
+      BmcOut bmc,
+      Map<String, String> labels,
+      JsonNode inventory,
+      long version,
+      String createdAt,
+      String updatedAt) {
+    static MachineOut of(Machine m) {
+      return new MachineOut(
+          m.id(),
+          m.name(),
+          new BmcOut(m.bmcUrl(), m.bmcUsername(), m.bmcInsecure()),
+          m.labels(),
+          ApiJson.tree(m.inventory()),
+          m.version(),
+          ts(m.createdAt()),
+          ts(m.updatedAt()));
+    }
+  }
+
+  /** POST /machines/{name}/power. */
+  record PowerIn(String action) {}
+
+  /** POST /jobs: the recipe as an object, or as YAML/JSON text in {@code recipeText}. */
+  record JobIn(String machine, JsonNode recipe, String recipeText) {}
+
+  record JobOut(
+      String id,
+      String machine,
+      String state,
+      String reason,
+      String lastStep,
+      boolean cancelRequested,
+      String deadline,
+      String createdAt,
+      String updatedAt,
+      String finishedAt,
+      JsonNode recipe) {
+    static JobOut of(Job j, boolean withRecipe) {
+      return new JobOut(
+          j.id(),
+          j.machineName(),
+          j.state().wire(),
+          j.reason(),
+          j.lastStep(),
+          j.cancelRequested(),
+          ts(j.deadlineAt()),
+          ts(j.createdAt()),
+          ts(j.updatedAt()),
+          ts(j.finishedAt()),
+          withRecipe ? ApiJson.tree(j.recipe()) : null);
+    }
+  }
+
+  record EventOut(
+      long id, String type, String step, Long seq, String eventId, String at, JsonNode data) {
+    static EventOut of(JobEvent e) {
+      return new EventOut(
+          e.id(), e.type(), e.step(), e.seq(), e.eventId(), ts(e.at()), ApiJson.tree(e.data()));
+    }
+  }
+
+  /** POST /tokens. */
+  record TokenIn(String name, String role, Long expiresInSeconds) {}
+
+  record TokenOut(String id, String name, String role, String createdAt, String expiresAt) {
+    static TokenOut of(ApiToken t) {
+      return new TokenOut(t.id(), t.name(), t.role(), ts(t.createdAt()), ts(t.expiresAt()));
+    }
+  }
+
+  /** The answer to POST /tokens: the only time the secret is shown. */
+  record TokenCreated(TokenOut token, String secret) {}
+
+  record PageOut<T>(List<T> items, String next) {}
+
+  /** POST /recipes/validate. */
+  record ValidationOut(boolean valid, List<Map<String, String>> errors) {}
+
+  static String ts(Instant i) {
+    return i == null ? null : i.toString();
+  }
+}

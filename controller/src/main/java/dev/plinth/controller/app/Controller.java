@@ -1,0 +1,124 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.controller.app;
+
+import dev.plinth.controller.Layout;
+import dev.plinth.controller.api.ApiContext;
+import dev.plinth.controller.api.ApiV1;
+import dev.plinth.controller.config.PlinthConfig;
+import dev.plinth.controller.jobs.BmcDriver;
+import dev.plinth.controller.jobs.JobService;
+import dev.plinth.controller.jobs.JobSettings;
+import dev.plinth.controller.jobs.RecipeCheck;
+import dev.plinth.controller.observe.Metrics;
+import dev.plinth.controller.security.AdminToken;
+import dev.plinth.controller.security.Authenticator;
+import dev.plinth.controller.security.SecretBox;
+import dev.plinth.controller.server.ControllerServer;
+import dev.plinth.controller.store.Database;
+import dev.plinth.controller.store.EventStore;
+import dev.plinth.controller.store.JobStore;
+import dev.plinth.controller.store.MachineStore;
+import dev.plinth.controller.store.TokenStore;
+import io.helidon.webserver.http.HttpRouting;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** The running controller: state, secrets, API, job engine and HTTP server, started in order. */
+public final class Controller implements AutoCloseable {
+
+  /**
+   * What varies between serve, demo and tests.
+   *
+   * @param bmc how to talk to BMCs
+   * @param recipes how to validate recipes
+   * @param routes further routes (the registry at /v2)
+   */
+  public record Parts(
+      BmcDriver bmc,
+      RecipeCheck recipes,
+      JobSettings jobs,
+      InstantSource clock,
+      List<Consumer<HttpRouting.Builder>> routes) {}
+
+  private final Layout layout;
+  private final Database db;
+  private final ControllerServer server;
+  private final AdminToken admin;
+
+  private Controller(Layout layout, Database db, ControllerServer server, AdminToken admin) {
+    this.layout = layout;
+    this.db = db;
+    this.server = server;
+    this.admin = admin;
+  }
+
+  /** Starts everything and marks the server ready. */
+  public static Controller start(PlinthConfig config, Parts parts) throws IOException {
+    Layout layout = new Layout(config.dataDir()).create();
+    AdminToken admin = AdminToken.ensure(layout.adminToken(), layout.tmp());
+    SecretBox box = SecretBox.load(layout.secretKey(), credential());
+    Database db = Database.open(config.databaseUrl(), layout.database());
+    try {
+      MachineStore machines = new MachineStore(db);
+      JobStore jobs = new JobStore(db);
+      EventStore events = new EventStore(db);
+      TokenStore tokens = new TokenStore(db);
+      Authenticator auth = new Authenticator(tokens, parts.clock());
+      auth.installBootstrap(admin.token());
+      JobService service = new JobService(jobs, box, parts.jobs(), parts.clock(), () -> {});
+      ApiContext ctx =
+          new ApiContext(
+              auth,
+              machines,
+              jobs,
+              events,
+              tokens,
+              service,
+              parts.recipes(),
+              parts.bmc(),
+              box,
+              parts.clock());
+      List<Consumer<HttpRouting.Builder>> routes = new ArrayList<>(parts.routes());
+      routes.add(ApiV1.routes(ctx));
+      Metrics metrics = new Metrics();
+      ControllerServer server = ControllerServer.start(config, layout, metrics, routes);
+      server.markReady();
+      return new Controller(layout, db, server, admin);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /** A systemd credential holding the secret key, if the unit passes one. */
+  private static Path credential() {
+    String dir = System.getenv("CREDENTIALS_DIRECTORY");
+    return dir == null ? null : Path.of(dir, "plinth-secret-key");
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public Layout layout() {
+    return layout;
+  }
+
+  public AdminToken admin() {
+    return admin;
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    db.close();
+  }
+}

@@ -1,0 +1,72 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.controller.jobs;
+
+import java.net.URI;
+
+/**
+ * What the engine and the API need from a BMC, narrow enough to fake in tests. The Redfish client
+ * implements it in production ({@code RedfishBmcDriver}).
+ */
+public interface BmcDriver {
+
+  /**
+   * How to reach a machine's BMC.
+   *
+   * @param name the machine's name, for errors
+   */
+  record Target(String name, URI url, String username, String password, boolean insecure) {
+    @Override
+    public String toString() {
+      return "Target[" + name + " " + url + "]";
+    }
+  }
+
+  /** A logged-in session; closing it logs out. */
+  interface Session extends AutoCloseable {
+    /** Power off, eject stale media, insert {@code iso}, boot once from CD, power on. */
+    void bootFromIso(URI iso);
+
+    /** Power off, eject all media, boot once from disk, power on. */
+    void bootFromDisk();
+
+    /** Ejects every virtual medium (cancel, failure). */
+    void ejectMedia();
+
+    /** Model, serial, MACs, disks..., as JSON. */
+    String inventoryJson();
+
+    /** One of On, ForceOff, GracefulShutdown, ForceRestart, GracefulRestart. */
+    void power(String action);
+
+    @Override
+    void close();
+  }
+
+  /**
+   * Logs in to a BMC.
+   *
+   * @throws BmcException when it cannot be reached or refuses
+   */
+  Session open(Target target);
+
+  /** A BMC failure with a message safe to show (never credentials). */
+  final class BmcException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** Whether retrying may help (5xx, timeouts) rather than not (401, unsupported). */
+    private final boolean transientFailure;
+
+    public BmcException(String message, boolean transientFailure, Throwable cause) {
+      super(message, cause);
+      this.transientFailure = transientFailure;
+    }
+
+    public boolean transientFailure() {
+      return transientFailure;
+    }
+  }
+}

@@ -1,0 +1,86 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.controller.testing;
+
+import dev.plinth.controller.jobs.BmcDriver;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+
+/**
+ * A hand-written BMC fake: records every call per machine, can fail the next calls, and runs a hook
+ * when a machine is booted from an ISO (where a simulated server would start the dispatcher).
+ */
+public final class FakeBmc implements BmcDriver {
+
+  /** Every call, as "machine:action[:arg]". */
+  public final List<String> calls = new CopyOnWriteArrayList<>();
+
+  /** Passwords seen per machine (to prove they reach the BMC decrypted). */
+  public final Map<String, String> passwords = new ConcurrentHashMap<>();
+
+  private final Map<String, Integer> failures = new ConcurrentHashMap<>();
+  private volatile BiConsumer<String, URI> onIsoBoot = (m, iso) -> {};
+
+  /** Runs {@code hook(machineName, isoUrl)} after each boot from an ISO. */
+  public FakeBmc onIsoBoot(BiConsumer<String, URI> hook) {
+    this.onIsoBoot = hook;
+    return this;
+  }
+
+  /** Makes the next {@code n} logins to {@code machine} fail with a transient error. */
+  public void failNext(String machine, int n) {
+    failures.put(machine, n);
+  }
+
+  public List<String> callsOf(String machine) {
+    return calls.stream().filter(c -> c.startsWith(machine + ":")).toList();
+  }
+
+  @Override
+  public Session open(Target t) {
+    Integer f = failures.computeIfPresent(t.name(), (k, v) -> v - 1);
+    if (f != null && f >= 0) {
+      throw new BmcException(t.name() + ": HTTP 503 from the BMC (simulated)", true, null);
+    }
+    passwords.put(t.name(), t.password());
+    String m = t.name();
+    return new Session() {
+      @Override
+      public void bootFromIso(URI iso) {
+        calls.add(m + ":bootFromIso:" + iso);
+        onIsoBoot.accept(m, iso);
+      }
+
+      @Override
+      public void bootFromDisk() {
+        calls.add(m + ":bootFromDisk");
+      }
+
+      @Override
+      public void ejectMedia() {
+        calls.add(m + ":eject");
+      }
+
+      @Override
+      public String inventoryJson() {
+        calls.add(m + ":inventory");
+        return "{\"model\":\"Sim\",\"serial\":\"SN-" + m + "\"}";
+      }
+
+      @Override
+      public void power(String action) {
+        calls.add(m + ":power:" + action);
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+}
