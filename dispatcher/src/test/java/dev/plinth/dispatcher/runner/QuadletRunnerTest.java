@@ -1,0 +1,161 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.dispatcher.runner;
+
+import static dev.plinth.dispatcher.runner.ScriptedCommands.ok;
+import static dev.plinth.dispatcher.runner.ScriptedCommands.show;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.plinth.dispatcher.contract.ContractFixtures;
+import dev.plinth.dispatcher.contract.Task;
+import dev.plinth.dispatcher.sys.Commands;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class QuadletRunnerTest {
+
+  @TempDir Path tmp;
+  private final Task task = ContractFixtures.exampleTask();
+
+  private QuadletRunner runner(ScriptedCommands c) {
+    return new QuadletRunner(
+        tmp.resolve("units"), tmp.resolve("run"), c, Duration.ofMinutes(1), Duration.ofMillis(1));
+  }
+
+  @Test
+  void prepareWritesUnitsCredentialsAndCaThenReloads() throws Exception {
+    ScriptedCommands c = new ScriptedCommands().on("systemctl daemon-reload", ok(""));
+    runner(c).prepare(task);
+    assertThat(Files.list(tmp.resolve("units")).map(p -> p.getFileName().toString()).sorted())
+        .containsExactly(
+            "plinth-step-01-partition.container",
+            "plinth-step-02-write-image.container",
+            "plinth-step-03-config-drive.container");
+    Path auth = tmp.resolve("run/auth.json");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(auth)))
+        .isEqualTo("rw-------");
+    String expected =
+        Base64.getEncoder()
+            .encodeToString(
+                ("job-0001:" + ContractFixtures.JOB_TOKEN).getBytes(StandardCharsets.UTF_8));
+    assertThat(Files.readString(auth))
+        .isEqualTo("{\"auths\":{\"plinth.example:8443\":{\"auth\":\"" + expected + "\"}}}\n");
+    assertThat(Files.readString(tmp.resolve("run/certs/plinth.example:8443/ca.crt")))
+        .isEqualTo(task.caBundle());
+    assertThat(c.calls).containsExactly(List.of("systemctl", "daemon-reload"));
+  }
+
+  @Test
+  void failedReloadIsAnError() {
+    ScriptedCommands c =
+        new ScriptedCommands().on("systemctl daemon-reload", new Commands.Result(1, "boom"));
+    assertThat(assertThrows(IOException.class, () -> runner(c).prepare(task)).getMessage())
+        .contains("boom");
+  }
+
+  @Test
+  void successfulAttemptPullsStartsWaitsAndReadsTheJournal() throws Exception {
+    ScriptedCommands c =
+        new ScriptedCommands()
+            .on("podman pull", ok("sha256:aaa"))
+            .on("systemctl reset-failed", ok(""))
+            .on("systemctl start", ok(""))
+            .on(
+                "systemctl show",
+                show("active", "success", 0),
+                show("active", "success", 0),
+                show("inactive", "success", 0))
+            .on("journalctl --no-pager", ok("The operation has completed successfully.\n"));
+    StepResult r = runner(c).run(new StepAttempt(task, 0, 1));
+    assertThat(r.succeeded()).isTrue();
+    assertThat(r.logTail()).contains("completed successfully");
+    assertThat(c.calls.get(0))
+        .containsExactly(
+            "podman",
+            "pull",
+            "--quiet",
+            "--authfile=" + tmp.resolve("run/auth.json"),
+            "--cert-dir=" + tmp.resolve("run/certs/plinth.example:8443"),
+            task.steps().get(0).image());
+    assertThat(c.calls.get(2))
+        .containsExactly("systemctl", "start", "plinth-step-01-partition.service");
+    assertThat(c.calls.getLast())
+        .contains("-u", "plinth-step-01-partition.service", "_SYSTEMD_INVOCATION_ID=abc123");
+  }
+
+  @Test
+  void exitStatusTimeoutAndPullFailureAreResults() throws Exception {
+    ScriptedCommands failed =
+        new ScriptedCommands()
+            .on("podman pull", ok(""))
+            .on("systemctl reset-failed", ok(""))
+            .on("systemctl start", ok(""))
+            .on("systemctl show", show("failed", "exit-code", 3));
+    StepResult r = runner(failed).run(new StepAttempt(task, 1, 1));
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.message()).isEqualTo("exit status 3");
+
+    ScriptedCommands timeout =
+        new ScriptedCommands()
+            .on("podman pull", ok(""))
+            .on("systemctl reset-failed", ok(""))
+            .on("systemctl start", ok(""))
+            .on("systemctl show", show("failed", "timeout", 0));
+    assertThat(runner(timeout).run(new StepAttempt(task, 1, 1)).exitCode())
+        .isEqualTo(StepResult.TIMED_OUT);
+
+    ScriptedCommands signal =
+        new ScriptedCommands()
+            .on("podman pull", ok(""))
+            .on("systemctl reset-failed", ok(""))
+            .on("systemctl start", new Commands.Result(1, "Job failed"))
+            .on("systemctl show", show("failed", "signal", 0));
+    StepResult s = runner(signal).run(new StepAttempt(task, 1, 1));
+    assertThat(s.exitCode()).isEqualTo(StepResult.NOT_STARTED);
+    assertThat(s.message()).isEqualTo("unit ended with result signal");
+
+    ScriptedCommands pull =
+        new ScriptedCommands().on("podman pull", new Commands.Result(125, "manifest unknown"));
+    StepResult p = runner(pull).run(new StepAttempt(task, 2, 1));
+    assertThat(p.exitCode()).isEqualTo(StepResult.NOT_STARTED);
+    assertThat(p.message()).isEqualTo("image pull failed");
+    assertThat(p.logTail()).contains("manifest unknown");
+  }
+
+  @Test
+  void reattachWaitsForARunningUnitAndIgnoresOneNeverStarted() throws Exception {
+    ScriptedCommands running =
+        new ScriptedCommands()
+            .on(
+                "systemctl show",
+                show("active", "success", 0),
+                show("active", "success", 0),
+                show("inactive", "success", 0));
+    assertThat(runner(running).reattach(new StepAttempt(task, 0, 1)))
+        .hasValueSatisfying(r -> assertThat(r.succeeded()).isTrue());
+    ScriptedCommands never =
+        new ScriptedCommands().on("systemctl show", show("inactive", "success", 0));
+    assertThat(runner(never).reattach(new StepAttempt(task, 0, 1))).isEmpty();
+    ScriptedCommands ended =
+        new ScriptedCommands().on("systemctl show", show("failed", "exit-code", 2));
+    assertThat(runner(ended).reattach(new StepAttempt(task, 0, 1)))
+        .hasValueSatisfying(r -> assertThat(r.exitCode()).isEqualTo(2));
+  }
+
+  @Test
+  void systemSetupUsesTheDocumentedDirectories() {
+    assertThat(QuadletRunner.system().name()).isEqualTo("quadlet");
+  }
+}
