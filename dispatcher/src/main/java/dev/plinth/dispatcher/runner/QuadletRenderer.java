@@ -96,6 +96,12 @@ public final class QuadletRenderer {
     for (StepMount m : s.mounts()) {
       l.add("Volume=" + word(m.source() + ":" + m.target() + ":" + (m.readOnly() ? "ro" : "rw")));
     }
+    // The first Quadlet (podman 4.4) defaulted to --cap-drop=all, no-new-privileges and a
+    // read-only root; later ones follow podman's defaults. Say what we want, so every version
+    // runs the tool the same way: podman's default capabilities and a writable root.
+    l.add("DropCapability=");
+    l.add("NoNewPrivileges=" + (s.privileged() ? "false" : "true"));
+    l.add("ReadOnly=false");
     if (s.privileged()) {
       l.add("PodmanArgs=--privileged");
     }
