@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: AGPL-3.0-or-later
 # Proves the build is reproducible: two clean clones of HEAD, built at different paths and with
-# different umask/TZ/LANG, must give byte-identical jars and release tarball.
+# different umask/TZ/LANG (./mvnw fixes the umask), must give byte-identical jars and release tarball.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 work="$(mktemp -d -t plinth-repro.XXXXXX)"
