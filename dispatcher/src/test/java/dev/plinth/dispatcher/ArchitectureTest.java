@@ -1,0 +1,77 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.dispatcher;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** The package dependencies written in {@code package-info.java} of this package, enforced. */
+class ArchitectureTest {
+
+  private static final JavaClasses CLASSES =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("dev.plinth.dispatcher");
+
+  @Test
+  void contractDependsOnNothingElseOfTheDispatcher() {
+    noClasses()
+        .that()
+        .resideInAPackage("..dispatcher.contract..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "..dispatcher.runner..",
+            "..dispatcher.report..",
+            "..dispatcher.intake..",
+            "..dispatcher.sys..",
+            "..dispatcher.cli..",
+            "dev.plinth.iso..")
+        .check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAPackage("..dispatcher.contract..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.plinth.dispatcher")
+        .check(CLASSES);
+  }
+
+  @Test
+  void layersOnlyLookDown() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "..dispatcher.runner..",
+            "..dispatcher.report..",
+            "..dispatcher.intake..",
+            "..dispatcher.sys..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.plinth.dispatcher", "..dispatcher.cli..")
+        .check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAnyPackage("..dispatcher.runner..", "..dispatcher.report..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("..dispatcher.intake..", "dev.plinth.iso..")
+        .check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAPackage("..dispatcher.report..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("..dispatcher.runner..", "..dispatcher.sys..")
+        .check(CLASSES);
+    slices().matching("dev.plinth.dispatcher.(*)..").should().beFreeOfCycles().check(CLASSES);
+  }
+}
