@@ -8,7 +8,9 @@ package dev.plinth.recipes;
 import dev.plinth.recipes.model.Recipe;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -82,12 +84,20 @@ final class DefaultRecipeParser implements RecipeParser {
         return invalid(List.of(Decoding.tooLarge(name, bytes.length, limits)));
       }
       return parse(bytes, name);
+    } catch (NoSuchFileException e) {
+      return unreadable(name, "no such file");
+    } catch (AccessDeniedException e) {
+      return unreadable(name, "permission denied");
     } catch (IOException e) {
-      return invalid(
-          List.of(
-              new RecipeError(
-                  name, 0, 0, "", "cannot read the file: " + e, "a readable recipe file")));
+      return unreadable(name, String.valueOf(e.getMessage()));
     }
+  }
+
+  private static ParseResult unreadable(String name, String why) {
+    return invalid(
+        List.of(
+            new RecipeError(
+                name, 0, 0, "", "cannot read the file: " + why, "a readable recipe file")));
   }
 
   private static ParseResult invalid(List<RecipeError> errors) {

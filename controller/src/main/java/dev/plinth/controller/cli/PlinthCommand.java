@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       RegistryCommand.class,
       IsoCommand.class,
+      RecipeCommand.class,
       AutoComplete.GenerateCompletion.class,
     })
 public final class PlinthCommand implements Runnable {
