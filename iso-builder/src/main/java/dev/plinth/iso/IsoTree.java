@@ -7,14 +7,16 @@ package dev.plinth.iso;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -60,32 +62,38 @@ public final class IsoTree {
       throw new IOException("not a directory: " + dir);
     }
     IsoTree tree = create();
-    Files.walkFileTree(
-        dir,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs)
-              throws IOException {
-            if (!d.equals(dir)) {
-              tree.addDirectory(relative(dir, d), modeOf(d));
-            }
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-            String rel = relative(dir, f);
-            if (attrs.isSymbolicLink()) {
-              tree.addSymlink(rel, Files.readSymbolicLink(f).toString());
-            } else if (attrs.isRegularFile()) {
-              tree.addFile(rel, f, attrs.size(), modeOf(f));
-            } else {
-              throw new IOException("unsupported file type (not a file, directory or link): " + f);
-            }
-            return FileVisitResult.CONTINUE;
-          }
-        });
+    tree.walk(dir, dir);
     return tree;
+  }
+
+  /** Adds the content of {@code dir}, reading each entry's attributes once (one stat). */
+  private void walk(Path base, Path dir) throws IOException {
+    List<Path> kids = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      ds.forEach(kids::add);
+    }
+    for (Path f : kids) {
+      BasicFileAttributes attrs = attributes(f);
+      String rel = relative(base, f);
+      if (attrs.isSymbolicLink()) {
+        addSymlink(rel, Files.readSymbolicLink(f).toString());
+      } else if (attrs.isDirectory()) {
+        addDirectory(rel, modeOf(f, attrs));
+        walk(base, f);
+      } else if (attrs.isRegularFile()) {
+        addFile(rel, f, attrs.size(), modeOf(f, attrs));
+      } else {
+        throw new IOException("unsupported file type (not a file, directory or link): " + f);
+      }
+    }
+  }
+
+  private static BasicFileAttributes attributes(Path f) throws IOException {
+    try {
+      return Files.readAttributes(f, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (UnsupportedOperationException e) {
+      return Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    }
   }
 
   /** Adds a directory (and its missing parents) with mode {@code 0755}. */
@@ -218,6 +226,22 @@ public final class IsoTree {
       sb.append(part);
     }
     return sb.toString();
+  }
+
+  /** The mode from the attributes the walk already read (no second stat) when they have it. */
+  private static int modeOf(Path p, BasicFileAttributes attrs) throws IOException {
+    if (attrs instanceof PosixFileAttributes posix) {
+      return bits(posix.permissions());
+    }
+    return modeOf(p);
+  }
+
+  private static int bits(Set<PosixFilePermission> perms) {
+    int mode = 0;
+    for (PosixFilePermission perm : perms) {
+      mode |= 1 << (8 - perm.ordinal());
+    }
+    return mode;
   }
 
   private static int modeOf(Path p) throws IOException {

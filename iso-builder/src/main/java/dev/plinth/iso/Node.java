@@ -96,8 +96,13 @@ final class Node {
     return list;
   }
 
+  private byte[] utf8;
+
   byte[] utf8() {
-    return name.getBytes(StandardCharsets.UTF_8);
+    if (utf8 == null) {
+      utf8 = name.getBytes(StandardCharsets.UTF_8);
+    }
+    return utf8;
   }
 
   String path() {

@@ -19,6 +19,8 @@ final class Out {
   /** Files up to this size are copied through the staging buffer, larger ones by transferTo. */
   static final int SMALL_FILE = 256 * 1024;
 
+  private static final byte[] ZEROS = new byte[64 * 1024];
+
   private final WritableByteChannel ch;
   private final ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
   private long position;
@@ -54,10 +56,8 @@ final class Out {
       if (!buf.hasRemaining()) {
         flush();
       }
-      int k = (int) Math.min(left, buf.remaining());
-      for (int i = 0; i < k; i++) {
-        buf.put((byte) 0);
-      }
+      int k = (int) Math.min(Math.min(left, buf.remaining()), ZEROS.length);
+      buf.put(ZEROS, 0, k);
       left -= k;
       position += k;
     }
