@@ -39,6 +39,9 @@ public final class Maintenance {
 
   private static final System.Logger LOG = System.getLogger(Maintenance.class.getName());
 
+  /** Margin for file timestamps taken from the kernel's coarse clock. */
+  static final Duration CLOCK_SLOP = Duration.ofSeconds(1);
+
   private final RegistryLayout layout;
   private final BlobStore blobs;
   private final RepositoryStore repos;
@@ -63,10 +66,10 @@ public final class Maintenance {
     running.lock();
     try {
       Instant start = Instant.now();
-      Instant cutoff = start.minus(grace).minusSeconds(1);
+      Instant cutoff = start.minus(grace).minus(CLOCK_SLOP);
       Optional<Instant> inflight = blobs.oldestInflight();
-      if (inflight.isPresent() && inflight.get().isBefore(cutoff)) {
-        cutoff = inflight.get();
+      if (inflight.isPresent() && inflight.get().minus(CLOCK_SLOP).isBefore(cutoff)) {
+        cutoff = inflight.get().minus(CLOCK_SLOP);
       }
       Set<Digest> marked = mark();
       int expired = dryRun ? 0 : uploads.expire(start.minus(uploadExpiry));

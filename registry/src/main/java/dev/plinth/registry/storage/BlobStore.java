@@ -128,6 +128,8 @@ public final class BlobStore {
       Path target = layout.blob(d);
       if (!driver.touch(target)) {
         driver.write(target, content);
+        // the kernel stamps new files with its coarse clock: restamp precisely
+        driver.touch(target);
       }
     } finally {
       l.unlock();

@@ -104,7 +104,8 @@ public final class FsDriver {
   /** Sets the file's mtime to now; false when it does not exist. */
   public boolean touch(Path p) {
     try {
-      Files.setLastModifiedTime(p, FileTime.fromMillis(System.currentTimeMillis()));
+      // full precision: GC compares mtimes with Instant.now() taken by pushes
+      Files.setLastModifiedTime(p, FileTime.from(java.time.Instant.now()));
       return true;
     } catch (NoSuchFileException e) {
       return false;
