@@ -22,19 +22,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every file under {@code src/test/resources/invalid} is a broken recipe whose expected errors are
- * written in the file itself, one per line: {@code # expect: LINE:COLUMN message fragment}. The
- * parser must report exactly those errors (all at once), at those positions.
+ * written in the file itself, one per line: {@code # expect: LINE:COLUMN message fragment} (for
+ * JSON, which has no comments, in a sidecar {@code NAME.json.expect}). The parser must report
+ * exactly those errors (all at once), at those positions.
  */
 class InvalidFixturesTest {
   static final Path DIR = Path.of("src/test/resources/invalid");
   private static final Pattern EXPECT =
-      Pattern.compile("^(?:#|//) expect: (\\d+):(\\d+) (.+)$", Pattern.MULTILINE);
+      Pattern.compile("^# expect: (\\d+):(\\d+) (.+)$", Pattern.MULTILINE);
 
   record Expected(int line, int column, String fragment) {}
 
   static List<Path> fixtures() throws IOException {
     try (Stream<Path> s = Files.list(DIR)) {
-      return s.sorted().toList();
+      return s.filter(p -> !p.toString().endsWith(".expect")).sorted().toList();
     }
   }
 
@@ -46,7 +47,8 @@ class InvalidFixturesTest {
   @ParameterizedTest
   @MethodSource("fixtures")
   void fixtureGivesItsExpectedErrors(Path file) throws IOException {
-    String text = Files.readString(file);
+    Path sidecar = file.resolveSibling(file.getFileName() + ".expect");
+    String text = Files.exists(sidecar) ? Files.readString(sidecar) : Files.readString(file);
     List<Expected> expected = new ArrayList<>();
     Matcher m = EXPECT.matcher(text);
     while (m.find()) {
