@@ -56,6 +56,16 @@ class ExamplesTest {
 
   @ParameterizedTest
   @MethodSource("examples")
+  void canonicalFormMatchesGolden(Path file) throws IOException {
+    Recipe recipe = Fixtures.parseValid(file).recipe();
+    String golden = file.getFileName().toString().replace(".yaml", ".canonical.json");
+    Golden.assertMatches(golden, RecipeWriter.toJson(recipe).getBytes(StandardCharsets.UTF_8));
+    ParseResult back = RecipeParser.create().parse(Golden.read(golden), golden);
+    assertThat(((ParseResult.Valid) back).recipe()).isEqualTo(recipe);
+  }
+
+  @ParameterizedTest
+  @MethodSource("examples")
   void parseWriteParseIsStable(Path file) {
     Recipe first = Fixtures.parseValid(file).recipe();
     String json = RecipeWriter.toJson(first);

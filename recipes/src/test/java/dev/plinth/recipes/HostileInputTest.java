@@ -210,6 +210,14 @@ class HostileInputTest {
   }
 
   @Test
+  void yamlTagsNeverInstantiateAnything() {
+    assertThat(refuse("k: !!binary aGVsbG8=\n").message()).startsWith("unsupported value");
+    RecipeError python = refuse("k: !!python/object/apply:os.system [\"id\"]\n");
+    assertThat(python.message()).isEqualTo("missing required key 'apiVersion' at the top level");
+    assertThat(refuse("k: !!int abc\n").message()).doesNotContain("internal error");
+  }
+
+  @Test
   void theExamplesParseQuickly() throws IOException {
     for (Path p : Fixtures.examples()) {
       byte[] bytes = Files.readAllBytes(p);
