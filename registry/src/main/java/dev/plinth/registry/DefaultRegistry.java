@@ -80,6 +80,7 @@ final class DefaultRegistry implements Registry {
             b.maxConcurrentUploads);
     V2Service v2 = new V2Service(new Backend(blobs, repos, uploads, auth, dp, settings));
     Maintenance m = new Maintenance(layout, blobs, repos, uploads);
+    m.cleanStaging(java.time.Duration.ofHours(1));
     Transfer t = new Transfer(blobs, repos, driver);
     return new DefaultRegistry(v2, dp, m, t);
   }

@@ -295,16 +295,22 @@ public final class Maintenance {
     return repos.tagInfos(repo);
   }
 
-  /** Removes staging debris left by a crash (call before serving). */
-  public int cleanStaging() throws IOException {
+  /**
+   * Removes staging debris left by a crash: files older than {@code age} (another process may be
+   * staging right now).
+   */
+  public int cleanStaging(Duration age) throws IOException {
     Path tmp = layout.tmp();
     if (!Files.isDirectory(tmp)) {
       return 0;
     }
     int n = 0;
     try (Stream<Path> s = Files.list(tmp)) {
+      Instant cutoff = Instant.now().minus(age);
       for (Path p : s.toList()) {
-        if (Files.deleteIfExists(p)) {
+        if (Files.isRegularFile(p)
+            && Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)
+            && Files.deleteIfExists(p)) {
           n++;
         }
       }
