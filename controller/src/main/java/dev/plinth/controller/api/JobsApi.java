@@ -83,7 +83,10 @@ final class JobsApi implements HttpService {
       throw MachinesApi.invalid("/machine", "is required");
     }
     JsonNode recipe = recipeOf(in.recipe(), in.recipeText());
-    checkRecipe(recipe);
+    checkRecipe(
+        in.recipeText() != null
+            ? in.recipeText().getBytes(java.nio.charset.StandardCharsets.UTF_8)
+            : recipe.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     Machine m =
         ctx.machines()
             .byName(in.machine())
@@ -160,9 +163,7 @@ final class JobsApi implements HttpService {
   }
 
   private void validate(Call c) {
-    String text = new String(ApiJson.body(c.req()), java.nio.charset.StandardCharsets.UTF_8);
-    JsonNode recipe = ApiJson.recipe(text);
-    List<Map<String, String>> errors = problems(recipe);
+    List<Map<String, String>> errors = problems(ApiJson.body(c.req()));
     ApiJson.send(c.res(), new Wire.ValidationOut(errors.isEmpty(), errors));
   }
 
@@ -174,7 +175,7 @@ final class JobsApi implements HttpService {
     return recipe != null ? recipe : ApiJson.recipe(text);
   }
 
-  private void checkRecipe(JsonNode recipe) {
+  private void checkRecipe(byte[] recipe) {
     List<Map<String, String>> errors = problems(recipe);
     if (!errors.isEmpty()) {
       throw new ApiException(
@@ -187,11 +188,14 @@ final class JobsApi implements HttpService {
     }
   }
 
-  private List<Map<String, String>> problems(JsonNode recipe) {
+  private List<Map<String, String>> problems(byte[] recipe) {
     return ctx.recipes().check(recipe).stream()
         .map(
             (RecipeCheck.Problem p) ->
-                Map.of("pointer", "/recipe" + p.path(), "detail", p.message()))
+                Map.of(
+                    "pointer", "/recipe" + p.path(),
+                    "line", Integer.toString(p.line()),
+                    "detail", p.message()))
         .toList();
   }
 

@@ -10,9 +10,13 @@ import dev.plinth.controller.api.ApiContext;
 import dev.plinth.controller.api.ApiV1;
 import dev.plinth.controller.config.PlinthConfig;
 import dev.plinth.controller.jobs.BmcDriver;
+import dev.plinth.controller.jobs.Engine;
 import dev.plinth.controller.jobs.JobService;
 import dev.plinth.controller.jobs.JobSettings;
 import dev.plinth.controller.jobs.RecipeCheck;
+import dev.plinth.controller.jobs.RegistryResolver;
+import dev.plinth.controller.jobs.TaskBuilder;
+import dev.plinth.controller.media.MediaRoutes;
 import dev.plinth.controller.observe.Metrics;
 import dev.plinth.controller.security.AdminToken;
 import dev.plinth.controller.security.Authenticator;
@@ -23,15 +27,23 @@ import dev.plinth.controller.store.EventStore;
 import dev.plinth.controller.store.JobStore;
 import dev.plinth.controller.store.MachineStore;
 import dev.plinth.controller.store.TokenStore;
+import dev.plinth.controller.webhook.WebhookRoutes;
+import dev.plinth.recipes.ReferenceResolver;
 import io.helidon.webserver.http.HttpRouting;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
-/** The running controller: state, secrets, API, job engine and HTTP server, started in order. */
+/**
+ * The running controller: state, secrets, API, webhooks, media, job engine and HTTP server, started
+ * in that order and stopped in reverse.
+ */
 public final class Controller implements AutoCloseable {
 
   /**
@@ -39,11 +51,13 @@ public final class Controller implements AutoCloseable {
    *
    * @param bmc how to talk to BMCs
    * @param recipes how to validate recipes
+   * @param resolver pins image references to digests; null for the controller's own /v2
    * @param routes further routes (the registry at /v2)
    */
   public record Parts(
       BmcDriver bmc,
       RecipeCheck recipes,
+      ReferenceResolver resolver,
       JobSettings jobs,
       InstantSource clock,
       List<Consumer<HttpRouting.Builder>> routes) {}
@@ -52,12 +66,22 @@ public final class Controller implements AutoCloseable {
   private final Database db;
   private final ControllerServer server;
   private final AdminToken admin;
+  private final Engine engine;
+  private final String baseUrl;
 
-  private Controller(Layout layout, Database db, ControllerServer server, AdminToken admin) {
+  private Controller(
+      Layout layout,
+      Database db,
+      ControllerServer server,
+      AdminToken admin,
+      Engine engine,
+      String baseUrl) {
     this.layout = layout;
     this.db = db;
     this.server = server;
     this.admin = admin;
+    this.engine = engine;
+    this.baseUrl = baseUrl;
   }
 
   /** Starts everything and marks the server ready. */
@@ -73,7 +97,15 @@ public final class Controller implements AutoCloseable {
       TokenStore tokens = new TokenStore(db);
       Authenticator auth = new Authenticator(tokens, parts.clock());
       auth.installBootstrap(admin.token());
-      JobService service = new JobService(jobs, box, parts.jobs(), parts.clock(), () -> {});
+      AtomicReference<Engine> engineRef = new AtomicReference<>();
+      Runnable wake =
+          () -> {
+            Engine e = engineRef.get();
+            if (e != null) {
+              e.wake();
+            }
+          };
+      JobService service = new JobService(jobs, box, parts.jobs(), parts.clock(), wake);
       ApiContext ctx =
           new ApiContext(
               auth,
@@ -88,11 +120,40 @@ public final class Controller implements AutoCloseable {
               parts.clock());
       List<Consumer<HttpRouting.Builder>> routes = new ArrayList<>(parts.routes());
       routes.add(ApiV1.routes(ctx));
-      Metrics metrics = new Metrics();
-      ControllerServer server = ControllerServer.start(config, layout, metrics, routes);
+      routes.add(
+          new WebhookRoutes(jobs, box, parts.jobs(), parts.clock(), id -> wake.run()).routes());
+      routes.add(MediaRoutes.routes(layout, jobs));
+      ControllerServer server = ControllerServer.start(config, layout, new Metrics(), routes);
+      String base =
+          config.publicUrl() != null
+              ? config.publicUrl()
+              : "http://" + config.listen().host() + ":" + server.port();
+      ReferenceResolver resolver =
+          parts.resolver() != null ? parts.resolver() : new RegistryResolver(base, admin.token());
+      TaskBuilder tasks = new TaskBuilder(resolver, java.net.URI.create(base).getAuthority());
+      String owner =
+          db.dialect() == Database.Dialect.SQLITE
+              // One process owns a SQLite database: a stable owner resumes its jobs at once.
+              ? "local"
+              : InetAddress.getLocalHost().getHostName() + "-" + UUID.randomUUID();
+      Engine engine =
+          new Engine(
+                  jobs,
+                  machines,
+                  events,
+                  parts.bmc(),
+                  box,
+                  tasks,
+                  layout,
+                  parts.jobs(),
+                  parts.clock(),
+                  owner,
+                  base)
+              .start();
+      engineRef.set(engine);
       server.markReady();
-      return new Controller(layout, db, server, admin);
-    } catch (RuntimeException e) {
+      return new Controller(layout, db, server, admin, engine, base);
+    } catch (RuntimeException | IOException e) {
       db.close();
       throw e;
     }
@@ -108,6 +169,10 @@ public final class Controller implements AutoCloseable {
     return server.port();
   }
 
+  public String baseUrl() {
+    return baseUrl;
+  }
+
   public Layout layout() {
     return layout;
   }
@@ -118,6 +183,7 @@ public final class Controller implements AutoCloseable {
 
   @Override
   public void close() {
+    engine.close();
     server.close();
     db.close();
   }

@@ -18,7 +18,11 @@ public record JobSecrets(String token, String hmacKey) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public static JobSecrets create() {
-    return new JobSecrets(Ids.secret("plinthjob_"), Ids.secret(""));
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    // Standard base64: the dispatcher decodes it with Base64.getDecoder().
+    return new JobSecrets(
+        Ids.secret("plinthjob_"), java.util.Base64.getEncoder().encodeToString(key));
   }
 
   public String seal(SecretBox box, String jobId) {

@@ -5,22 +5,19 @@
 
 package dev.plinth.controller.jobs;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
-/**
- * Validates a submitted recipe. The recipes module's validator plugs in here; the controller ships
- * {@link BasicRecipeCheck} until then.
- */
+/** Validates a submitted recipe (schema, then meaning) before a job is created. */
 public interface RecipeCheck {
 
   /**
    * One problem with a recipe.
    *
    * @param path a JSON pointer to the offending value
+   * @param line the line in the submitted text, or 0
    */
-  record Problem(String path, String message) {}
+  record Problem(String path, int line, String message) {}
 
-  /** Problems with {@code recipe}; empty when it may run. */
-  List<Problem> check(JsonNode recipe);
+  /** Problems with the recipe text (YAML or JSON); empty when it may run. */
+  List<Problem> check(byte[] recipe);
 }

@@ -91,6 +91,21 @@ public final class EventStore {
     return new Appended(Outcome.ACCEPTED, seq + 1, e);
   }
 
+  /** Whether the job has an event of this type. */
+  public boolean has(String jobId, String type) {
+    return db.tx(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT 1 FROM job_events WHERE job_id = ? AND type = ?")) {
+            ps.setString(1, jobId);
+            ps.setString(2, type);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next();
+            }
+          }
+        });
+  }
+
   /** Events of a job after position {@code afterId}, oldest first. */
   public List<JobEvent> list(String jobId, long afterId, int limit) {
     return db.tx(

@@ -87,7 +87,7 @@ public final class JobStore {
     return db.tx(c -> get(c, id));
   }
 
-  static Optional<Job> get(Connection c, String id) throws SQLException {
+  public static Optional<Job> get(Connection c, String id) throws SQLException {
     return one(c, "SELECT " + COLS + " FROM jobs WHERE id = ?", id);
   }
 
@@ -138,7 +138,8 @@ public final class JobStore {
     return db.tx(c -> transition(c, t));
   }
 
-  static Optional<Job> transition(Connection c, Transition t) throws SQLException {
+  /** {@link #transition(Transition)} inside the caller's transaction. */
+  public static Optional<Job> transition(Connection c, Transition t) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "UPDATE jobs SET state=?, reason=COALESCE(?, reason), last_step=COALESCE(?, last_step),"
@@ -166,6 +167,18 @@ public final class JobStore {
             + "}";
     EventStore.insert(c, t.jobId(), null, null, "job.state", t.lastStep(), data, t.at());
     return get(c, t.jobId());
+  }
+
+  /** Records the step a job is at, inside the caller's transaction. */
+  public static void lastStep(Connection c, String id, String step, Instant at)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("UPDATE jobs SET last_step=?, updated_at=? WHERE id=?")) {
+      ps.setString(1, step);
+      Sql.instant(ps, 2, at);
+      ps.setString(3, id);
+      ps.executeUpdate();
+    }
   }
 
   /**
@@ -233,6 +246,20 @@ public final class JobStore {
           });
     }
     return won;
+  }
+
+  /** The active jobs {@code owner} holds a lease on. */
+  public List<Job> held(String owner) {
+    return db.tx(
+        c ->
+            many(
+                c,
+                "SELECT "
+                    + COLS
+                    + " FROM jobs WHERE lease_owner = ? AND state NOT IN "
+                    + JobState.terminalSql()
+                    + " ORDER BY created_at, id",
+                owner));
   }
 
   /** Extends every lease {@code owner} holds on active jobs; returns how many. */

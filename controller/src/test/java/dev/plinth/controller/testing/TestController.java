@@ -10,15 +10,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.plinth.controller.app.Controller;
 import dev.plinth.controller.config.Listen;
 import dev.plinth.controller.config.PlinthConfig;
-import dev.plinth.controller.jobs.BasicRecipeCheck;
 import dev.plinth.controller.jobs.JobSettings;
+import dev.plinth.controller.jobs.RecipesModuleCheck;
+import dev.plinth.recipes.ReferenceResolver;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.InstantSource;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 /** A controller on a free loopback port with SQLite in a temp dir, and an HTTP client for it. */
 public final class TestController implements AutoCloseable {
@@ -29,19 +34,70 @@ public final class TestController implements AutoCloseable {
   public final FakeBmc bmc;
   private final HttpClient http = HttpClient.newHttpClient();
 
+  /**
+   * Pins every reference to the SHA-256 of its text: a stand-in for a registry that has every image
+   * (these tests run no registry).
+   */
+  public static final ReferenceResolver FIXTURE_RESOLVER =
+      ref -> {
+        try {
+          return Optional.of(
+              "sha256:"
+                  + HexFormat.of()
+                      .formatHex(
+                          MessageDigest.getInstance("SHA-256")
+                              .digest(ref.toString().getBytes(StandardCharsets.UTF_8))));
+        } catch (java.security.NoSuchAlgorithmException e) {
+          throw new IllegalStateException(e);
+        }
+      };
+
   public TestController(Path dir, FakeBmc bmc, JobSettings settings, String dbUrl)
       throws Exception {
+    this(dir, bmc, settings, dbUrl, FIXTURE_RESOLVER);
+  }
+
+  public TestController(
+      Path dir, FakeBmc bmc, JobSettings settings, String dbUrl, ReferenceResolver resolver)
+      throws Exception {
+    this(dir, bmc, settings, dbUrl, resolver, 0);
+  }
+
+  /**
+   * @param port the port to listen on, 0 for any (a restart test keeps one: the URLs in task ISOs
+   *     name it)
+   */
+  public TestController(
+      Path dir,
+      FakeBmc bmc,
+      JobSettings settings,
+      String dbUrl,
+      ReferenceResolver resolver,
+      int port)
+      throws Exception {
     this.bmc = bmc;
-    PlinthConfig c = new PlinthConfig(new Listen("127.0.0.1", 0), dir, dbUrl, null);
+    PlinthConfig c = new PlinthConfig(new Listen("127.0.0.1", port), dir, dbUrl, null);
     controller =
         Controller.start(
             c,
             new Controller.Parts(
-                bmc, new BasicRecipeCheck(), settings, InstantSource.system(), List.of()));
+                bmc,
+                new RecipesModuleCheck(),
+                resolver,
+                settings,
+                InstantSource.system(),
+                List.of()));
   }
 
   public TestController(Path dir) throws Exception {
     this(dir, new FakeBmc(), JobSettings.defaults(), null);
+  }
+
+  /** A port that was free a moment ago. */
+  public static int freePort() throws java.io.IOException {
+    try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
   }
 
   public String url(String path) {

@@ -1,0 +1,378 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.controller.jobs;
+
+import dev.plinth.controller.Layout;
+import dev.plinth.controller.media.MediaRoutes;
+import dev.plinth.controller.security.SecretBox;
+import dev.plinth.controller.store.EventStore;
+import dev.plinth.controller.store.Job;
+import dev.plinth.controller.store.JobState;
+import dev.plinth.controller.store.JobStore;
+import dev.plinth.controller.store.Machine;
+import dev.plinth.controller.store.MachineStore;
+import dev.plinth.controller.store.StoreException;
+import dev.plinth.controller.store.Transition;
+import dev.plinth.dispatcher.contract.Task;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Drives jobs through their states:
+ *
+ * <pre>
+ * Pending → MediaReady → Booting → Running → Finishing → Succeeded | Failed
+ *      (any active state) → Canceled (cancel requested) | TimedOut (deadline passed)
+ * </pre>
+ *
+ * <p>Each transition is stored (compare-and-set, with an event) before the side effect that belongs
+ * to the new state, and every side effect is idempotent: the task ISO is rebuilt to the same bytes,
+ * a boot is re-done only while the dispatcher has not reported {@code booted}, the return to disk
+ * and the ejection of media can run twice. A restart therefore resumes each job from its stored
+ * state. The engine only touches jobs it holds a lease on, so several controllers sharing
+ * PostgreSQL never drive one job twice. Booting → Running and Running → Finishing come from the
+ * dispatcher's webhook events.
+ */
+public final class Engine implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(Engine.class.getName());
+  static final String BOOT_REQUESTED = "bmc.boot-requested";
+
+  private final JobStore jobs;
+  private final MachineStore machines;
+  private final EventStore events;
+  private final BmcDriver bmc;
+  private final SecretBox box;
+  private final TaskBuilder tasks;
+  private final Layout layout;
+  private final JobSettings settings;
+  private final InstantSource clock;
+  private final String owner;
+  private final String baseUrl;
+
+  private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+  private final Map<String, Instant> notBefore = new ConcurrentHashMap<>();
+  private final Map<String, Integer> failures = new ConcurrentHashMap<>();
+  private final Map<String, Semaphore> perBmc = new ConcurrentHashMap<>();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition wakeUp = lock.newCondition();
+  private volatile boolean woken;
+  private volatile boolean running = true;
+  private Thread loop;
+
+  /**
+   * @param owner this controller's lease identity
+   * @param baseUrl where BMCs and machines reach this controller (media, webhooks)
+   */
+  public Engine(
+      JobStore jobs,
+      MachineStore machines,
+      EventStore events,
+      BmcDriver bmc,
+      SecretBox box,
+      TaskBuilder tasks,
+      Layout layout,
+      JobSettings settings,
+      InstantSource clock,
+      String owner,
+      String baseUrl) {
+    this.jobs = jobs;
+    this.machines = machines;
+    this.events = events;
+    this.bmc = bmc;
+    this.box = box;
+    this.tasks = tasks;
+    this.layout = layout;
+    this.settings = settings;
+    this.clock = clock;
+    this.owner = owner;
+    this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+  }
+
+  /** Starts the engine's loop on a virtual thread. */
+  public Engine start() {
+    loop = Thread.ofVirtual().name("plinth-engine").start(this::run);
+    return this;
+  }
+
+  /** Makes the loop look for work now (a submission, a cancel, a webhook event). */
+  public void wake() {
+    lock.lock();
+    try {
+      woken = true;
+      wakeUp.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void run() {
+    while (running) {
+      try {
+        tick();
+      } catch (StoreException e) {
+        LOG.log(Level.WARNING, "engine: state database unavailable, retrying: " + e.getMessage());
+      } catch (RuntimeException e) {
+        LOG.log(Level.ERROR, "engine: unexpected error, continuing", e);
+      }
+      await(settings.tick());
+    }
+  }
+
+  private void await(Duration d) {
+    lock.lock();
+    try {
+      if (!woken && running) {
+        wakeUp.await(d.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      woken = false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** One pass: renew leases, claim free jobs up to the limit, start a worker for each idle job. */
+  void tick() {
+    Instant now = clock.instant();
+    Instant until = now.plus(settings.lease());
+    jobs.renewLeases(owner, until);
+    List<Job> held = jobs.held(owner);
+    int room = settings.maxActive() - held.size();
+    if (room > 0) {
+      held = new java.util.ArrayList<>(held);
+      held.addAll(jobs.claim(owner, now, until, room));
+    }
+    for (Job j : held) {
+      Instant nb = notBefore.get(j.id());
+      boolean due = nb == null || !now.isBefore(nb) || j.cancelRequested();
+      if (due && inFlight.add(j.id())) {
+        workers.submit(() -> drive(j.id()));
+      }
+    }
+  }
+
+  private void drive(String id) {
+    try {
+      while (running) {
+        Job j = jobs.get(id).orElse(null);
+        if (j == null || j.state().terminal() || !owner.equals(j.leaseOwner())) {
+          return;
+        }
+        if (!advance(j)) {
+          return;
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "job " + id + ": unexpected error; will retry", e);
+      backoff(id);
+    } finally {
+      inFlight.remove(id);
+    }
+  }
+
+  /** Does the next thing for {@code j}; false when the job now waits for something else. */
+  boolean advance(Job j) {
+    Instant now = clock.instant();
+    if (j.cancelRequested()) {
+      return end(j, JobState.CANCELED, "canceled by request");
+    }
+    if (j.deadlineAt() != null && now.isAfter(j.deadlineAt())) {
+      return end(
+          j,
+          JobState.TIMED_OUT,
+          "no progress in " + j.state().wire() + " within " + settings.deadline(j.state()));
+    }
+    try {
+      return switch (j.state()) {
+        case PENDING -> prepare(j);
+        case MEDIA_READY -> move(j, JobState.BOOTING, null) && boot(j);
+        case BOOTING -> events.has(j.id(), BOOT_REQUESTED) ? false : boot(j);
+        case RUNNING -> false;
+        case FINISHING -> finish(j);
+        case SUCCEEDED, FAILED, CANCELED, TIMED_OUT -> false;
+      };
+    } catch (BmcDriver.BmcException e) {
+      events.record(j.id(), "bmc.error", j.lastStep(), json("message", e.getMessage()), now);
+      if (!e.transientFailure()) {
+        return end(j, JobState.FAILED, "BMC: " + e.getMessage());
+      }
+      LOG.log(Level.WARNING, "job {0}: BMC error, will retry: {1}", j.id(), e.getMessage());
+      backoff(j.id());
+      return false;
+    }
+  }
+
+  /** Pending → MediaReady: build the task ISO (same bytes every time). */
+  private boolean prepare(Job j) {
+    Machine m = machines.byName(j.machineName()).orElse(null);
+    if (m == null) {
+      return end(j, JobState.FAILED, "machine " + j.machineName() + " was deleted");
+    }
+    Task task;
+    try {
+      task = tasks.task(j, m, JobSecrets.open(box, j.id(), j.sealedSecret()), baseUrl);
+    } catch (TaskBuilder.TaskException e) {
+      return end(j, JobState.FAILED, e.getMessage());
+    }
+    try {
+      TaskBuilder.writeIso(
+          task, j.createdAt().getEpochSecond(), MediaRoutes.taskIso(layout, j.id()), layout.tmp());
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "job {0}: cannot write the task ISO: {1}", j.id(), e.getMessage());
+      backoff(j.id());
+      return false;
+    }
+    return move(j, JobState.MEDIA_READY, null);
+  }
+
+  /** In Booting: insert the task ISO, boot once from CD, power on; then wait for {@code booted}. */
+  private boolean boot(Job j) {
+    Job now = jobs.get(j.id()).orElseThrow();
+    Machine m = machines.byName(now.machineName()).orElse(null);
+    if (m == null) {
+      return end(now, JobState.FAILED, "machine " + now.machineName() + " was deleted");
+    }
+    URI iso = URI.create(baseUrl + "/media/" + now.mediaId() + "/task.iso");
+    withBmc(m, s -> s.bootFromIso(iso));
+    events.record(j.id(), BOOT_REQUESTED, null, json("machine", m.name()), clock.instant());
+    failures.remove(j.id());
+    return false;
+  }
+
+  /** In Finishing: eject, boot from disk, then Succeeded or Failed as the dispatcher reported. */
+  private boolean finish(Job j) {
+    Machine m = machines.byName(j.machineName()).orElse(null);
+    if (m != null) {
+      withBmc(m, BmcDriver.Session::bootFromDisk);
+    }
+    boolean ok = "succeeded".equals(j.reason());
+    return move(j, ok ? JobState.SUCCEEDED : JobState.FAILED, null) && cleanup(j);
+  }
+
+  /** Ends a job (cancel, timeout, failure), ejecting media first where some may be inserted. */
+  private boolean end(Job j, JobState to, String reason) {
+    boolean mediaIn =
+        j.state() == JobState.BOOTING
+            || j.state() == JobState.RUNNING
+            || j.state() == JobState.FINISHING;
+    if (mediaIn) {
+      machines
+          .byName(j.machineName())
+          .ifPresent(
+              m -> {
+                try {
+                  withBmc(m, BmcDriver.Session::ejectMedia);
+                } catch (BmcDriver.BmcException e) {
+                  // The job ends anyway; the next job's boot ejects stale media first.
+                  LOG.log(Level.WARNING, "job {0}: eject failed: {1}", j.id(), e.getMessage());
+                }
+              });
+    }
+    move(j, to, reason);
+    return cleanup(j);
+  }
+
+  private boolean move(Job j, JobState to, String reason) {
+    Instant now = clock.instant();
+    var stored =
+        jobs.transition(
+            new Transition(
+                j.id(), j.state(), to, reason, null, now.plus(settings.deadline(to)), now));
+    if (stored.isPresent()) {
+      LOG.log(Level.INFO, "job", fields(j, to, reason));
+    }
+    return stored.isPresent();
+  }
+
+  private boolean cleanup(Job j) {
+    notBefore.remove(j.id());
+    failures.remove(j.id());
+    Path dir = MediaRoutes.taskIso(layout, j.id()).getParent();
+    try (var s = Files.exists(dir) ? Files.walk(dir) : java.util.stream.Stream.<Path>empty()) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "job {0}: media cleanup failed: {1}", j.id(), e.getMessage());
+    }
+    return false;
+  }
+
+  private void withBmc(Machine m, java.util.function.Consumer<BmcDriver.Session> action) {
+    Semaphore s =
+        perBmc.computeIfAbsent(
+            JobService.bmcHost(m.bmcUrl()), k -> new Semaphore(settings.maxPerBmc(), true));
+    s.acquireUninterruptibly();
+    try (BmcDriver.Session session = bmc.open(BmcTargets.of(m, box))) {
+      action.accept(session);
+    } finally {
+      s.release();
+    }
+  }
+
+  private void backoff(String id) {
+    int n = failures.merge(id, 1, Integer::sum);
+    long ms = Math.min(30_000, 250L << Math.min(n, 7));
+    notBefore.put(id, clock.instant().plusMillis(ms));
+  }
+
+  private static Map<String, Object> fields(Job j, JobState to, String reason) {
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("job", j.id());
+    f.put("machine", j.machineName());
+    f.put("from", j.state().wire());
+    f.put("to", to.wire());
+    if (reason != null) {
+      f.put("reason", reason);
+    }
+    return f;
+  }
+
+  private static String json(String k, String v) {
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper()
+          .writeValueAsString(Map.of(k, v == null ? "" : v));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Stops driving jobs and gives up this controller's leases so another can take over at once. */
+  @Override
+  public void close() {
+    running = false;
+    wake();
+    workers.shutdownNow();
+    try {
+      workers.awaitTermination(5, TimeUnit.SECONDS);
+      if (loop != null) {
+        loop.join(Duration.ofSeconds(5));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

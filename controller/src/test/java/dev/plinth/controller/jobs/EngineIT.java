@@ -1,0 +1,228 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.controller.jobs;
+
+import static dev.plinth.controller.testing.TestController.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.plinth.controller.testing.FakeBmc;
+import dev.plinth.controller.testing.SimulatedServer;
+import dev.plinth.controller.testing.TestController;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Jobs end to end through the engine, a fake BMC and a simulated server reporting by webhook. */
+class EngineIT {
+
+  static final String RECIPE =
+      "{\"apiVersion\":\"plinth.dev/v1\",\"kind\":\"Recipe\",\"metadata\":{\"name\":\"wipe\"},"
+          + "\"steps\":[{\"name\":\"erase\",\"wipe\":{\"method\":\"secure-erase\",\"disks\":\"all\"}}]}";
+
+  @TempDir Path dir;
+  TestController t;
+  final List<AutoCloseable> open = new ArrayList<>();
+
+  @AfterEach
+  void stop() throws Exception {
+    for (AutoCloseable c : open) {
+      c.close();
+    }
+  }
+
+  TestController start(FakeBmc bmc, JobSettings s) throws Exception {
+    return start(bmc, s, 0);
+  }
+
+  TestController start(FakeBmc bmc, JobSettings s, int port) throws Exception {
+    t =
+        new TestController(
+            dir.resolve("data"), bmc, s, null, TestController.FIXTURE_RESOLVER, port);
+    open.add(t);
+    return t;
+  }
+
+  static JobSettings fast() {
+    return JobSettings.defaults().withDeadlines(Duration.ofSeconds(30));
+  }
+
+  String addMachine(String name) throws Exception {
+    var r =
+        t.call(
+            "POST",
+            "/api/v1/machines",
+            "{\"name\":\""
+                + name
+                + "\",\"bmc\":{\"url\":\"https://10.1.0."
+                + (name.hashCode() & 0x7f)
+                + "\",\"username\":\"root\",\"password\":\"pw\"}}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return name;
+  }
+
+  String submit(String machine) throws Exception {
+    var r =
+        t.call(
+            "POST", "/api/v1/jobs", "{\"machine\":\"" + machine + "\",\"recipe\":" + RECIPE + "}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return json(r).get("id").asText();
+  }
+
+  JsonNode awaitState(String id, String... states) throws Exception {
+    Instant until = Instant.now().plusSeconds(30);
+    while (Instant.now().isBefore(until)) {
+      JsonNode j = json(t.call("GET", "/api/v1/jobs/" + id, null));
+      for (String s : states) {
+        if (s.equals(j.get("state").asText())) {
+          return j;
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError(
+        "job "
+            + id
+            + " never reached "
+            + List.of(states)
+            + ": "
+            + t.call("GET", "/api/v1/jobs/" + id, null).body());
+  }
+
+  @Test
+  void aJobGoesFromPendingToSucceededThroughTheBmcAndTheWebhook() throws Exception {
+    SimulatedServer sim = new SimulatedServer(Files.createDirectories(dir.resolve("sim")));
+    FakeBmc bmc = new FakeBmc().onIsoBoot(sim::boot);
+    start(bmc, fast());
+    addMachine("m1");
+    String id = submit("m1");
+    JsonNode done = awaitState(id, "Succeeded", "Failed", "TimedOut");
+    assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("Succeeded");
+    assertThat(sim.errors).isEmpty();
+    assertThat(bmc.callsOf("m1")).hasSize(2);
+    assertThat(bmc.callsOf("m1").get(0))
+        .startsWith("m1:bootFromIso:" + t.controller.baseUrl() + "/media/");
+    assertThat(bmc.callsOf("m1").get(1)).isEqualTo("m1:bootFromDisk");
+    var task = sim.tasks.getFirst();
+    assertThat(task.jobId()).isEqualTo(id);
+    assertThat(task.steps()).isNotEmpty();
+    assertThat(task.steps().getFirst().image()).contains("@sha256:");
+    var types =
+        json(t.call("GET", "/api/v1/jobs/" + id + "/events?limit=500", null))
+            .get("items")
+            .findValuesAsText("type");
+    assertThat(types)
+        .contains("job.created", "booted", "step.started", "step.succeeded", "finished");
+    assertThat(types.stream().filter("job.state"::equals).count()).isEqualTo(5);
+    // The media URL dies with the job.
+    String media = bmc.callsOf("m1").get(0).substring("m1:bootFromIso:".length());
+    assertThat(
+            t.call("GET", media.substring(t.controller.baseUrl().length()), null, null)
+                .statusCode())
+        .isEqualTo(404);
+  }
+
+  @Test
+  void aFailedStepFailsTheJobWithItsReason() throws Exception {
+    SimulatedServer sim = new SimulatedServer(Files.createDirectories(dir.resolve("sim")));
+    start(new FakeBmc().onIsoBoot(sim::boot), fast());
+    addMachine("m1");
+    String id = submit("m1");
+    // The failing step is whatever the recipe expands to first.
+    JsonNode running = awaitState(id, "Booting", "Running", "Succeeded");
+    assertThat(running).isNotNull();
+    JsonNode done = awaitState(id, "Succeeded", "Failed");
+    String first = sim.tasks.getFirst().steps().getFirst().name();
+    sim.failing(first);
+    String id2 = submit("m1");
+    JsonNode failed = awaitState(id2, "Failed", "Succeeded");
+    assertThat(done.get("state").asText()).isEqualTo("Succeeded");
+    assertThat(failed.get("state").asText()).isEqualTo("Failed");
+    assertThat(failed.get("reason").asText()).contains(first);
+  }
+
+  @Test
+  void cancelEjectsMediaAndEndsTheJob() throws Exception {
+    FakeBmc bmc = new FakeBmc(); // no server behind it: the job waits in Booting
+    start(bmc, fast());
+    addMachine("m1");
+    String id = submit("m1");
+    awaitState(id, "Booting");
+    Instant until = Instant.now().plusSeconds(10);
+    while (bmc.callsOf("m1").isEmpty() && Instant.now().isBefore(until)) {
+      Thread.sleep(20);
+    }
+    t.call("POST", "/api/v1/jobs/" + id + "/cancel", null);
+    JsonNode done = awaitState(id, "Canceled");
+    assertThat(done.get("reason").asText()).contains("canceled");
+    assertThat(bmc.callsOf("m1")).contains("m1:eject");
+  }
+
+  @Test
+  void aJobThatHearsNothingTimesOutWithAClearReason() throws Exception {
+    start(new FakeBmc(), JobSettings.defaults().withDeadlines(Duration.ofMillis(1500)));
+    addMachine("m1");
+    String id = submit("m1");
+    JsonNode done = awaitState(id, "TimedOut");
+    assertThat(done.get("reason").asText()).contains("no progress in Booting");
+  }
+
+  @Test
+  void transientBmcErrorsAreRetriedAndPermanentOnesFail() throws Exception {
+    SimulatedServer sim = new SimulatedServer(Files.createDirectories(dir.resolve("sim")));
+    FakeBmc bmc = new FakeBmc().onIsoBoot(sim::boot);
+    start(bmc, fast());
+    addMachine("m1");
+    bmc.failNext("m1", 3);
+    String id = submit("m1");
+    JsonNode done = awaitState(id, "Succeeded", "Failed", "TimedOut");
+    assertThat(done.get("state").asText()).isEqualTo("Succeeded");
+    var types =
+        json(t.call("GET", "/api/v1/jobs/" + id + "/events?limit=500", null))
+            .get("items")
+            .findValuesAsText("type");
+    assertThat(types.stream().filter("bmc.error"::equals).count()).isEqualTo(3);
+  }
+
+  @Test
+  void restartResumesEveryJobAndRunsEachOnce() throws Exception {
+    SimulatedServer sim = new SimulatedServer(Files.createDirectories(dir.resolve("sim")));
+    sim.stepTime = Duration.ofMillis(300);
+    FakeBmc bmc = new FakeBmc().onIsoBoot(sim::boot);
+    int port = TestController.freePort();
+    start(bmc, fast(), port);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      ids.add(submit(addMachine("r" + i)));
+    }
+    awaitState(ids.getFirst(), "Booting", "Running", "Finishing", "Succeeded");
+    // Stop the controller mid-run (engine, server, database), then start a new one on the data.
+    t.close();
+    open.remove(t);
+    Thread.sleep(200);
+    start(bmc, fast(), port);
+    for (String id : ids) {
+      assertThat(awaitState(id, "Succeeded", "Failed", "TimedOut").get("state").asText())
+          .isEqualTo("Succeeded");
+    }
+    assertThat(sim.errors).isEmpty();
+    assertThat(sim.tasks)
+        .extracting(dev.plinth.dispatcher.contract.Task::jobId)
+        .as("each job's dispatcher ran once")
+        .containsExactlyInAnyOrderElementsOf(ids);
+    for (int i = 0; i < 6; i++) {
+      assertThat(bmc.callsOf("r" + i).stream().filter(c -> c.endsWith("bootFromDisk")).count())
+          .as("r" + i + " returned to disk once")
+          .isEqualTo(1);
+    }
+  }
+}
