@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.plinth.recipes.ExpandResult;
+import dev.plinth.recipes.Limits;
 import dev.plinth.recipes.ParseResult;
 import dev.plinth.recipes.PlanJson;
 import dev.plinth.recipes.PlanText;
@@ -69,11 +70,15 @@ final class RecipeCommand implements Runnable {
   static final class Validate implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Recipe files.")
+    @Parameters(
+        arity = "1..*",
+        paramLabel = "FILE",
+        description = "Recipe files; - reads standard input.")
     List<Path> files;
 
     @Option(
         names = {"-o", "--output"},
+        paramLabel = "FORMAT",
         description = "Output format: text or json (default: ${DEFAULT-VALUE}).",
         defaultValue = "text")
     String output;
@@ -86,7 +91,7 @@ final class RecipeCommand implements Runnable {
       RecipeParser parser = RecipeParser.create();
       Map<Path, List<RecipeError>> results = new LinkedHashMap<>();
       for (Path f : files) {
-        results.put(f, parser.parse(f).errors());
+        results.put(f, f.toString().equals("-") ? stdin(parser) : parser.parse(f).errors());
       }
       boolean failed = results.values().stream().anyMatch(e -> !e.isEmpty());
       PrintWriter out = spec.commandLine().getOut();
@@ -107,6 +112,12 @@ final class RecipeCommand implements Runnable {
       }
       out.flush();
       return failed ? INVALID : 0;
+    }
+
+    /** Reads standard input, refusing it past the parser's size limit like a file. */
+    private static List<RecipeError> stdin(RecipeParser parser) throws IOException {
+      byte[] bytes = System.in.readNBytes(Limits.defaults().maxBytes() + 1);
+      return parser.parse(bytes, "<stdin>").errors();
     }
 
     private static String json(Map<Path, List<RecipeError>> results) throws IOException {
@@ -172,6 +183,7 @@ final class RecipeCommand implements Runnable {
 
     @Option(
         names = {"-o", "--output"},
+        paramLabel = "FORMAT",
         description =
             "Output format: text or json, the plan as task.json carries it (default: ${DEFAULT-VALUE}).",
         defaultValue = "text")
