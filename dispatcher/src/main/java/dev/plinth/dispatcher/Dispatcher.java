@@ -37,13 +37,19 @@ public final class Dispatcher {
   private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
 
   private final DispatcherOptions options;
-  private final Task task;
+  private final StateLayout layout;
+  private Task task;
   private final EventJournal journal;
   private final StepRunner runner;
 
   private Dispatcher(
-      DispatcherOptions options, Task task, EventJournal journal, StepRunner runner) {
+      DispatcherOptions options,
+      Task task,
+      EventJournal journal,
+      StepRunner runner,
+      StateLayout layout) {
     this.options = options;
+    this.layout = layout;
     this.task = task;
     this.journal = journal;
     this.runner = runner;
@@ -62,7 +68,7 @@ public final class Dispatcher {
         o.runner().apply(new DispatcherOptions.RunContext(task, layout.job(task.jobId())));
     WebhookClient client = new WebhookClient(task, o.clock(), o.requestTimeout());
     try (Reporter reporter = Reporter.start(journal, client, o.backoff(), o.random())) {
-      List<String> failed = new Dispatcher(o, task, journal, runner).execute();
+      List<String> failed = new Dispatcher(o, task, journal, runner, layout).execute();
       boolean delivered = reporter.awaitDrained(o.drainTimeout());
       if (!delivered) {
         LOG.log(
@@ -84,6 +90,15 @@ public final class Dispatcher {
       return failedSteps(progress);
     }
     emit(EventType.BOOTED, b -> b.message(bootMessage(history, progress)));
+    try {
+      task =
+          TaskResolver.resolve(
+              task, options.disks(), layout.files(task.jobId()), layout.targetDisk(task.jobId()));
+    } catch (TaskResolver.NoTargetDisk e) {
+      LOG.log(Level.ERROR, e.getMessage());
+      emit(EventType.FINISHED, b -> b.outcome(Event.OUTCOME_FAILED).message(e.getMessage()));
+      return List.of("(no target disk)");
+    }
     runner.prepare(task);
     List<String> failed = new ArrayList<>();
     for (int i = 0; i < task.steps().size(); i++) {

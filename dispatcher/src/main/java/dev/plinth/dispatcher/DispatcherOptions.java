@@ -6,6 +6,7 @@
 package dev.plinth.dispatcher;
 
 import dev.plinth.dispatcher.contract.Task;
+import dev.plinth.dispatcher.disks.DiskInventory;
 import dev.plinth.dispatcher.intake.IntakeException;
 import dev.plinth.dispatcher.intake.MachineIdentity;
 import dev.plinth.dispatcher.report.Backoff;
@@ -32,6 +33,7 @@ import java.util.random.RandomGenerator;
  * @param requestTimeout timeout of one webhook post
  * @param clock the clock events are stamped with
  * @param random jitter source
+ * @param disks the machine's disks, for {@code target-disk} and {@code all-disks}
  */
 public record DispatcherOptions(
     Path stateDir,
@@ -44,7 +46,8 @@ public record DispatcherOptions(
     Duration drainTimeout,
     Duration requestTimeout,
     Clock clock,
-    RandomGenerator random) {
+    RandomGenerator random,
+    TaskResolver.Disks disks) {
 
   public DispatcherOptions {
     Objects.requireNonNull(stateDir, "stateDir");
@@ -85,6 +88,7 @@ public record DispatcherOptions(
     private Duration requestTimeout = Duration.ofSeconds(15);
     private Clock clock = Clock.systemUTC();
     private RandomGenerator random = RandomGenerator.getDefault();
+    private TaskResolver.Disks disks = () -> DiskInventory.system().disks();
 
     private Builder(Path stateDir, TaskSupplier task, Function<RunContext, StepRunner> runner) {
       this.stateDir = stateDir;
@@ -132,6 +136,11 @@ public record DispatcherOptions(
       return this;
     }
 
+    public Builder disks(TaskResolver.Disks d) {
+      this.disks = d;
+      return this;
+    }
+
     public DispatcherOptions build() {
       return new DispatcherOptions(
           stateDir,
@@ -144,7 +153,8 @@ public record DispatcherOptions(
           drain,
           requestTimeout,
           clock,
-          random);
+          random,
+          disks);
     }
   }
 }

@@ -36,7 +36,8 @@ class DispatcherIT {
         .retryDelay(Duration.ofMillis(50))
         .backoff(new Backoff(Duration.ofMillis(50), Duration.ofMillis(400)))
         .drainTimeout(Duration.ofSeconds(60))
-        .requestTimeout(Duration.ofSeconds(2));
+        .requestTimeout(Duration.ofSeconds(2))
+        .disks(dev.plinth.dispatcher.disks.DiskInventory::simulated);
   }
 
   /** Sequence numbers 1..n without gaps or repeats, event ids unique. */
@@ -55,7 +56,17 @@ class DispatcherIT {
               "job-ok",
               c.webhookUrl(),
               List.of(
-                  TestTasks.step("partition", "sgdisk", "--zap-all", "/dev/sda"),
+                  new dev.plinth.dispatcher.contract.TaskStep(
+                      "partition",
+                      TestTasks.REGISTRY + "/plinth/tools/sgdisk@sha256:" + "d".repeat(64),
+                      List.of("--zap-all"),
+                      Map.of(),
+                      10,
+                      0,
+                      OnFailure.ABORT,
+                      List.of("target-disk"),
+                      List.of(),
+                      true),
                   TestTasks.step("image", "linux-imager"),
                   TestTasks.step("bootloader", "linux-bootloader")));
       DispatchResult r = Dispatcher.run(options(tmp, task).build());
@@ -82,7 +93,11 @@ class DispatcherIT {
           .satisfies(
               e -> assertThat(e.logTail()).contains("The operation has completed successfully."));
       assertThat(Files.readString(tmp.resolve("jobs/job-ok/sandbox/actions.log")))
-          .contains("partition sgdisk --zap-all /dev/sda");
+          .contains("partition sgdisk --zap-all");
+      assertThat(
+              Files.readString(
+                  tmp.resolve("jobs/job-ok/sandbox/steps/01-partition/attempt-1/output.log")))
+          .contains("The operation has completed successfully.");
       assertThat(c.refusals()).isEmpty();
     }
   }
@@ -194,6 +209,37 @@ class DispatcherIT {
       assertThat(c.accepted()).hasSize(events);
       assertThat(Files.readAllLines(tmp.resolve("jobs/job-once/sandbox/runs.log")))
           .containsExactly("01-one attempt 1");
+    }
+  }
+
+  @Test
+  void noDiskForTheRulesFinishesTheJobAsFailedWithTheReason() throws Exception {
+    try (FakeController c = new FakeController("job-nodisk", TestTasks.TOKEN, TestTasks.KEY)) {
+      Task task =
+          TestTasks.task(
+                  "job-nodisk",
+                  c.webhookUrl(),
+                  List.of(
+                      new dev.plinth.dispatcher.contract.TaskStep(
+                          "p",
+                          TestTasks.REGISTRY + "/plinth/tools/sgdisk@sha256:" + "d".repeat(64),
+                          List.of(),
+                          Map.of(),
+                          10,
+                          0,
+                          OnFailure.ABORT,
+                          List.of("target-disk"),
+                          List.of(),
+                          true)))
+              .withDisk(
+                  new dev.plinth.dispatcher.contract.DiskRules(
+                      null, null, null, null, null, "nvme", null, null, null));
+      DispatchResult r = Dispatcher.run(options(tmp, task).build());
+      assertThat(r.succeeded()).isFalse();
+      assertThat(c.accepted())
+          .extracting(Event::type)
+          .containsExactly(EventType.BOOTED, EventType.FINISHED);
+      assertThat(c.accepted().getLast().message()).contains("no disk matches");
     }
   }
 

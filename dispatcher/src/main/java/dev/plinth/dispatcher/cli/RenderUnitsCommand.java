@@ -5,7 +5,9 @@
 
 package dev.plinth.dispatcher.cli;
 
+import dev.plinth.dispatcher.TaskResolver;
 import dev.plinth.dispatcher.contract.Task;
+import dev.plinth.dispatcher.disks.BlockDisk;
 import dev.plinth.dispatcher.intake.IntakeException;
 import dev.plinth.dispatcher.intake.TaskIntake;
 import dev.plinth.dispatcher.runner.QuadletRenderer;
@@ -13,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,6 +41,13 @@ final class RenderUnitsCommand implements Callable<Integer> {
       description = "Output directory (created).")
   Path out;
 
+  @Option(
+      names = "--target-disk",
+      paramLabel = "DEV",
+      defaultValue = "/dev/sda",
+      description = "Device to render for target-disk (and all-disks), default ${DEFAULT-VALUE}.")
+  String targetDisk;
+
   @Override
   public Integer call() throws IntakeException, InterruptedException, IOException {
     Path work = Files.createTempDirectory("plinth-render-");
@@ -49,6 +59,21 @@ final class RenderUnitsCommand implements Callable<Integer> {
       Files.deleteIfExists(work);
     }
     Files.createDirectories(out);
+    Path chosen = Files.createTempFile("plinth-target-", "");
+    try {
+      Files.writeString(chosen, targetDisk);
+      String name = Path.of(targetDisk).getFileName().toString();
+      t =
+          TaskResolver.resolve(
+              t,
+              () -> List.of(new BlockDisk(name, 1, false, false, "scsi", "", "", "", List.of())),
+              out.resolve("files"),
+              chosen);
+    } catch (TaskResolver.NoTargetDisk e) {
+      throw new IllegalStateException(e);
+    } finally {
+      Files.deleteIfExists(chosen);
+    }
     for (var u : QuadletRenderer.renderAll(t).entrySet()) {
       Files.writeString(out.resolve(u.getKey()), u.getValue(), StandardCharsets.UTF_8);
       spec.commandLine().getOut().println(out.resolve(u.getKey()));

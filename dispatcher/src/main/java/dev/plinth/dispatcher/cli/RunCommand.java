@@ -8,10 +8,12 @@ package dev.plinth.dispatcher.cli;
 import dev.plinth.dispatcher.DispatchResult;
 import dev.plinth.dispatcher.Dispatcher;
 import dev.plinth.dispatcher.DispatcherOptions;
+import dev.plinth.dispatcher.disks.DiskInventory;
 import dev.plinth.dispatcher.intake.IntakeException;
 import dev.plinth.dispatcher.intake.MachineIdentity;
 import dev.plinth.dispatcher.intake.TaskIntake;
 import dev.plinth.dispatcher.report.Backoff;
+import dev.plinth.dispatcher.report.StateLayout;
 import dev.plinth.dispatcher.runner.LocalRunner;
 import dev.plinth.dispatcher.runner.QuadletRunner;
 import dev.plinth.dispatcher.runner.StepRunner;
@@ -88,7 +90,8 @@ final class RunCommand implements Callable<Integer> {
     Function<DispatcherOptions.RunContext, StepRunner> factory =
         switch (runner) {
           case "quadlet" -> ctx -> QuadletRunner.system();
-          case "local" -> ctx -> new LocalRunner(ctx.jobDir().resolve("sandbox"), Map.of());
+          case "local" ->
+              ctx -> new LocalRunner(new StateLayout(state).sandbox(ctx.task().jobId()), Map.of());
           default ->
               throw new picocli.CommandLine.ParameterException(
                   spec.commandLine(), "--runner must be quadlet or local");
@@ -97,6 +100,9 @@ final class RunCommand implements Callable<Integer> {
         DispatcherOptions.builder(state, supplier, factory)
             .heartbeatInterval(heartbeat)
             .backoff(Backoff.defaults());
+    if ("local".equals(runner)) {
+      b.disks(DiskInventory::simulated);
+    }
     if (!skipMachineCheck) {
       b.machine(MachineIdentity.read(dmi));
     }

@@ -62,59 +62,76 @@ public final class ContractFixtures {
     }
   }
 
-  /** The task that {@code task-v1.json} serializes. */
+  /**
+   * The task that {@code task-v1.json} serializes: three steps on the {@code target-disk} chosen by
+   * disk rules, one of them with files (config-drive input).
+   */
   public static Task exampleTask() {
     String host = "plinth.example:8443";
     var env = new TreeMap<String, String>();
     env.put("IMAGE_URL", "https://plinth.example:8443/media/os/debian-12.raw.zst");
-    env.put("TARGET_DISK", "/dev/sda");
+    var files = new TreeMap<String, String>();
+    files.put("/plinth/input/meta-data", "{\"instance-id\":\"m1\"}\n");
+    files.put("/plinth/input/user-data", "#cloud-config\nhostname: m1\n");
+    List<String> target = List.of(TaskStep.TARGET_DISK);
     List<TaskStep> steps =
         List.of(
             new TaskStep(
                 "partition",
                 host + "/plinth/tools/sgdisk@" + DIGEST_A,
-                List.of("--zap-all", "--new=1:0:+512M", "--typecode=1:ef00", "/dev/sda"),
+                List.of(
+                    "partition",
+                    "--table",
+                    "gpt",
+                    "--part",
+                    "1:esp:536870912:C12A7328-F81F-11D2-BA4B-00A0C93EC93B:vfat",
+                    "--part",
+                    "2:root:rest:4F68BCE3-E8CD-4DB1-96E7-FBCAF984B709:ext4"),
                 null,
                 300,
                 1,
                 OnFailure.ABORT,
-                List.of("/dev/sda"),
+                target,
                 null,
                 true),
             new TaskStep(
                 "write-image",
                 host + "/plinth/tools/linux-imager@" + DIGEST_B,
-                List.of(),
+                List.of("write", "--format", "raw", "--target", "partition=root"),
                 env,
                 3600,
                 2,
                 OnFailure.ABORT,
-                List.of("/dev/sda"),
+                target,
                 List.of(new StepMount("/run/plinth-dispatcher/scratch", "/scratch", false)),
                 true),
             new TaskStep(
                 "config-drive",
                 host + "/plinth/tools/config-drive@" + DIGEST_C,
-                List.of("--hostname", "m1.example"),
+                List.of("write", "--format", "cloud-init", "--target", "new-partition=cidata"),
                 null,
                 120,
                 0,
                 OnFailure.CONTINUE,
+                target,
                 null,
-                null,
-                false));
+                true,
+                files));
     return Task.v1(
-        "job-0001",
-        "debian-12-basic",
-        new MachineRef("m1", "4c4c4544-0042-3510-8052-b4c04f4e3832", "CZ1234ABCD"),
-        new ControllerUrls(
-            "https://plinth.example:8443",
-            "https://plinth.example:8443/webhooks/v1/jobs/job-0001/events",
-            "https://plinth.example:8443"),
-        host,
-        new String(read("ca.pem"), StandardCharsets.US_ASCII),
-        new JobCredentials(JOB_TOKEN, HMAC_KEY_B64),
-        steps);
+            "job-0001",
+            "debian-12-basic",
+            new MachineRef("m1", "4c4c4544-0042-3510-8052-b4c04f4e3832", "CZ1234ABCD"),
+            new ControllerUrls(
+                "https://plinth.example:8443",
+                "https://plinth.example:8443/webhooks/v1/jobs/job-0001/events",
+                "https://plinth.example:8443"),
+            host,
+            new String(read("ca.pem"), StandardCharsets.US_ASCII),
+            new JobCredentials(JOB_TOKEN, HMAC_KEY_B64),
+            steps)
+        .withDisk(
+            new DiskRules(
+                null, null, null, null, false, null, 100_000_000_000L, null, DiskRules.SMALLEST));
   }
 
   /**

@@ -25,6 +25,8 @@ import java.util.List;
  *     certificates the maintenance OS already trusts (or plain HTTP in a lab)
  * @param credentials the job token and the webhook HMAC key
  * @param steps the expanded steps, in order
+ * @param disk how the dispatcher chooses the {@code target-disk}; null means the defaults (the
+ *     smallest non-removable disk)
  */
 @JsonPropertyOrder({
   "apiVersion",
@@ -36,6 +38,7 @@ import java.util.List;
   "registryHost",
   "caBundle",
   "credentials",
+  "disk",
   "steps"
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -49,13 +52,72 @@ public record Task(
     String registryHost,
     String caBundle,
     JobCredentials credentials,
-    List<TaskStep> steps) {
+    List<TaskStep> steps,
+    DiskRules disk) {
 
   public static final String API_VERSION = "plinth.dev/v1";
   public static final String KIND = "Task";
 
   public Task {
     steps = steps == null ? List.of() : List.copyOf(steps);
+  }
+
+  /** A task without disk rules (the form before {@code disk} was added to v1). */
+  public Task(
+      String apiVersion,
+      String kind,
+      String jobId,
+      String recipe,
+      MachineRef machine,
+      ControllerUrls controller,
+      String registryHost,
+      String caBundle,
+      JobCredentials credentials,
+      List<TaskStep> steps) {
+    this(
+        apiVersion,
+        kind,
+        jobId,
+        recipe,
+        machine,
+        controller,
+        registryHost,
+        caBundle,
+        credentials,
+        steps,
+        null);
+  }
+
+  /** Copy with other steps (the dispatcher's resolved form). */
+  public Task withSteps(List<TaskStep> newSteps) {
+    return new Task(
+        apiVersion,
+        kind,
+        jobId,
+        recipe,
+        machine,
+        controller,
+        registryHost,
+        caBundle,
+        credentials,
+        newSteps,
+        disk);
+  }
+
+  /** Copy with disk rules. */
+  public Task withDisk(DiskRules rules) {
+    return new Task(
+        apiVersion,
+        kind,
+        jobId,
+        recipe,
+        machine,
+        controller,
+        registryHost,
+        caBundle,
+        credentials,
+        steps,
+        rules);
   }
 
   /** A v1 task with the fixed apiVersion and kind. */

@@ -29,6 +29,8 @@ final class TaskValidation {
           "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   static final int MAX_TIMEOUT_SECONDS = 86_400;
   static final int MAX_RETRIES = 10;
+  static final int MAX_FILE_BYTES = 1 << 20;
+  private static final Set<String> TRANSPORTS = Set.of("nvme", "sata", "sas", "scsi", "virtio");
 
   private TaskValidation() {}
 
@@ -51,7 +53,31 @@ final class TaskValidation {
     caBundle(t.caBundle(), p);
     credentials(t.credentials(), p);
     steps(t, p);
+    disk(t.disk(), p);
     return p;
+  }
+
+  private static void disk(DiskRules d, List<String> p) {
+    if (d == null) {
+      return;
+    }
+    if (d.prefer() != null
+        && !DiskRules.SMALLEST.equals(d.prefer())
+        && !DiskRules.LARGEST.equals(d.prefer())) {
+      p.add("disk.prefer: must be smallest or largest, is " + d.prefer());
+    }
+    if (d.transport() != null && !TRANSPORTS.contains(d.transport())) {
+      p.add(
+          "disk.transport: must be one of "
+              + new java.util.TreeSet<>(TRANSPORTS)
+              + ", is "
+              + d.transport());
+    }
+    if (d.minSizeBytes() != null
+        && d.maxSizeBytes() != null
+        && d.minSizeBytes() > d.maxSizeBytes()) {
+      p.add("disk: minSizeBytes is larger than maxSizeBytes");
+    }
   }
 
   private static void machine(MachineRef m, List<String> p) {
@@ -195,9 +221,31 @@ final class TaskValidation {
     }
     for (int i = 0; i < s.devices().size(); i++) {
       String d = s.devices().get(i);
-      if (d == null || !d.startsWith("/dev/") || d.contains("..") || d.contains(":")) {
-        p.add(at + ".devices[" + i + "]: must be a path under /dev/, is " + d);
+      boolean deviceClass = TaskStep.TARGET_DISK.equals(d) || TaskStep.ALL_DISKS.equals(d);
+      if (!deviceClass
+          && (d == null || !d.startsWith("/dev/") || d.contains("..") || d.contains(":"))) {
+        p.add(
+            at
+                + ".devices["
+                + i
+                + "]: must be a path under /dev/, target-disk or all-disks, is "
+                + d);
       }
+    }
+    long fileBytes = 0;
+    for (Map.Entry<String, String> f : s.files().entrySet()) {
+      if (!absolute(f.getKey()) || f.getKey().endsWith("/") || f.getValue() == null) {
+        p.add(
+            at
+                + ".files."
+                + f.getKey()
+                + ": must be an absolute file path without ':' or '..', with content");
+      } else {
+        fileBytes += f.getValue().length();
+      }
+    }
+    if (fileBytes > MAX_FILE_BYTES) {
+      p.add(at + ".files: more than " + MAX_FILE_BYTES + " characters in total");
     }
     for (int i = 0; i < s.mounts().size(); i++) {
       StepMount m = s.mounts().get(i);

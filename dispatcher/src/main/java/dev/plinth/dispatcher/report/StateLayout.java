@@ -20,6 +20,8 @@ import java.nio.file.Path;
  *     │   ├── pending/SEQ.json  spooled, not yet acknowledged (SEQ: 10 digits)
  *     │   ├── acked/SEQ.json    acknowledged; kept: the job's history, replayed on restart
  *     │   └── rejected/SEQ.json refused by the controller (4xx), kept for diagnosis
+ *     ├── target-disk           the disk chosen for target-disk, e.g. /dev/nvme0n1 (kept for restarts)
+ *     ├── files/NN-step/PATH    the steps' files, mounted read-only at PATH in the container
  *     ├── sandbox/              the local runner's sandbox
  *     └── tmp/                  staging for atomic writes
  * </pre>
@@ -48,6 +50,14 @@ public record StateLayout(Path root) {
 
   public Path rejected(String jobId) {
     return job(jobId).resolve("events").resolve("rejected");
+  }
+
+  public Path targetDisk(String jobId) {
+    return job(jobId).resolve("target-disk");
+  }
+
+  public Path files(String jobId) {
+    return job(jobId).resolve("files");
   }
 
   public Path sandbox(String jobId) {

@@ -92,7 +92,13 @@ public final class QuadletRenderer {
       l.add("Exec=" + String.join(" ", s.args().stream().map(QuadletRenderer::word).toList()));
     }
     s.env().forEach((k, v) -> l.add("Environment=" + word(k + "=" + v)));
-    s.devices().forEach(d -> l.add("AddDevice=" + word(d)));
+    for (String d : s.devices()) {
+      if (!d.startsWith("/dev/")) {
+        throw new IllegalArgumentException(
+            "device " + d + " of step " + s.name() + " is not resolved to a /dev path");
+      }
+      l.add("AddDevice=" + word(d));
+    }
     for (StepMount m : s.mounts()) {
       l.add("Volume=" + word(m.source() + ":" + m.target() + ":" + (m.readOnly() ? "ro" : "rw")));
     }

@@ -65,7 +65,7 @@ class TaskValidationTest {
             "steps[4].timeoutSeconds: must be 1..86400, is 0",
             "steps[4].retries: must be 0..10, is 11",
             "steps[4].env.1X: bad variable name or null value",
-            "steps[4].devices[0]: must be a path under /dev/, is /etc/passwd")
+            "steps[4].devices[0]: must be a path under /dev/, target-disk or all-disks, is /etc/passwd")
         .anyMatch(s -> s.startsWith("steps[2].image: image is not pinned by digest"))
         .anyMatch(s -> s.startsWith("steps[3].image: not from the task's registry"))
         .anyMatch(s -> s.startsWith("steps[4].mounts[0]:"));

@@ -28,10 +28,26 @@ import org.junit.jupiter.api.Test;
 class QuadletRendererTest {
 
   private static final String GOLDEN = "/golden/quadlet/";
+  static final String FILES = "/var/lib/plinth-dispatcher/jobs/job-0001/files";
+
+  @org.junit.jupiter.api.io.TempDir Path tmp;
+
+  /** The example task as the dispatcher resolves it on the simulated machine (target: sda). */
+  static Task resolvedExample(Path tmp) throws Exception {
+    return dev.plinth.dispatcher.TaskResolver.resolve(
+        ContractFixtures.exampleTask(),
+        dev.plinth.dispatcher.disks.DiskInventory::simulated,
+        tmp.resolve("files"),
+        tmp.resolve("target-disk"));
+  }
 
   @Test
-  void unitsOfTheExampleTaskMatchTheGoldenFiles() throws IOException {
-    Map<String, String> units = QuadletRenderer.renderAll(ContractFixtures.exampleTask());
+  void unitsOfTheExampleTaskMatchTheGoldenFiles() throws Exception {
+    Map<String, String> units = new java.util.LinkedHashMap<>();
+    QuadletRenderer.renderAll(resolvedExample(tmp))
+        .forEach((k, v) -> units.put(k, v.replace(tmp.resolve("files").toString(), FILES)));
+    assertThat(Files.readString(tmp.resolve("files/03-config-drive/plinth/input/user-data")))
+        .isEqualTo("#cloud-config\nhostname: m1\n");
     assertThat(units.keySet())
         .containsExactly(
             "plinth-step-01-partition.container",
@@ -129,6 +145,9 @@ class QuadletRendererTest {
             base.credentials(),
             List.of(s));
     String unit = QuadletRenderer.render(new StepAttempt(t, 0, 1));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> QuadletRenderer.render(new StepAttempt(ContractFixtures.exampleTask(), 0, 1)));
     assertThat(unit)
         .contains(
             "Exec=--label \"my disk\" \"50%%\"\n",

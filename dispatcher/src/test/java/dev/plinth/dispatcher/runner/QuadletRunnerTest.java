@@ -27,7 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
 class QuadletRunnerTest {
 
   @TempDir Path tmp;
-  private final Task task = ContractFixtures.exampleTask();
+  private Task task;
+
+  @org.junit.jupiter.api.BeforeEach
+  void resolve() throws Exception {
+    task = QuadletRendererTest.resolvedExample(tmp.resolve("state"));
+  }
 
   private QuadletRunner runner(ScriptedCommands c) {
     return new QuadletRunner(
