@@ -20,6 +20,10 @@ import picocli.CommandLine.Command;
     subcommands = {
       VersionCommand.class,
       ServeCommand.class,
+      LoginCommand.class,
+      MachinesCommand.class,
+      SubmitCommand.class,
+      JobsCommand.class,
       RegistryCommand.class,
       IsoCommand.class,
       RecipeCommand.class,

@@ -1,0 +1,147 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.controller.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * The CLI's client of API v1: bearer token, JSON bodies, and problem+json errors turned into one
+ * clear line ({@link UserException}).
+ */
+final class ApiClient {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String base;
+  private final String token;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  ApiClient(String base, String token) {
+    this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    this.token = token;
+  }
+
+  String base() {
+    return base;
+  }
+
+  static String q(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  JsonNode get(String path) {
+    return send("GET", path, null, null);
+  }
+
+  JsonNode post(String path, Object body) {
+    return send("POST", path, body, null);
+  }
+
+  JsonNode send(String method, String path, Object body, String ifMatch) {
+    HttpRequest.Builder b = request(path).timeout(Duration.ofSeconds(120));
+    try {
+      b.method(
+          method,
+          body == null
+              ? HttpRequest.BodyPublishers.noBody()
+              : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+      if (body != null) {
+        b.header("Content-Type", "application/json");
+      }
+      if (ifMatch != null) {
+        b.header("If-Match", ifMatch);
+      }
+      HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+      JsonNode n = r.body().length == 0 ? JSON.nullNode() : JSON.readTree(r.body());
+      if (r.statusCode() >= 400) {
+        throw new UserException(problem(r.statusCode(), n));
+      }
+      return n;
+    } catch (ConnectException e) {
+      throw new UserException(
+          "cannot reach the controller at " + base + " (is plinth serve running? set PLINTH_URL)",
+          e);
+    } catch (IOException e) {
+      throw new UserException("request to " + base + " failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UserException("interrupted", e);
+    }
+  }
+
+  /**
+   * Reads a server-sent-event stream, giving each event's data to {@code onData}, until it ends.
+   */
+  void stream(String path, Consumer<JsonNode> onData) {
+    HttpRequest req = request(path).header("Accept", "text/event-stream").GET().build();
+    try {
+      HttpResponse<InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+      if (r.statusCode() >= 400) {
+        try (InputStream in = r.body()) {
+          throw new UserException(problem(r.statusCode(), JSON.readTree(in.readAllBytes())));
+        }
+      }
+      try (BufferedReader rd =
+          new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = rd.readLine()) != null) {
+          if (line.startsWith("data:")) {
+            onData.accept(JSON.readTree(line.substring(5).strip()));
+          }
+        }
+      }
+    } catch (ConnectException e) {
+      throw new UserException("cannot reach the controller at " + base, e);
+    } catch (IOException e) {
+      throw new UserException("event stream from " + base + " failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UserException("interrupted", e);
+    }
+  }
+
+  private HttpRequest.Builder request(String path) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return b;
+  }
+
+  static String problem(int status, JsonNode n) {
+    String detail = n.path("detail").asText("");
+    StringBuilder s = new StringBuilder(detail.isEmpty() ? "HTTP " + status : detail);
+    for (JsonNode e : n.path("errors")) {
+      s.append("\n  ")
+          .append(e.path("pointer").asText())
+          .append(
+              e.path("line").asText("0").equals("0")
+                  ? ""
+                  : " (line " + e.path("line").asText() + ")")
+          .append(": ")
+          .append(e.path("detail").asText());
+    }
+    if (status == 401) {
+      s.append(" (run plinth login, or set PLINTH_TOKEN)");
+    }
+    return s.toString();
+  }
+}

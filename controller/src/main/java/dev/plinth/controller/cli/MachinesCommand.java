@@ -1,0 +1,217 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.controller.cli;
+
+import static dev.plinth.controller.cli.Output.col;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code plinth machines add|ls|get|rm|power|inspect}. */
+@Command(
+    name = "machines",
+    mixinStandardHelpOptions = true,
+    description = "Manage machines (servers and their BMCs).",
+    subcommands = {
+      MachinesCommand.Add.class,
+      MachinesCommand.Ls.class,
+      MachinesCommand.Get.class,
+      MachinesCommand.Rm.class,
+      MachinesCommand.Power.class,
+      MachinesCommand.Inspect.class
+    })
+final class MachinesCommand implements Runnable {
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  static final Output.Column[] LIST = {
+    col("NAME", "/name"),
+    col("BMC", "/bmc/url"),
+    col("USER", "/bmc/username"),
+    col("LABELS", "/labels"),
+    col("UPDATED", "/updatedAt")
+  };
+
+  static final Output.Column[] ONE = {
+    col("Name", "/name"),
+    col("Id", "/id"),
+    col("BMC", "/bmc/url"),
+    col("User", "/bmc/username"),
+    col("Insecure TLS", "/bmc/insecure"),
+    col("Labels", "/labels"),
+    col("Inventory", "/inventory"),
+    col("Version", "/version"),
+    col("Created", "/createdAt"),
+    col("Updated", "/updatedAt")
+  };
+
+  @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a machine.")
+  static final class Add implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions opts;
+
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Option(names = "--bmc", required = true, paramLabel = "URL", description = "BMC base URL.")
+    String bmc;
+
+    @Option(names = "--username", required = true, paramLabel = "USER")
+    String username;
+
+    @Option(
+        names = "--password-file",
+        required = true,
+        paramLabel = "FILE",
+        description = "File holding the BMC password (- for stdin); never a command-line argument.")
+    Path passwordFile;
+
+    @Option(names = "--insecure", description = "Accept the BMC's self-signed TLS certificate.")
+    boolean insecure;
+
+    @Option(names = "--label", paramLabel = "KEY=VALUE", description = "A label; repeatable.")
+    Map<String, String> labels = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws IOException {
+      String pw =
+          (passwordFile.toString().equals("-")
+                  ? new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                  : Files.readString(passwordFile))
+              .strip();
+      Map<String, Object> b = new LinkedHashMap<>();
+      b.put("name", name);
+      b.put("bmc", Map.of("url", bmc, "username", username, "password", pw, "insecure", insecure));
+      b.put("labels", labels);
+      opts.out(spec.commandLine().getOut()).item(opts.client().post("/api/v1/machines", b), ONE);
+      return 0;
+    }
+  }
+
+  @Command(name = "ls", mixinStandardHelpOptions = true, description = "List machines.")
+  static final class Ls implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions opts;
+
+    @Option(
+        names = {"-l", "--label"},
+        paramLabel = "KEY=VALUE",
+        description = "Filter; repeatable.")
+    List<String> labels = List.of();
+
+    @Override
+    public Integer call() {
+      ApiClient c = opts.client();
+      var all = ApiClient.JSON.createArrayNode();
+      String after = null;
+      do {
+        StringBuilder q = new StringBuilder("/api/v1/machines?limit=500");
+        labels.forEach(l -> q.append("&label=").append(ApiClient.q(l)));
+        if (after != null) {
+          q.append("&after=").append(ApiClient.q(after));
+        }
+        JsonNode page = c.get(q.toString());
+        page.path("items").forEach(all::add);
+        after = page.path("next").asText(null);
+      } while (after != null);
+      opts.out(spec.commandLine().getOut()).list(all, LIST);
+      return 0;
+    }
+  }
+
+  @Command(name = "get", mixinStandardHelpOptions = true, description = "Show a machine.")
+  static final class Get implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions opts;
+
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Override
+    public Integer call() {
+      opts.out(spec.commandLine().getOut())
+          .item(opts.client().get("/api/v1/machines/" + ApiClient.q(name)), ONE);
+      return 0;
+    }
+  }
+
+  @Command(name = "rm", mixinStandardHelpOptions = true, description = "Remove a machine.")
+  static final class Rm implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions opts;
+
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Override
+    public Integer call() {
+      opts.client().send("DELETE", "/api/v1/machines/" + ApiClient.q(name), null, null);
+      spec.commandLine().getOut().println("removed " + name);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "power",
+      mixinStandardHelpOptions = true,
+      description = "Power action: On, ForceOff, GracefulShutdown, ForceRestart, GracefulRestart.")
+  static final class Power implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions opts;
+
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Parameters(index = "1", paramLabel = "ACTION")
+    String action;
+
+    @Override
+    public Integer call() {
+      opts.client()
+          .post("/api/v1/machines/" + ApiClient.q(name) + "/power", Map.of("action", action));
+      spec.commandLine().getOut().println(name + ": " + action + " accepted by the BMC");
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "inspect",
+      mixinStandardHelpOptions = true,
+      description = "Read the inventory from the BMC and store it.")
+  static final class Inspect implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions opts;
+
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Override
+    public Integer call() {
+      opts.out(spec.commandLine().getOut())
+          .item(
+              opts.client().post("/api/v1/machines/" + ApiClient.q(name) + "/inventory", null),
+              ONE);
+      return 0;
+    }
+  }
+}
