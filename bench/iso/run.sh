@@ -16,4 +16,7 @@ jar=$(ls "$root"/iso-builder/target-bench/plinth-iso-builder-*.jar | grep -v sou
 classes=$(mktemp -d)
 trap 'rm -rf "$classes"' EXIT
 "$JAVA_HOME/bin/javac" -d "$classes" -cp "$jar" "$here/BuildIso.java"
-python3 "$here/bench.py" "$work" "$jar:$classes" "$rounds"
+# A jar, not a directory: the CDS archive accepts only jars on the class path.
+"$JAVA_HOME/bin/jar" --create --file "$classes/bench.jar" -C "$classes" BuildIso.class
+rm -f "$work/bench.jsa"
+python3 "$here/bench.py" "$work" "$jar:$classes/bench.jar" "$rounds"

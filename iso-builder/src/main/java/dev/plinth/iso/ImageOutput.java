@@ -72,9 +72,16 @@ final class ImageOutput {
       out.seekBlock(d.jolietDirLba);
       out.put(directory(d, true));
     }
-    for (Node f : l.dataOrder) {
-      out.seekBlock(f.dataLba);
-      writeData(f);
+    try (ReadAhead ahead = new ReadAhead(l.dataOrder, o.bootInfoTable ? l.biosImage : null)) {
+      for (Node f : l.dataOrder) {
+        out.seekBlock(f.dataLba);
+        ByteBuffer early = ahead.take(f);
+        if (early != null) {
+          out.put(early);
+        } else {
+          writeData(f);
+        }
+      }
     }
     out.padBlock();
     Hybrid.writeTail(l, out);

@@ -68,24 +68,48 @@ public final class IsoTree {
 
   /** Adds the content of {@code dir}, reading each entry's attributes once (one stat). */
   private void walk(Path base, Path dir) throws IOException {
+    walk(root, dir);
+  }
+
+  /** Adds the entries of {@code dir} under {@code parent}, without re-parsing paths. */
+  private static void walk(Node parent, Path dir) throws IOException {
     List<Path> kids = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       ds.forEach(kids::add);
     }
     for (Path f : kids) {
       BasicFileAttributes attrs = attributes(f);
-      String rel = relative(base, f);
+      String name = checkedName(f);
+      Node n;
       if (attrs.isSymbolicLink()) {
-        addSymlink(rel, Files.readSymbolicLink(f).toString());
+        n = Node.symlink(name, parent, Files.readSymbolicLink(f).toString());
       } else if (attrs.isDirectory()) {
-        addDirectory(rel, modeOf(f, attrs));
-        walk(base, f);
+        n = Node.directory(name, parent, modeOf(f, attrs));
+        walk(n, f);
       } else if (attrs.isRegularFile()) {
-        addFile(rel, f, attrs.size(), modeOf(f, attrs));
+        n = Node.file(name, parent, modeOf(f, attrs) & 07777, attrs.size(), f, null);
       } else {
         throw new IOException("unsupported file type (not a file, directory or link): " + f);
       }
+      parent.children.put(name, n);
     }
+  }
+
+  private static String checkedName(Path f) throws IOException {
+    String name = f.getFileName().toString();
+    if (name.indexOf('\uFFFD') >= 0) {
+      // The JVM decodes file names with the locale's charset (sun.jnu.encoding); under a
+      // non-UTF-8 locale non-ASCII names come back mangled, which would change the image.
+      throw new IOException(
+          "file name not decodable as "
+              + System.getProperty("sun.jnu.encoding")
+              + " (run with a UTF-8 locale, e.g. LANG=C.UTF-8): "
+              + f);
+    }
+    if (name.getBytes(StandardCharsets.UTF_8).length > 255) {
+      throw new IOException("name longer than 255 bytes: " + f);
+    }
+    return name;
   }
 
   private static BasicFileAttributes attributes(Path f) throws IOException {
@@ -189,14 +213,18 @@ public final class IsoTree {
 
   static String[] split(String path) {
     Objects.requireNonNull(path, "path");
-    String p = path.replace('\\', '/');
-    while (p.startsWith("/")) {
-      p = p.substring(1);
+    String p = path.indexOf('\\') >= 0 ? path.replace('\\', '/') : path;
+    List<String> list = new ArrayList<>();
+    int start = 0;
+    for (int i = 0; i <= p.length(); i++) {
+      if (i == p.length() || p.charAt(i) == '/') {
+        if (i > start) {
+          list.add(p.substring(start, i));
+        }
+        start = i + 1;
+      }
     }
-    if (p.isEmpty()) {
-      return new String[0];
-    }
-    String[] parts = p.split("/+");
+    String[] parts = list.toArray(new String[0]);
     for (String s : parts) {
       if (s.equals(".") || s.equals("..") || s.indexOf('\0') >= 0) {
         throw new IllegalArgumentException("bad path component '" + s + "' in " + path);
@@ -206,26 +234,6 @@ public final class IsoTree {
       }
     }
     return parts;
-  }
-
-  private static String relative(Path base, Path p) throws IOException {
-    StringBuilder sb = new StringBuilder();
-    for (Path part : base.relativize(p)) {
-      if (part.toString().indexOf('\uFFFD') >= 0) {
-        // The JVM decodes file names with the locale's charset (sun.jnu.encoding); under a
-        // non-UTF-8 locale non-ASCII names come back mangled, which would change the image.
-        throw new IOException(
-            "file name not decodable as "
-                + System.getProperty("sun.jnu.encoding")
-                + " (run with a UTF-8 locale, e.g. LANG=C.UTF-8): "
-                + p);
-      }
-      if (!sb.isEmpty()) {
-        sb.append('/');
-      }
-      sb.append(part);
-    }
-    return sb.toString();
   }
 
   /** The mode from the attributes the walk already read (no second stat) when they have it. */

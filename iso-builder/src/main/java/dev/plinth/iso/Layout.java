@@ -5,7 +5,6 @@
 
 package dev.plinth.iso;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -223,7 +222,7 @@ final class Layout {
       lengths.add(RecordPlan.baseLength(1));
       lengths.add(RecordPlan.baseLength(1));
       for (Node c : d.jolietOrder) {
-        int len = RecordPlan.baseLength(Names.ucs2(c.jolietName).length);
+        int len = RecordPlan.baseLength(c.jolietId.length);
         for (int i = 0; i < parts(c); i++) {
           lengths.add(len);
         }
@@ -301,7 +300,7 @@ final class Layout {
   }
 
   static byte[] idBytes(Node n, boolean joliet) {
-    return joliet ? Names.ucs2(n.jolietName) : n.isoName.getBytes(StandardCharsets.US_ASCII);
+    return joliet ? n.jolietId : n.isoId;
   }
 
   private static int blocks(long bytes) {

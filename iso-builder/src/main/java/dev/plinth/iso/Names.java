@@ -36,8 +36,10 @@ final class Names {
     Set<String> jolietTaken = new HashSet<>();
     for (Node n : kids) {
       n.isoName = unique(isoName(n.name, n.isDirectory()), n.isDirectory(), isoTaken);
+      n.isoId = n.isoName.getBytes(StandardCharsets.US_ASCII);
       if (joliet) {
         n.jolietName = uniqueJoliet(jolietName(n.name), jolietTaken);
+        n.jolietId = ucs2(n.jolietName);
       }
     }
   }
@@ -197,7 +199,7 @@ final class Names {
         list.add(n);
       }
     }
-    list.sort(Comparator.comparing((Node n) -> ucs2(n.jolietName), JOLIET_ORDER));
+    list.sort(Comparator.comparing((Node n) -> n.jolietId, JOLIET_ORDER));
     return list;
   }
 }

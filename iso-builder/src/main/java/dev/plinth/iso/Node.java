@@ -37,6 +37,8 @@ final class Node {
   // Layout, filled by the writer.
   String isoName;
   String jolietName;
+  byte[] isoId;
+  byte[] jolietId;
   long dataLba;
   int dirLba;
   int dirSize;
