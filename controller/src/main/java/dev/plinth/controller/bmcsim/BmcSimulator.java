@@ -1,0 +1,267 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.controller.bmcsim;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Hosts many simulated BMCs in one process on one HTTP(S) server. With one BMC it listens on the
+ * given host; with more, BMC {@code i} answers at its own loopback address {@code 127.10.x.y} (all
+ * of 127.0.0.0/8 is loopback on Linux) and the server tells them apart by the local address of each
+ * connection, so each BMC has a normal URL with {@code /redfish/v1/} at its root.
+ *
+ * <pre>{@code
+ * try (BmcSimulator sim = BmcSimulator.builder().count(3).flavour(Flavour.DELL).start()) {
+ *   URI bmc0 = sim.bmc(0).url();   // http://127.10.0.1:PORT
+ * }
+ * }</pre>
+ */
+public final class BmcSimulator implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(BmcSimulator.class.getName());
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final List<SimulatedBmc> bmcs;
+  private final Map<InetAddress, SimulatedBmc> byAddress;
+  private final SelfSignedCertificate certificate;
+
+  private BmcSimulator(Builder b) throws IOException {
+    this.certificate = b.https ? SelfSignedCertificate.generate("plinth-bmcsim") : null;
+    InetAddress host = InetAddress.getByName(b.host);
+    boolean single = b.count == 1;
+    InetSocketAddress bind =
+        single ? new InetSocketAddress(host, b.port) : new InetSocketAddress(b.port);
+    this.server =
+        certificate == null ? HttpServer.create(bind, 1024) : HttpsServer.create(bind, 1024);
+    if (server instanceof HttpsServer s) {
+      s.setHttpsConfigurator(new HttpsConfigurator(certificate.serverContext()));
+    }
+    this.executor = Executors.newVirtualThreadPerTaskExecutor();
+    server.setExecutor(executor);
+    int port = server.getAddress().getPort();
+    String scheme = certificate == null ? "http" : "https";
+    List<SimulatedBmc> list = new ArrayList<>(b.count);
+    Map<InetAddress, SimulatedBmc> map = new HashMap<>();
+    for (int i = 0; i < b.count; i++) {
+      InetAddress a = single ? host : address(b.firstAddress, i);
+      Flavour f = b.flavours.get(i % b.flavours.size());
+      URI url = URI.create(scheme + "://" + a.getHostAddress() + ":" + port);
+      SimulatedBmc bmc =
+          new SimulatedBmc(
+              "bmc-" + i, f, url, b.username, b.password, b.faults, b.seed + i, b.listener);
+      list.add(bmc);
+      map.put(a, bmc);
+    }
+    this.bmcs = List.copyOf(list);
+    this.byAddress = Map.copyOf(map);
+    server.createContext("/", this::serve);
+    server.start();
+  }
+
+  /** Address of BMC {@code i}: the first address plus {@code i}, inside 127.0.0.0/8. */
+  static InetAddress address(InetAddress first, int i) {
+    byte[] a = first.getAddress();
+    int v = ((a[0] & 0xff) << 24 | (a[1] & 0xff) << 16 | (a[2] & 0xff) << 8 | (a[3] & 0xff)) + i;
+    if ((v >>> 24) != 127) {
+      throw new IllegalArgumentException("BMC addresses must stay inside 127.0.0.0/8");
+    }
+    try {
+      return InetAddress.getByAddress(
+          new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v});
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void serve(HttpExchange ex) throws IOException {
+    SimulatedBmc bmc =
+        bmcs.size() == 1 ? bmcs.get(0) : byAddress.get(ex.getLocalAddress().getAddress());
+    if (bmc == null) {
+      // A connection to an address no BMC owns (e.g. from off the machine): hang up.
+      ex.close();
+      throw new IOException("no simulated BMC at " + ex.getLocalAddress());
+    }
+    byte[] body;
+    try (InputStream in = ex.getRequestBody()) {
+      body = in.readAllBytes();
+    }
+    Map<String, String> headers = new HashMap<>();
+    ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v.get(0)));
+    SimulatedBmc.Request req =
+        new SimulatedBmc.Request(
+            ex.getRequestMethod(), ex.getRequestURI().getRawPath(), headers, body);
+    Replies r = bmc.handle(req);
+    if (r == Replies.DROP) {
+      // Injected fault: close the connection without an answer.
+      throw new IOException("dropped (injected fault)");
+    }
+    r.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+    boolean noBody = r.body().length == 0 || "HEAD".equals(ex.getRequestMethod());
+    ex.sendResponseHeaders(r.status(), noBody ? -1 : r.body().length);
+    if (!noBody) {
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(r.body());
+      }
+    }
+    ex.close();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Every simulated BMC, in index order. */
+  public List<SimulatedBmc> bmcs() {
+    return bmcs;
+  }
+
+  public SimulatedBmc bmc(int i) {
+    return bmcs.get(i);
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** The self-signed certificate served over HTTPS, or null for plain HTTP. */
+  public SelfSignedCertificate certificate() {
+    return certificate;
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+    LOG.log(System.Logger.Level.DEBUG, "simulator stopped");
+  }
+
+  /** Settings of a simulator. */
+  public static final class Builder {
+    private int count = 1;
+    private List<Flavour> flavours = List.of(Flavour.GENERIC);
+    private String host = "127.0.0.1";
+    private InetAddress firstAddress;
+    private int port;
+    private boolean https;
+    private String username = "admin";
+    private String password = "password";
+    private Faults faults = Faults.NONE;
+    private long seed = 1;
+    private BootListener listener = BootListener.NONE;
+
+    private Builder() {
+      try {
+        firstAddress = InetAddress.getByName("127.10.0.1");
+      } catch (UnknownHostException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /** How many BMCs (default 1). */
+    public Builder count(int n) {
+      if (n < 1 || n > 60000) {
+        throw new IllegalArgumentException("count must be between 1 and 60000");
+      }
+      count = n;
+      return this;
+    }
+
+    /** Every BMC answers like {@code f}. */
+    public Builder flavour(Flavour f) {
+      flavours = List.of(f);
+      return this;
+    }
+
+    /** BMC {@code i} answers like {@code fs.get(i % fs.size())}. */
+    public Builder flavours(List<Flavour> fs) {
+      if (fs.isEmpty()) {
+        throw new IllegalArgumentException("no flavour");
+      }
+      flavours = List.copyOf(fs);
+      return this;
+    }
+
+    /** Listen host for a single BMC (default 127.0.0.1). */
+    public Builder host(String h) {
+      host = Objects.requireNonNull(h);
+      return this;
+    }
+
+    /** First loopback address when there are several BMCs (default 127.10.0.1). */
+    public Builder firstAddress(String a) {
+      try {
+        firstAddress = InetAddress.getByName(a);
+      } catch (UnknownHostException e) {
+        throw new IllegalArgumentException(e);
+      }
+      return this;
+    }
+
+    /** Port (default 0: any free port). */
+    public Builder port(int p) {
+      port = p;
+      return this;
+    }
+
+    /** HTTPS with a freshly generated self-signed certificate. */
+    public Builder https(boolean b) {
+      https = b;
+      return this;
+    }
+
+    /** The account every BMC accepts. */
+    public Builder credentials(String user, String pass) {
+      username = Objects.requireNonNull(user);
+      password = Objects.requireNonNull(pass);
+      return this;
+    }
+
+    /** Faults of every BMC at start (each can be changed later). */
+    public Builder faults(Faults f) {
+      faults = Objects.requireNonNull(f);
+      return this;
+    }
+
+    /** Seed of the fault dice (BMC {@code i} uses {@code seed + i}). */
+    public Builder seed(long s) {
+      seed = s;
+      return this;
+    }
+
+    /** Called when a simulated server boots from virtual CD. */
+    public Builder bootListener(BootListener l) {
+      listener = Objects.requireNonNull(l);
+      return this;
+    }
+
+    public BmcSimulator start() {
+      try {
+        return new BmcSimulator(this);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start the BMC simulator: " + e.getMessage(), e);
+      }
+    }
+  }
+}

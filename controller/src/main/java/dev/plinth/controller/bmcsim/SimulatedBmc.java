@@ -1,0 +1,470 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.controller.bmcsim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One simulated BMC: its state (power, boot override, media slots, sessions, tasks) and the answers
+ * to Redfish requests. Requests to one BMC are served one at a time under its lock, after any
+ * injected latency.
+ */
+public final class SimulatedBmc {
+
+  /** A boot the simulated server went through: the device and, from CD, the media URLs. */
+  public record BootRecord(String device, List<URI> media) {}
+
+  /** One request, as the HTTP layer hands it over (header names in lower case). */
+  record Request(String method, String path, Map<String, String> headers, byte[] body) {
+    String header(String name) {
+      return headers.get(name);
+    }
+  }
+
+  private final String id;
+  private final Flavour flavour;
+  private final URI url;
+  private final MockupTree tree;
+  private final String username;
+  private final String password;
+  private final BootListener listener;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final SplittableRandom random;
+  private final Map<String, SystemState> systems = new LinkedHashMap<>();
+  private final Map<String, SlotState> slots = new LinkedHashMap<>();
+  private final Map<String, Session> sessions = new LinkedHashMap<>();
+  private final Map<String, SimTask> tasks = new LinkedHashMap<>();
+  private final List<BootRecord> boots = new ArrayList<>();
+  private final String mediaCollection;
+  private volatile Faults faults;
+  private int sessionCounter;
+  private int taskCounter;
+  private long requests;
+
+  SimulatedBmc(
+      String id,
+      Flavour flavour,
+      URI url,
+      String username,
+      String password,
+      Faults faults,
+      long seed,
+      BootListener listener) {
+    this.id = id;
+    this.flavour = flavour;
+    this.url = url;
+    this.tree = MockupTree.of(flavour);
+    this.username = username;
+    this.password = password;
+    this.faults = faults;
+    this.random = new SplittableRandom(seed);
+    this.listener = listener;
+    for (String s : tree.systems()) {
+      systems.put(s, new SystemState(tree.object(s)));
+    }
+    Flavour.Shape shape = flavour.shape();
+    String primary = tree.systems().isEmpty() ? null : tree.systems().get(0);
+    String owner =
+        shape.mediaOnManager() && !tree.managers().isEmpty() ? tree.managers().get(0) : primary;
+    this.mediaCollection =
+        owner == null || shape.slots().isEmpty() ? null : owner + "/VirtualMedia";
+    for (Flavour.SlotSpec spec : shape.slots()) {
+      slots.put(mediaCollection + "/" + spec.id(), new SlotState(spec));
+    }
+  }
+
+  /** Its id ({@code bmc-0} ...), as given to the {@link BootListener}. */
+  public String id() {
+    return id;
+  }
+
+  public Flavour flavour() {
+    return flavour;
+  }
+
+  /** Its base URL: the service root is at {@code url + /redfish/v1/}. */
+  public URI url() {
+    return url;
+  }
+
+  /** Changes the faults from now on. */
+  public void faults(Faults f) {
+    this.faults = f;
+  }
+
+  public Faults faults() {
+    return faults;
+  }
+
+  /** Expires every session now: the next request with a token gets 401. */
+  public void expireSessions() {
+    locked(() -> sessions.clear());
+  }
+
+  public int sessionCount() {
+    return locked(sessions::size);
+  }
+
+  /** The primary system's power state as Redfish shows it now. */
+  public String powerState() {
+    return locked(() -> primary().power(faults.powerTransition()));
+  }
+
+  /** The primary system's override: target, enabled, mode. */
+  public List<String> bootOverride() {
+    return locked(() -> List.of(primary().bootTarget, primary().bootEnabled, primary().bootMode));
+  }
+
+  /** URLs of media that is inserted, by slot id. */
+  public Map<String, String> insertedMedia() {
+    return locked(
+        () -> {
+          Map<String, String> m = new LinkedHashMap<>();
+          slots.values().stream().filter(s -> s.inserted).forEach(s -> m.put(s.spec.id(), s.image));
+          return m;
+        });
+  }
+
+  /** Every boot since start, oldest first. */
+  public List<BootRecord> bootHistory() {
+    return locked(() -> List.copyOf(boots));
+  }
+
+  /** Requests answered so far. */
+  public long requestCount() {
+    return locked(() -> requests);
+  }
+
+  private <T> T locked(java.util.function.Supplier<T> s) {
+    lock.lock();
+    try {
+      return s.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void locked(Runnable r) {
+    lock.lock();
+    try {
+      r.run();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private SystemState primary() {
+    return systems.values().iterator().next();
+  }
+
+  Replies handle(Request req) {
+    Faults f = faults;
+    if (!f.latency().isZero()) {
+      try {
+        Thread.sleep(f.latency());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Replies.DROP;
+      }
+    }
+    lock.lock();
+    try {
+      requests++;
+      if (f.dropRate() > 0 && random.nextDouble() < f.dropRate()) {
+        return Replies.DROP;
+      }
+      if (f.errorRate() > 0 && random.nextDouble() < f.errorRate()) {
+        return Replies.error(
+                503,
+                "Base.1.18.ServiceTemporarilyUnavailable",
+                "The service is temporarily unavailable.",
+                "0")
+            .withHeader("Retry-After", "0");
+      }
+      String path = normalize(req.path());
+      Replies denied = authenticate(req, path);
+      if (denied != null) {
+        return denied;
+      }
+      if (flavour.has(Flavour.Behaviour.CONTENT_TYPE_REQUIRED)
+          && req.body().length > 0
+          && !String.valueOf(req.header("content-type")).contains("application/json")) {
+        // QUIRK(HPE iLO Gen9/Gen10): a body without Content-Type: application/json is refused.
+        return Replies.error(415, "Base.1.18.UnsupportedMediaType", "Unsupported media type.");
+      }
+      return new Routes(this).route(req, path);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  static String normalize(String path) {
+    String p = path;
+    int q = p.indexOf('?');
+    if (q >= 0) {
+      p = p.substring(0, q);
+    }
+    while (p.length() > 1 && p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    return p;
+  }
+
+  private Replies authenticate(Request req, String path) {
+    boolean open =
+        ("GET".equals(req.method()) && (path.equals(MockupTree.ROOT) || path.equals("/redfish")))
+            || ("POST".equals(req.method()) && path.equals(sessionsPath()));
+    if (open) {
+      return null;
+    }
+    String token = req.header("x-auth-token");
+    if (token != null) {
+      Session s = sessions.get(token);
+      Duration ttl = faults.sessionTtl();
+      if (s != null && !ttl.isZero() && s.created.plus(ttl).isBefore(Instant.now())) {
+        sessions.remove(token);
+        s = null;
+      }
+      if (s != null) {
+        return null;
+      }
+      return Replies.error(401, "Base.1.18.NoValidSession", "There is no valid session.");
+    }
+    String auth = req.header("authorization");
+    if (auth != null && auth.startsWith("Basic ")) {
+      String pair =
+          new String(Base64.getDecoder().decode(auth.substring(6).trim()), StandardCharsets.UTF_8);
+      if (pair.equals(username + ":" + password)) {
+        return null;
+      }
+    }
+    return Replies.error(401, "Base.1.18.InsufficientPrivilege", "Authentication required.")
+        .withHeader("WWW-Authenticate", "Basic realm=\"Redfish\"");
+  }
+
+  String sessionsPath() {
+    return MockupTree.ROOT + "/SessionService/Sessions";
+  }
+
+  Replies login(JsonNode body) {
+    String user = body.path("UserName").asText(null);
+    String pass = body.path("Password").asText(null);
+    if (user == null || pass == null || !user.equals(username) || !pass.equals(password)) {
+      return Replies.error(401, "Base.1.18.ResourceAtUriUnauthorized", "Invalid credentials.");
+    }
+    if (sessions.size() >= flavour.shape().maxSessions()) {
+      // QUIRK(Lenovo XCC): at most 16 sessions; clients must log out.
+      return Replies.error(
+          503,
+          "Base.1.18.SessionLimitExceeded",
+          "The session establishment failed due to the"
+              + " number of simultaneous sessions exceeding the limit of the implementation.");
+    }
+    byte[] raw = new byte[16];
+    random.nextBytes(raw);
+    String token = HexFormat.of().formatHex(raw);
+    String sid = String.valueOf(++sessionCounter);
+    Session s = new Session(sid, user, Instant.now());
+    sessions.put(token, s);
+    return Replies.json(201, sessionJson(s), "X-Auth-Token", token, "Location", s.link(this));
+  }
+
+  ObjectNode sessionJson(Session s) {
+    ObjectNode n = MockupTree.JSON.createObjectNode();
+    n.put("@odata.id", s.link(this));
+    n.put("@odata.type", "#Session.v1_7_0.Session");
+    n.put("Id", s.id);
+    n.put("Name", "User Session");
+    n.put("UserName", s.user);
+    return n;
+  }
+
+  Map<String, Session> sessions() {
+    return sessions;
+  }
+
+  Map<String, SystemState> systems() {
+    return systems;
+  }
+
+  Map<String, SlotState> slots() {
+    return slots;
+  }
+
+  Map<String, SimTask> tasks() {
+    return tasks;
+  }
+
+  String mediaCollection() {
+    return mediaCollection;
+  }
+
+  MockupTree tree() {
+    return tree;
+  }
+
+  String nextTaskId() {
+    return String.valueOf(++taskCounter);
+  }
+
+  /** The server starts: it boots from the override (once) or its disk; a CD boot calls back. */
+  void boot(SystemState sys) {
+    String device = "Hdd";
+    if ("Once".equals(sys.bootEnabled) || "Continuous".equals(sys.bootEnabled)) {
+      device = sys.bootTarget;
+      if ("Once".equals(sys.bootEnabled)) {
+        sys.bootEnabled = "Disabled";
+        sys.bootTarget = "None";
+        sys.version++;
+      }
+    }
+    boolean usbCd = flavour.has(Flavour.Behaviour.CD_NEEDS_USBCD);
+    // QUIRK(Supermicro X11/X12): Cd means the physical drive; only UsbCd boots the virtual CD.
+    boolean cd = usbCd ? "UsbCd".equals(device) : "Cd".equals(device);
+    List<URI> media = new ArrayList<>();
+    if (cd && sys == primary()) {
+      for (SlotState s : slots.values()) {
+        if (s.spec.bootable() && s.inserted && s.image != null) {
+          media.add(URI.create(s.image));
+        }
+      }
+    }
+    boots.add(new BootRecord(cd ? "Cd" : device, List.copyOf(media)));
+    if (!media.isEmpty()) {
+      String bmcId = id;
+      List<URI> m = List.copyOf(media);
+      Thread.ofVirtual()
+          .name("bmcsim-boot-" + id)
+          .start(() -> listener.bootedFromVirtualMedia(bmcId, m));
+    }
+  }
+
+  /** A login session. */
+  record Session(String id, String user, Instant created) {
+    String link(SimulatedBmc b) {
+      return b.sessionsPath() + "/" + id;
+    }
+  }
+
+  /** Power and boot override of one system. */
+  static final class SystemState {
+    String power;
+    Instant changedAt = Instant.EPOCH;
+    String bootTarget;
+    String bootEnabled;
+    String bootMode;
+    long version = 1;
+    boolean conflictArmed;
+    boolean inPost;
+
+    SystemState(ObjectNode template) {
+      power = template.path("PowerState").asText("Off");
+      JsonNode b = template.path("Boot");
+      bootTarget = b.path("BootSourceOverrideTarget").asText("None");
+      bootEnabled = b.path("BootSourceOverrideEnabled").asText("Disabled");
+      bootMode = b.path("BootSourceOverrideMode").asText("UEFI");
+    }
+
+    String power(Duration transition) {
+      if (!transition.isZero() && changedAt.plus(transition).isAfter(Instant.now())) {
+        return "On".equals(power) ? "PoweringOn" : "PoweringOff";
+      }
+      return power;
+    }
+  }
+
+  /** One VirtualMedia slot. */
+  static final class SlotState {
+    final Flavour.SlotSpec spec;
+    String image;
+    String imageName;
+    boolean inserted;
+    boolean writeProtected = true;
+    String connectedVia;
+    String transferProtocol;
+    long version = 1;
+
+    SlotState(Flavour.SlotSpec spec) {
+      this.spec = spec;
+      this.image = spec.image();
+      this.imageName = spec.image() == null ? null : lastSegment(spec.image());
+      this.inserted = spec.inserted();
+      this.connectedVia = spec.connectedVia();
+    }
+
+    void insert(String img, boolean ins, boolean wp, String protocol) {
+      image = img;
+      imageName = lastSegment(img);
+      inserted = ins;
+      writeProtected = wp;
+      connectedVia = ins ? "URI" : "NotConnected";
+      transferProtocol = protocol;
+      version++;
+    }
+
+    void eject(boolean keepImage) {
+      if (!keepImage) {
+        image = null;
+        imageName = null;
+        transferProtocol = null;
+      }
+      inserted = false;
+      connectedVia = "NotConnected";
+      version++;
+    }
+
+    static String lastSegment(String s) {
+      int i = s.lastIndexOf('/');
+      return i < 0 ? s : s.substring(i + 1);
+    }
+  }
+
+  /** A task started by an asynchronous action; it ends after two polls. */
+  static final class SimTask {
+    final String id;
+    final boolean fail;
+    final Runnable effect;
+    int polls;
+    String state = "New";
+
+    SimTask(String id, boolean fail, Runnable effect) {
+      this.id = id;
+      this.fail = fail;
+      this.effect = effect;
+    }
+
+    void poll() {
+      polls++;
+      if (polls == 1) {
+        state = "Running";
+      } else if ("Running".equals(state)) {
+        if (fail) {
+          state = "Exception";
+        } else {
+          effect.run();
+          state = "Completed";
+        }
+      }
+    }
+
+    boolean done() {
+      return "Completed".equals(state) || "Exception".equals(state);
+    }
+  }
+}

@@ -1,0 +1,324 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.controller.redfish;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.plinth.controller.redfish.model.Collection;
+import dev.plinth.controller.redfish.model.ComputerSystem;
+import dev.plinth.controller.redfish.model.EthernetInterface;
+import dev.plinth.controller.redfish.model.Manager;
+import dev.plinth.controller.redfish.model.ODataId;
+import dev.plinth.controller.redfish.model.ServiceRoot;
+import dev.plinth.controller.redfish.model.SimpleStorage;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The {@link RedfishClient} implementation: discovery, inventory and power. */
+final class DefaultRedfishClient implements RedfishClient {
+
+  private final Calls calls;
+  private final ServiceRoot root;
+  private final String systemLink;
+  private final List<String> managerLinks;
+  private final List<String> systemIds;
+  private final BmcIdentity identity;
+  private final Media media;
+  private final BootOverride boot;
+
+  private DefaultRedfishClient(
+      Calls calls,
+      ServiceRoot root,
+      ComputerSystem system,
+      List<String> systemIds,
+      Manager manager) {
+    this.calls = calls;
+    this.root = root;
+    this.systemLink = system.odataId();
+    this.managerLinks = system.managedBy().stream().map(ODataId::id).toList();
+    this.systemIds = List.copyOf(systemIds);
+    this.identity =
+        new BmcIdentity(
+            calls.quirks().vendor(),
+            system.manufacturer(),
+            system.model(),
+            manager == null ? null : manager.model(),
+            manager == null ? null : manager.firmwareVersion(),
+            root.redfishVersion(),
+            systemLink,
+            manager == null ? null : manager.odataId());
+    this.media = new Media(calls, systemLink, managerLinks);
+    this.boot = new BootOverride(calls, systemLink);
+  }
+
+  static RedfishClient connect(
+      BmcEndpoint endpoint, Credentials credentials, TlsPolicy tls, RedfishOptions options) {
+    Transport t = new Transport(endpoint, credentials, tls, options);
+    Calls calls = new Calls(t);
+    ServiceRoot root = t.serviceRoot().as(ServiceRoot.class);
+    String sessions = root.sessionsLink();
+    if (sessions == null && root.sessionService() != null) {
+      try {
+        sessions =
+            ODataId.of(
+                calls
+                    .get(
+                        root.sessionService().id(),
+                        dev.plinth.controller.redfish.model.SessionService.class)
+                    .sessions());
+      } catch (RedfishHttpException e) {
+        sessions = null;
+      }
+    }
+    t.login(sessions, options.auth());
+    try {
+      if (root.systems() == null) {
+        throw new RedfishUnsupportedException(
+            endpoint.name(), "GET /redfish/v1/", "the service root lists no Systems");
+      }
+      List<ComputerSystem> systems = new ArrayList<>();
+      for (ODataId m : calls.get(root.systems().id(), Collection.class).members()) {
+        systems.add(calls.get(m.id(), ComputerSystem.class));
+      }
+      ComputerSystem system = pick(endpoint, systems);
+      Manager manager =
+          system.managedBy().isEmpty()
+              ? null
+              : calls.get(system.managedBy().get(0).id(), Manager.class);
+      calls.quirks(Quirks.of(root, system, manager));
+      List<String> ids = systems.stream().map(ComputerSystem::id).toList();
+      return new DefaultRedfishClient(calls, root, system, ids, manager);
+    } catch (RuntimeException e) {
+      t.logout();
+      throw e;
+    }
+  }
+
+  private static ComputerSystem pick(BmcEndpoint endpoint, List<ComputerSystem> systems) {
+    String want = endpoint.systemId();
+    if (want != null) {
+      return systems.stream()
+          .filter(s -> want.equals(s.id()) || want.equalsIgnoreCase(String.valueOf(s.uuid())))
+          .findFirst()
+          .orElseThrow(
+              () ->
+                  new RedfishUnsupportedException(
+                      endpoint.name(),
+                      "Systems",
+                      "no system " + want + "; it has " + ids(systems)));
+    }
+    if (systems.size() == 1) {
+      return systems.get(0);
+    }
+    // A blade enclosure or a DPU: only physical hosts qualify, and only one may remain.
+    List<ComputerSystem> physical =
+        systems.stream()
+            .filter(s -> s.systemType() == null || "Physical".equals(s.systemType()))
+            .toList();
+    if (physical.size() == 1) {
+      return physical.get(0);
+    }
+    throw new RedfishUnsupportedException(
+        endpoint.name(),
+        "Systems",
+        systems.isEmpty()
+            ? "the BMC lists no system"
+            : "the BMC has systems " + ids(systems) + "; choose one (--system ID)");
+  }
+
+  private static List<String> ids(List<ComputerSystem> systems) {
+    return systems.stream().map(ComputerSystem::id).toList();
+  }
+
+  @Override
+  public BmcEndpoint endpoint() {
+    return calls.transport().endpoint();
+  }
+
+  @Override
+  public BmcIdentity identity() {
+    return identity;
+  }
+
+  private ComputerSystem system() {
+    return calls.get(systemLink, ComputerSystem.class);
+  }
+
+  @Override
+  public Inventory inventory() {
+    ComputerSystem s = system();
+    var b = s.boot();
+    var reset = s.resetAction();
+    return new Inventory(
+        identity,
+        s.id(),
+        s.serialNumber(),
+        s.uuid(),
+        PowerState.parse(s.powerState()),
+        b == null ? null : b.mode(),
+        b == null ? null : b.target(),
+        b == null ? null : b.enabled(),
+        b == null || b.allowedTargets() == null ? List.of() : b.allowedTargets(),
+        reset == null || reset.allowedResetTypes() == null ? List.of() : reset.allowedResetTypes(),
+        macs(s),
+        disks(s),
+        mediaSlots(),
+        systemIds);
+  }
+
+  private List<String> macs(ComputerSystem s) {
+    List<String> out = new ArrayList<>();
+    if (s.ethernetInterfaces() == null) {
+      return out;
+    }
+    try {
+      for (ODataId m : calls.get(s.ethernetInterfaces().id(), Collection.class).members()) {
+        EthernetInterface e = calls.get(m.id(), EthernetInterface.class);
+        String mac = e.macAddress() != null ? e.macAddress() : e.permanentMacAddress();
+        if (mac != null && !mac.isBlank()) {
+          out.add(mac.toLowerCase(java.util.Locale.ROOT));
+        }
+      }
+    } catch (RedfishHttpException e) {
+      // Inventory is best effort: a BMC that hides the NICs still provisions.
+    }
+    return out;
+  }
+
+  private List<Inventory.Disk> disks(ComputerSystem s) {
+    List<Inventory.Disk> out = new ArrayList<>();
+    if (s.simpleStorage() == null) {
+      return out;
+    }
+    try {
+      for (ODataId m : calls.get(s.simpleStorage().id(), Collection.class).members()) {
+        for (SimpleStorage.Device d : calls.get(m.id(), SimpleStorage.class).devices()) {
+          out.add(new Inventory.Disk(d.name(), d.model(), d.capacityBytes()));
+        }
+      }
+    } catch (RedfishHttpException e) {
+      // Best effort, as above.
+    }
+    return out;
+  }
+
+  @Override
+  public PowerState powerState() {
+    return PowerState.parse(system().powerState());
+  }
+
+  @Override
+  public void power(PowerAction action) {
+    ComputerSystem s = system();
+    var reset = s.resetAction();
+    if (reset == null || reset.target() == null) {
+      throw new RedfishUnsupportedException(
+          bmc(), "GET " + systemLink, "the system has no #ComputerSystem.Reset action");
+    }
+    List<String> allowed = reset.allowedResetTypes();
+    String type =
+        action.resetTypes().stream()
+            .filter(rt -> allowed == null || allowed.isEmpty() || allowed.contains(rt))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new RedfishUnsupportedException(
+                        bmc(),
+                        "POST " + reset.target(),
+                        "no ResetType for " + action + " among " + allowed));
+    ObjectNode body = Json.object().put("ResetType", type);
+    int conflicts = 0;
+    while (true) {
+      try {
+        calls.action(reset.target(), body, action.idempotent());
+        return;
+      } catch (RedfishHttpException e) {
+        if (e.status() == 409
+            && action == PowerAction.ON
+            && calls.quirks().retryOnConflict()
+            && e.mentions("ActionParameterValueConflict")
+            && conflicts++ < 6) {
+          // QUIRK(Dell iDRAC10): On is refused with 409 for up to ~60 s after a power-off.
+          Transport.sleep(calls.transport().options().pollInterval());
+          continue;
+        }
+        if ((e.status() == 400 || e.status() == 409) && alreadyThere(action)) {
+          return;
+        }
+        throw e;
+      }
+    }
+  }
+
+  private boolean alreadyThere(PowerAction action) {
+    PowerState now = powerState();
+    return switch (action) {
+      case ON -> now == PowerState.ON;
+      case FORCE_OFF, GRACEFUL_SHUTDOWN -> now == PowerState.OFF;
+      case FORCE_RESTART, POWER_CYCLE -> false;
+    };
+  }
+
+  @Override
+  public PowerState waitForPowerState(PowerState want, Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (true) {
+      PowerState now = powerState();
+      if (now == want) {
+        return now;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new RedfishTimeoutException(
+            bmc(),
+            "GET " + systemLink,
+            "PowerState is " + now + ", not " + want + " after " + Calls.pretty(timeout));
+      }
+      Transport.sleep(calls.transport().options().pollInterval());
+    }
+  }
+
+  @Override
+  public void bootOnce(BootTarget target, BootMode mode) {
+    boot.once(target, mode);
+  }
+
+  @Override
+  public List<MediaSlot> mediaSlots() {
+    return media.slots();
+  }
+
+  @Override
+  public MediaSlot insertMedia(URI image) {
+    return media.insert(image);
+  }
+
+  @Override
+  public List<MediaSlot> ejectMedia() {
+    return media.ejectAll();
+  }
+
+  @Override
+  public void close() {
+    calls.transport().logout();
+  }
+
+  private String bmc() {
+    return calls.bmc();
+  }
+
+  @Override
+  public String toString() {
+    return "RedfishClient["
+        + endpoint()
+        + ", "
+        + identity.vendor()
+        + ", "
+        + root.redfishVersion()
+        + "]";
+  }
+}

@@ -1,0 +1,55 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.controller.redfish;
+
+import java.util.List;
+
+/**
+ * What a system reports about itself, for {@code plinth bmc inspect} and machine registration.
+ *
+ * @param identity the BMC and the resources driven
+ * @param systemId the ComputerSystem Id
+ * @param serialNumber serial number
+ * @param uuid system UUID
+ * @param powerState current power state
+ * @param bootMode current BootSourceOverrideMode, or null when the BMC does not report it
+ * @param bootTarget current BootSourceOverrideTarget
+ * @param bootEnabled current BootSourceOverrideEnabled
+ * @param allowedBootTargets what the BMC accepts as boot override targets (empty: not listed)
+ * @param allowedResetTypes what the BMC accepts as ResetType (empty: not listed)
+ * @param macAddresses MACs of the system's Ethernet interfaces
+ * @param disks disks, where exposed
+ * @param mediaSlots virtual media slots
+ * @param systems Ids of every system of the BMC
+ */
+public record Inventory(
+    BmcIdentity identity,
+    String systemId,
+    String serialNumber,
+    String uuid,
+    PowerState powerState,
+    String bootMode,
+    String bootTarget,
+    String bootEnabled,
+    List<String> allowedBootTargets,
+    List<String> allowedResetTypes,
+    List<String> macAddresses,
+    List<Disk> disks,
+    List<MediaSlot> mediaSlots,
+    List<String> systems) {
+
+  public Inventory {
+    allowedBootTargets = List.copyOf(allowedBootTargets);
+    allowedResetTypes = List.copyOf(allowedResetTypes);
+    macAddresses = List.copyOf(macAddresses);
+    disks = List.copyOf(disks);
+    mediaSlots = List.copyOf(mediaSlots);
+    systems = List.copyOf(systems);
+  }
+
+  /** A disk, as far as the BMC describes it. */
+  public record Disk(String name, String model, Long capacityBytes) {}
+}

@@ -1,0 +1,78 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.controller.redfish;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A logged-in connection to one BMC, driving one ComputerSystem. Thread-safe; requests to the BMC
+ * are bounded by {@link RedfishOptions#maxConcurrentRequests()}. Close it to delete the session
+ * (some BMCs allow only a handful).
+ *
+ * <p>Every method throws a {@link RedfishException} naming the BMC, the resource and the HTTP
+ * status when it fails.
+ */
+public interface RedfishClient extends AutoCloseable {
+
+  /**
+   * Reads the service root, logs in, finds the system (by {@link BmcEndpoint#systemId()}, or the
+   * only physical one), its manager, and the vendor quirks to apply.
+   */
+  static RedfishClient connect(
+      BmcEndpoint endpoint, Credentials credentials, TlsPolicy tls, RedfishOptions options) {
+    return DefaultRedfishClient.connect(endpoint, credentials, tls, options);
+  }
+
+  /** Same, with {@link RedfishOptions#defaults()}. */
+  static RedfishClient connect(BmcEndpoint endpoint, Credentials credentials, TlsPolicy tls) {
+    return connect(endpoint, credentials, tls, RedfishOptions.defaults());
+  }
+
+  /** The endpoint this client talks to. */
+  BmcEndpoint endpoint();
+
+  /** What the BMC is and which resources are driven. */
+  BmcIdentity identity();
+
+  /** Model, serial, UUID, MACs, boot and power state, disks where exposed, media slots. */
+  Inventory inventory();
+
+  /** The system's current power state. */
+  PowerState powerState();
+
+  /**
+   * Asks for a power change, mapped to a ResetType the BMC allows. Returns without waiting for the
+   * state to change (see {@link #waitForPowerState}); a request that finds the system already in
+   * the wanted state succeeds.
+   */
+  void power(PowerAction action);
+
+  /** Polls until the power state is {@code want}; throws {@link RedfishTimeoutException}. */
+  PowerState waitForPowerState(PowerState want, Duration timeout);
+
+  /** Sets a one-time boot override ({@code BootSourceOverrideEnabled=Once}) and checks it took. */
+  void bootOnce(BootTarget target, BootMode mode);
+
+  /** Every VirtualMedia slot, under the system and its managers. */
+  List<MediaSlot> mediaSlots();
+
+  /**
+   * Inserts an ISO URL into a CD/DVD slot (InsertMedia action, or PATCH where the BMC has no
+   * action), following any task the BMC starts. Call {@link #ejectMedia()} first.
+   *
+   * @return the slot used
+   */
+  MediaSlot insertMedia(URI image);
+
+  /** Ejects every CD/DVD slot that holds media; empty slots are left alone. Returns them. */
+  List<MediaSlot> ejectMedia();
+
+  /** Deletes the session. Never throws. */
+  @Override
+  void close();
+}

@@ -1,0 +1,176 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.controller.redfish;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Tunables of a {@link RedfishClient}. The defaults follow what Ironic and sushy settled on for
+ * real BMCs (connect 10 s, read 60 s, transport retries 5, 5xx retries on GET); tests shrink the
+ * delays.
+ *
+ * @param connectTimeout TCP/TLS connect timeout
+ * @param readTimeout time to wait for a response
+ * @param maxConcurrentRequests requests in flight to this BMC at once (BMCs are small computers)
+ * @param transportRetries retries of a request after a connection error
+ * @param serverRetries retries after a 5xx on a GET (or a known transient error on any method)
+ * @param retryDelay first back-off delay; it doubles up to {@code maxRetryDelay}
+ * @param maxRetryDelay the longest back-off, also the cap on a 503 Retry-After
+ * @param pollInterval interval when polling power state and tasks
+ * @param powerTimeout how long a power state may take to change
+ * @param taskTimeout how long a BMC task may run
+ * @param auth how to authenticate
+ */
+public record RedfishOptions(
+    Duration connectTimeout,
+    Duration readTimeout,
+    int maxConcurrentRequests,
+    int transportRetries,
+    int serverRetries,
+    Duration retryDelay,
+    Duration maxRetryDelay,
+    Duration pollInterval,
+    Duration powerTimeout,
+    Duration taskTimeout,
+    AuthMode auth) {
+
+  /** Authentication mode. */
+  public enum AuthMode {
+    /** A SessionService session; if login fails (not a connection error), HTTP Basic. */
+    SESSION_OR_BASIC,
+    /** Only a session. */
+    SESSION,
+    /** Only HTTP Basic on every request. */
+    BASIC
+  }
+
+  public RedfishOptions {
+    Objects.requireNonNull(connectTimeout);
+    Objects.requireNonNull(readTimeout);
+    Objects.requireNonNull(retryDelay);
+    Objects.requireNonNull(maxRetryDelay);
+    Objects.requireNonNull(pollInterval);
+    Objects.requireNonNull(powerTimeout);
+    Objects.requireNonNull(taskTimeout);
+    Objects.requireNonNull(auth);
+    if (maxConcurrentRequests < 1 || transportRetries < 0 || serverRetries < 0) {
+      throw new IllegalArgumentException("concurrency must be >= 1 and retries >= 0");
+    }
+  }
+
+  /** Defaults for real hardware. */
+  public static RedfishOptions defaults() {
+    return new RedfishOptions(
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(60),
+        4,
+        5,
+        5,
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(20),
+        Duration.ofSeconds(3),
+        Duration.ofMinutes(10),
+        Duration.ofMinutes(10),
+        AuthMode.SESSION_OR_BASIC);
+  }
+
+  /** These options with other timeouts. */
+  public RedfishOptions withTimeouts(Duration connect, Duration read) {
+    return new RedfishOptions(
+        connect,
+        read,
+        maxConcurrentRequests,
+        transportRetries,
+        serverRetries,
+        retryDelay,
+        maxRetryDelay,
+        pollInterval,
+        powerTimeout,
+        taskTimeout,
+        auth);
+  }
+
+  /** These options with other retry and polling delays. */
+  public RedfishOptions withDelays(Duration retry, Duration maxRetry, Duration poll) {
+    return new RedfishOptions(
+        connectTimeout,
+        readTimeout,
+        maxConcurrentRequests,
+        transportRetries,
+        serverRetries,
+        retry,
+        maxRetry,
+        poll,
+        powerTimeout,
+        taskTimeout,
+        auth);
+  }
+
+  /** These options with other deadlines for power changes and tasks. */
+  public RedfishOptions withDeadlines(Duration power, Duration task) {
+    return new RedfishOptions(
+        connectTimeout,
+        readTimeout,
+        maxConcurrentRequests,
+        transportRetries,
+        serverRetries,
+        retryDelay,
+        maxRetryDelay,
+        pollInterval,
+        power,
+        task,
+        auth);
+  }
+
+  /** These options with other retry counts. */
+  public RedfishOptions withRetries(int transport, int server) {
+    return new RedfishOptions(
+        connectTimeout,
+        readTimeout,
+        maxConcurrentRequests,
+        transport,
+        server,
+        retryDelay,
+        maxRetryDelay,
+        pollInterval,
+        powerTimeout,
+        taskTimeout,
+        auth);
+  }
+
+  /** These options with another authentication mode. */
+  public RedfishOptions withAuth(AuthMode mode) {
+    return new RedfishOptions(
+        connectTimeout,
+        readTimeout,
+        maxConcurrentRequests,
+        transportRetries,
+        serverRetries,
+        retryDelay,
+        maxRetryDelay,
+        pollInterval,
+        powerTimeout,
+        taskTimeout,
+        mode);
+  }
+
+  /** These options with another per-BMC concurrency bound. */
+  public RedfishOptions withMaxConcurrentRequests(int n) {
+    return new RedfishOptions(
+        connectTimeout,
+        readTimeout,
+        n,
+        transportRetries,
+        serverRetries,
+        retryDelay,
+        maxRetryDelay,
+        pollInterval,
+        powerTimeout,
+        taskTimeout,
+        auth);
+  }
+}

@@ -1,0 +1,56 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.controller.redfish;
+
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/**
+ * How the client trusts a BMC's HTTPS certificate. BMCs mostly carry self-signed certificates, so
+ * besides the system trust store an operator can give a CA bundle or pin the certificate, or (loud
+ * warning) trust anything.
+ */
+public sealed interface TlsPolicy {
+
+  /** The JDK's default trust store and host name verification. */
+  record SystemTrust() implements TlsPolicy {}
+
+  /** Trust only certificates issued by the CAs in a PEM bundle (host names are verified). */
+  record CaBundle(Path pemFile) implements TlsPolicy {}
+
+  /**
+   * Trust exactly the certificate with this SHA-256 fingerprint (of its DER encoding), whoever
+   * issued it and whatever host name it carries: the pin is stronger than both.
+   */
+  record PinnedSha256(String fingerprintHex) implements TlsPolicy {
+    public PinnedSha256 {
+      String hex = fingerprintHex.replace(":", "").replace(" ", "").toLowerCase(Locale.ROOT);
+      if (hex.length() != 64 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+        throw new IllegalArgumentException("a SHA-256 fingerprint is 64 hex digits");
+      }
+      fingerprintHex = hex;
+    }
+
+    /** The pin of a DER-encoded certificate. */
+    public static PinnedSha256 ofCertificate(byte[] der) {
+      try {
+        var md = java.security.MessageDigest.getInstance("SHA-256");
+        return new PinnedSha256(HexFormat.of().formatHex(md.digest(der)));
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** Trust any certificate: for labs only. The client logs a warning for each connection. */
+  record Insecure() implements TlsPolicy {}
+
+  /** The default: the system trust store. */
+  static TlsPolicy system() {
+    return new SystemTrust();
+  }
+}

@@ -1,0 +1,380 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.controller.redfish;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.ConnectException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * HTTP to one BMC: authentication (session or Basic, one re-login on 401), conservative headers,
+ * bounded concurrency, and retries (connection errors, 5xx on GET, known transient errors on any
+ * method, 503 Retry-After).
+ */
+final class Transport {
+  private static final System.Logger LOG = System.getLogger(Transport.class.getName());
+  private static final Executor VIRTUAL = Executors.newVirtualThreadPerTaskExecutor();
+  private static final Map<ClientKey, HttpClient> CLIENTS = new ConcurrentHashMap<>();
+
+  /** Error ids after which a non-GET request may be sent again (see docs/redfish.md). */
+  private static final String[] TRANSIENT = {
+    "SYS518", "InvalidOperationForSystemState", "UnableToModifyDuringSystemPOST"
+  };
+
+  private record ClientKey(TlsPolicy tls, Duration connectTimeout) {}
+
+  private final BmcEndpoint endpoint;
+  private final Credentials credentials;
+  private final RedfishOptions options;
+  private final HttpClient http;
+  private final Semaphore inFlight;
+  private final ReentrantLock loginLock = new ReentrantLock();
+  private volatile String token;
+  private volatile String sessionLink;
+  private volatile String sessionsCollection;
+  private volatile boolean basic;
+  private volatile boolean identityEncoding = true;
+
+  Transport(BmcEndpoint endpoint, Credentials credentials, TlsPolicy tls, RedfishOptions options) {
+    this.endpoint = endpoint;
+    this.credentials = credentials;
+    this.options = options;
+    this.inFlight = new Semaphore(options.maxConcurrentRequests(), true);
+    if (tls instanceof TlsPolicy.Insecure && "https".equals(endpoint.url().getScheme())) {
+      LOG.log(
+          Level.WARNING,
+          "TLS verification is OFF for BMC {0}: anyone on the path can read its password",
+          endpoint.name());
+    }
+    this.http =
+        CLIENTS.computeIfAbsent(
+            new ClientKey(tls, options.connectTimeout()),
+            k ->
+                HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(k.connectTimeout())
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .sslContext(Tls.context(k.tls()))
+                    .executor(VIRTUAL)
+                    .build());
+  }
+
+  String bmc() {
+    return endpoint.name();
+  }
+
+  BmcEndpoint endpoint() {
+    return endpoint;
+  }
+
+  RedfishOptions options() {
+    return options;
+  }
+
+  boolean usesSession() {
+    return token != null;
+  }
+
+  /** GET, 2xx or throw. */
+  Response get(String path) {
+    return send("GET", path, null, null, true).orThrow(bmc());
+  }
+
+  /**
+   * Sends a request and returns whatever status came back (after retries).
+   *
+   * @param idempotent whether a request that may have reached the BMC can be sent again
+   */
+  Response send(String method, String path, JsonNode body, String ifMatch, boolean idempotent) {
+    int transportTries = 0;
+    int serverTries = 0;
+    boolean relogged = false;
+    Duration delay = options.retryDelay();
+    while (true) {
+      Response r;
+      try {
+        r = once(method, path, body, ifMatch, true);
+      } catch (IOException e) {
+        boolean resend = idempotent || e instanceof ConnectException;
+        if (resend && transportTries++ < options.transportRetries()) {
+          LOG.log(Level.DEBUG, "{0}: {1} {2}: {3}; retrying", bmc(), method, path, e.toString());
+          sleep(delay);
+          delay = next(delay);
+          continue;
+        }
+        throw new RedfishTransportException(bmc(), method + " " + path, describe(e), e);
+      }
+      if ((r.status() == 401 || r.status() == 403) && token != null && !relogged) {
+        // Session expired or was deleted: log in again once and replay.
+        relogged = true;
+        relogin(token);
+        continue;
+      }
+      if (r.status() == 406 && identityEncoding) {
+        // QUIRK(HPE iLO 5 Gen10 Plus): 406 to Accept-Encoding identity on some URIs.
+        identityEncoding = false;
+        continue;
+      }
+      if (retryable(r, method) && serverTries++ < options.serverRetries()) {
+        Duration wait = retryAfter(r, delay);
+        LOG.log(Level.DEBUG, "{0}: {1} {2}: HTTP {3}; retrying", bmc(), method, path, r.status());
+        sleep(wait);
+        delay = next(delay);
+        continue;
+      }
+      return r;
+    }
+  }
+
+  private boolean retryable(Response r, String method) {
+    if (r.status() == 503) {
+      return true;
+    }
+    if (r.status() >= 500 && "GET".equals(method)) {
+      return true;
+    }
+    if (r.status() >= 400 && r.status() != 401 && r.status() != 404) {
+      for (String id : TRANSIENT) {
+        if (r.mentions(id)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private Response once(String method, String path, JsonNode body, String ifMatch, boolean auth)
+      throws IOException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(endpoint.resolve(path))
+            .timeout(options.readTimeout())
+            .header("Accept", "application/json")
+            .header("OData-Version", "4.0");
+    if (identityEncoding) {
+      // QUIRK(Dell iDRAC): gzip responses carry "-gzip" ETags that never match; ask for none.
+      b.header("Accept-Encoding", "identity");
+    }
+    if (auth) {
+      String t = token;
+      if (t != null) {
+        b.header("X-Auth-Token", t);
+      } else if (basic) {
+        b.header("Authorization", basicHeader());
+      }
+    }
+    if (ifMatch != null) {
+      b.header("If-Match", ifMatch);
+    }
+    if (body != null) {
+      // QUIRK(HPE iLO Gen9): a body without Content-Type gets 400/415.
+      b.header("Content-Type", "application/json");
+      b.method(method, HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body)));
+    } else if ("POST".equals(method) || "PATCH".equals(method)) {
+      b.header("Content-Type", "application/json");
+      b.method(method, HttpRequest.BodyPublishers.ofString("{}"));
+    } else {
+      b.method(method, HttpRequest.BodyPublishers.noBody());
+    }
+    try {
+      inFlight.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+    try {
+      HttpResponse<byte[]> resp = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+      return new Response(method, path, resp.statusCode(), resp.headers(), resp.body());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    } finally {
+      inFlight.release();
+    }
+  }
+
+  /** Reads the service root; it is readable without credentials on most BMCs. */
+  Response serviceRoot() {
+    try {
+      Response r = once("GET", "/redfish/v1/", null, null, false);
+      if (r.status() == 401 || r.status() == 403) {
+        basic = true;
+        return get("/redfish/v1/");
+      }
+      if (!r.ok()) {
+        return get("/redfish/v1/");
+      }
+      return r;
+    } catch (IOException e) {
+      return get("/redfish/v1/");
+    }
+  }
+
+  /** Logs in as {@code mode} says; the session collection comes from the service root. */
+  void login(String sessionsLink, RedfishOptions.AuthMode mode) {
+    this.sessionsCollection = sessionsLink;
+    switch (mode) {
+      case BASIC -> basic = true;
+      case SESSION -> createSession();
+      case SESSION_OR_BASIC -> {
+        try {
+          createSession();
+        } catch (RedfishTransportException e) {
+          throw e;
+        } catch (RedfishException e) {
+          LOG.log(
+              Level.INFO, "{0}: session login failed ({1}); using Basic", bmc(), e.getMessage());
+          basic = true;
+        }
+      }
+    }
+  }
+
+  private void createSession() {
+    String link =
+        sessionsCollection == null ? "/redfish/v1/SessionService/Sessions" : sessionsCollection;
+    ObjectNode body = Json.object();
+    body.put("UserName", credentials.username());
+    body.put("Password", credentials.password());
+    Response r;
+    try {
+      r = once("POST", link, body, null, false);
+    } catch (IOException e) {
+      throw new RedfishTransportException(bmc(), "POST " + link, describe(e), e);
+    }
+    if (!r.ok()) {
+      throw r.error(bmc());
+    }
+    String t = r.header("X-Auth-Token");
+    if (t == null || t.isBlank()) {
+      throw new RedfishHttpException(
+          bmc(), "POST " + link, r.status(), java.util.List.of(noToken()));
+    }
+    String location = r.header("Location");
+    if (location == null) {
+      // QUIRK(Cisco CIMC 4.1): no Location; the session is in the body.
+      JsonNode id = r.json().path("@odata.id");
+      location = id.isTextual() ? id.asText() : null;
+      if (location == null) {
+        LOG.log(Level.WARNING, "{0}: login gave no session URI; it cannot be deleted", bmc());
+      }
+    }
+    token = t;
+    sessionLink = location;
+    basic = false;
+  }
+
+  private static dev.plinth.controller.redfish.model.Message noToken() {
+    return new dev.plinth.controller.redfish.model.Message(
+        null, "session login answered without an X-Auth-Token", null, null, null, null);
+  }
+
+  private void relogin(String expired) {
+    loginLock.lock();
+    try {
+      if (expired.equals(token)) {
+        token = null;
+        createSession();
+      }
+    } finally {
+      loginLock.unlock();
+    }
+  }
+
+  /** Deletes the session, if any. Never throws. */
+  void logout() {
+    String link = sessionLink;
+    if (token == null || link == null) {
+      token = null;
+      return;
+    }
+    try {
+      Response r = once("DELETE", link, null, null, true);
+      if (!r.ok() && r.status() != 404) {
+        LOG.log(Level.INFO, "{0}: DELETE {1}: HTTP {2}", bmc(), link, r.status());
+      }
+    } catch (IOException e) {
+      LOG.log(Level.INFO, "{0}: DELETE {1}: {2}", bmc(), link, describe(e));
+    } finally {
+      token = null;
+      sessionLink = null;
+    }
+  }
+
+  private String basicHeader() {
+    String raw = credentials.username() + ":" + credentials.password();
+    return "Basic " + Base64.getEncoder().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private Duration next(Duration d) {
+    Duration n = d.multipliedBy(2);
+    return n.compareTo(options.maxRetryDelay()) > 0 ? options.maxRetryDelay() : n;
+  }
+
+  private Duration retryAfter(Response r, Duration fallback) {
+    String v = r.header("Retry-After");
+    if (v == null) {
+      return fallback;
+    }
+    Duration d;
+    try {
+      d = Duration.ofSeconds(Long.parseLong(v.trim()));
+    } catch (NumberFormatException e) {
+      try {
+        d =
+            Duration.between(
+                ZonedDateTime.now(),
+                ZonedDateTime.parse(v.trim(), DateTimeFormatter.RFC_1123_DATE_TIME));
+      } catch (java.time.format.DateTimeParseException e2) {
+        return fallback;
+      }
+    }
+    if (d.isNegative()) {
+      return Duration.ZERO;
+    }
+    return d.compareTo(options.maxRetryDelay()) > 0 ? options.maxRetryDelay() : d;
+  }
+
+  static void sleep(Duration d) {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private static String describe(IOException e) {
+    if (e instanceof HttpTimeoutException) {
+      return "timed out: " + e.getMessage();
+    }
+    if (e instanceof ConnectException) {
+      return "cannot connect: "
+          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+    }
+    if (e instanceof javax.net.ssl.SSLException) {
+      return "TLS: " + e.getMessage();
+    }
+    String m = e.getMessage();
+    return m == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + m;
+  }
+}
