@@ -32,8 +32,12 @@ final class RegistryWiring {
       int port = c.listen().port() == 0 ? 0 : c.listen().port() + 1;
       dp = new Listen(c.listen().host(), port);
     }
+    // Benchmarks compare the Helidon path with the data plane by raising this threshold.
+    long redirectAbove =
+        Long.parseLong(System.getenv().getOrDefault("PLINTH_REGISTRY_REDIRECT_ABOVE", "1048576"));
     return Registry.builder()
         .root(layout.registry())
+        .redirectAbove(redirectAbove)
         .credentials(
             (user, secret) ->
                 TokenHash.matches(secret, adminHash) ? Optional.of(user) : Optional.empty())

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: AGPL-3.0-or-later
+# Registry benchmark (issue 3): nginx, Debian's docker-registry and plinth side by side on the
+# same 1 GiB blob, loopback: GET x1, 16 and 64 concurrent GETs, PUT of 1 GiB (with digest check),
+# and `openssl dgst -sha256` as the hashing limit. Prints a Markdown table (MiB/s, best of RUNS).
+#
+#   bench/registry/run.sh                 # uses controller/target/plinth.jar (./plinth builds it)
+#   PLINTH_JAR=path/to/plinth.jar SIZE_MIB=1024 RUNS=3 bench/registry/run.sh
+#
+# Needs: nginx (nginx-light), docker-registry, curl, openssl, a JDK 25 (scripts/find-jdk.sh).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+. "$here/scripts/find-jdk.sh"
+plinth_find_jdk
+SIZE_MIB="${SIZE_MIB:-1024}"
+RUNS="${RUNS:-3}"
+JAR="${PLINTH_JAR:-$here/controller/target/plinth.jar}"
+W="$(mktemp -d -t plinth-bench.XXXXXX)"
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$W"; }
+trap cleanup EXIT
+P_NGX=18480 P_REG=18481 P_PLI=18482 P_DP=18483
+
+echo "preparing a ${SIZE_MIB} MiB random blob in $W ..." >&2
+head -c "$((SIZE_MIB << 20))" /dev/urandom > "$W/blob"
+DIGEST="sha256:$(openssl dgst -sha256 -r "$W/blob" | cut -d' ' -f1)"
+BYTES=$(stat -c %s "$W/blob")
+
+# --- nginx: GET from a root, PUT through WebDAV ---
+mkdir -p "$W/nginx/www" "$W/nginx/dav" "$W/nginx/tmp"
+ln "$W/blob" "$W/nginx/www/blob"
+cat > "$W/nginx/nginx.conf" <<NGX
+worker_processes 2;
+pid $W/nginx/nginx.pid;
+error_log $W/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on; tcp_nopush on;
+  client_body_temp_path $W/nginx/tmp;
+  client_max_body_size 0;
+  server {
+    listen 127.0.0.1:$P_NGX;
+    location / { root $W/nginx/www; }
+    location /dav/ { root $W/nginx; dav_methods PUT; create_full_put_path on; }
+  }
+}
+NGX
+nginx -c "$W/nginx/nginx.conf" -g 'daemon off;' & PIDS+=($!)
+
+# --- docker-registry (CNCF distribution 2.8, filesystem driver) ---
+cat > "$W/registry.yml" <<REG
+version: 0.1
+log: { level: error }
+storage: { filesystem: { rootdirectory: $W/docker-registry }, delete: { enabled: true } }
+http: { addr: 127.0.0.1:$P_REG }
+REG
+docker-registry serve "$W/registry.yml" >"$W/docker-registry.log" 2>&1 & PIDS+=($!)
+
+# --- plinth serve ---
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmx256m -jar "$JAR" serve \
+  --listen "127.0.0.1:$P_PLI" --data-plane-listen "127.0.0.1:$P_DP" --data "$W/plinth" \
+  >"$W/plinth.log" 2>&1 & PIDS+=($!)
+
+wait_up() { for _ in $(seq 100); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "not up: $1" >&2; exit 1; }
+wait_up "http://127.0.0.1:$P_NGX/"; wait_up "http://127.0.0.1:$P_REG/v2/"; wait_up "http://127.0.0.1:$P_PLI/healthz"
+TOKEN="$(cat "$W/plinth/admin.token")"
+AUTH=(-u "bench:$TOKEN")
+
+now() { date +%s.%N; }
+mibs() { # bytes t0 t1
+  awk -v b="$1" -v t0="$2" -v t1="$3" 'BEGIN { printf "%.0f", b / (t1 - t0) / 1048576 }'
+}
+best() { sort -n | tail -1; }
+
+# PUT: one monolithic upload (POST for a session, PUT with ?digest=): the server hashes and checks.
+reg_put() { # base-url [curl auth...]
+  local base=$1; shift
+  local loc; loc=$(curl -s -D - -o /dev/null -X POST "$@" "$base/v2/bench/blob/blobs/uploads/" | tr -d '\r' | awk -F': ' 'tolower($1)=="location"{print $2}')
+  case "$loc" in http*) ;; *) loc="$base$loc" ;; esac
+  case "$loc" in *\?*) loc="$loc&digest=$DIGEST" ;; *) loc="$loc?digest=$DIGEST" ;; esac
+  local t0; t0=$(now)
+  local code; code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/octet-stream' -T "$W/blob" "$@" "$loc")
+  local t1; t1=$(now)
+  [ "$code" = 201 ] || { echo "PUT to $base failed: $code" >&2; exit 1; }
+  mibs "$BYTES" "$t0" "$t1"
+}
+dav_put() {
+  local t0; t0=$(now)
+  curl -s -o /dev/null -T "$W/blob" "http://127.0.0.1:$P_NGX/dav/blob-$1"
+  local t1; t1=$(now)
+  mibs "$BYTES" "$t0" "$t1"
+}
+get_n() { # n url [curl args...] -> aggregate MiB/s
+  local n=$1 url=$2; shift 2
+  local t0; t0=$(now)
+  local pids=()
+  for _ in $(seq "$n"); do curl -s -L -o /dev/null "$@" "$url" & pids+=($!); done
+  wait "${pids[@]}"
+  local t1; t1=$(now)
+  mibs "$((BYTES * n))" "$t0" "$t1"
+}
+sha() { local t0; t0=$(now); openssl dgst -sha256 "$W/blob" >/dev/null; local t1; t1=$(now); mibs "$BYTES" "$t0" "$t1"; }
+
+declare -A R
+for i in $(seq "$RUNS"); do
+  R[put_ngx]+="$(dav_put "$i") "; R[put_reg]+="$(reg_put "http://127.0.0.1:$P_REG") "
+  R[put_pli]+="$(reg_put "http://127.0.0.1:$P_PLI" "${AUTH[@]}") "; R[sha]+="$(sha) "
+done
+NGX_URL="http://127.0.0.1:$P_NGX/blob"
+REG_URL="http://127.0.0.1:$P_REG/v2/bench/blob/blobs/$DIGEST"
+PLI_URL="http://127.0.0.1:$P_PLI/v2/bench/blob/blobs/$DIGEST"
+for n in 1 16 64; do
+  for i in $(seq "$RUNS"); do
+    R[get${n}_ngx]+="$(get_n "$n" "$NGX_URL") "
+    R[get${n}_reg]+="$(get_n "$n" "$REG_URL") "
+    R[get${n}_pli]+="$(get_n "$n" "$PLI_URL" "${AUTH[@]}") "
+  done
+done
+pick() { tr ' ' '\n' <<<"${R[$1]}" | grep . | best; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo
+echo "| ${SIZE_MIB} MiB blob, loopback, MiB/s (best of $RUNS) | nginx | docker-registry | plinth | plinth / nginx | plinth / docker-registry |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+for n in 1 16 64; do
+  a=$(pick "get${n}_ngx"); b=$(pick "get${n}_reg"); c=$(pick "get${n}_pli")
+  echo "| GET, $n concurrent (aggregate) | $a | $b | $c | $(ratio "$c" "$a") | $(ratio "$c" "$b") |"
+done
+a=$(pick put_ngx); b=$(pick put_reg); c=$(pick put_pli)
+echo "| PUT with digest check (nginx: WebDAV PUT, no hash) | $a | $b | $c | $(ratio "$c" "$a") | $(ratio "$c" "$b") |"
+echo "| \`openssl dgst -sha256\` (hash limit) | $(pick sha) | | | | |"
