@@ -8,9 +8,11 @@ package dev.plinth.controller.jobs;
 import dev.plinth.controller.store.Job;
 import dev.plinth.controller.store.Machine;
 import dev.plinth.dispatcher.contract.ControllerUrls;
+import dev.plinth.dispatcher.contract.DiskRules;
 import dev.plinth.dispatcher.contract.JobCredentials;
 import dev.plinth.dispatcher.contract.MachineRef;
 import dev.plinth.dispatcher.contract.OnFailure;
+import dev.plinth.dispatcher.contract.StepMount;
 import dev.plinth.dispatcher.contract.Task;
 import dev.plinth.dispatcher.contract.TaskIsoV1;
 import dev.plinth.dispatcher.contract.TaskStep;
@@ -22,6 +24,11 @@ import dev.plinth.recipes.RecipeExpander;
 import dev.plinth.recipes.RecipeParser;
 import dev.plinth.recipes.ReferenceResolver;
 import dev.plinth.recipes.Variables;
+import dev.plinth.recipes.model.ByteSize;
+import dev.plinth.recipes.model.DeviceClass;
+import dev.plinth.recipes.model.DiskMatch;
+import dev.plinth.recipes.model.DiskSelection;
+import dev.plinth.recipes.model.Prefer;
 import dev.plinth.recipes.plan.ExpandedStep;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,8 +37,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.Optional;
 
 /**
  * Builds a job's Task ISO v1 (DESIGN contract): the recipe expanded into generic steps with every
@@ -86,7 +92,9 @@ public final class TaskBuilder {
       steps.add(step(s));
     }
     String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-    return Task.v1(
+    return new Task(
+        Task.API_VERSION,
+        Task.KIND,
         job.id(),
         v.recipe().metadata().name(),
         new MachineRef(machine.id(), null, null),
@@ -94,27 +102,45 @@ public final class TaskBuilder {
         registryHost,
         null,
         new JobCredentials(secrets.token(), secrets.hmacKey()),
-        steps);
+        steps,
+        disk(e.plan().disk()));
   }
 
   private TaskStep step(ExpandedStep s) {
-    Map<String, String> env = new TreeMap<>(s.env());
-    if (!s.devices().isEmpty()) {
-      // The dispatcher resolves device classes (target disk...) to /dev paths on the machine.
-      env.put(
-          "PLINTH_DEVICE_CLASSES", String.join(",", s.devices().stream().map(Enum::name).toList()));
-    }
+    List<String> devices =
+        s.devices().stream()
+            .map(d -> d == DeviceClass.ALL_DISKS ? TaskStep.ALL_DISKS : TaskStep.TARGET_DISK)
+            .toList();
     return new TaskStep(
         s.name(),
         registryHost + "/" + s.image(),
         s.args(),
-        env,
+        s.env(),
         (int) Math.min(Integer.MAX_VALUE, s.timeoutSeconds()),
         s.retries(),
         s.onFailure().name().equals("CONTINUE") ? OnFailure.CONTINUE : OnFailure.ABORT,
-        List.of(),
-        List.of(),
-        s.privileged());
+        devices,
+        s.mounts().stream().map(m -> new StepMount(m, m, false)).toList(),
+        s.privileged(),
+        s.files());
+  }
+
+  /** The recipe's disk rules in the task's form; null when no step needs the target disk. */
+  static DiskRules disk(Optional<DiskSelection> sel) {
+    if (sel.isEmpty()) {
+      return null;
+    }
+    DiskMatch m = sel.get().match();
+    return new DiskRules(
+        m.byPath().orElse(null),
+        m.serial().orElse(null),
+        m.wwn().orElse(null),
+        m.model().orElse(null),
+        m.rotational().orElse(null),
+        m.transport().map(t -> t.name().toLowerCase(java.util.Locale.ROOT)).orElse(null),
+        m.minSize().map(ByteSize::bytes).orElse(null),
+        m.maxSize().map(ByteSize::bytes).orElse(null),
+        sel.get().prefer() == Prefer.LARGEST ? DiskRules.LARGEST : DiskRules.SMALLEST);
   }
 
   /**
