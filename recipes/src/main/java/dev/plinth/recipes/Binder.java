@@ -63,6 +63,16 @@ final class Binder {
     TreeMap<String, String> labels = new TreeMap<>();
     md.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
     Metadata metadata = new Metadata(md.path("name").asText(), text(md, "description"), labels);
+    List<Step> steps = new ArrayList<>();
+    root.path("steps").forEach(s -> steps.add(step(s)));
+    FinalAction fin =
+        root.has("final")
+            ? WireNames.parse(FinalAction.class, root.path("final").path("action").asText())
+            : FinalAction.REBOOT;
+    return new Recipe(metadata, inputs(root), disk(root.path("disk")), steps, fin);
+  }
+
+  static TreeMap<String, InputSpec> inputs(JsonNode root) {
     TreeMap<String, InputSpec> inputs = new TreeMap<>();
     root.path("inputs")
         .properties()
@@ -74,13 +84,7 @@ final class Binder {
                         text(e.getValue(), "description"),
                         opt(e.getValue(), "default"),
                         opt(e.getValue(), "pattern"))));
-    List<Step> steps = new ArrayList<>();
-    root.path("steps").forEach(s -> steps.add(step(s)));
-    FinalAction fin =
-        root.has("final")
-            ? WireNames.parse(FinalAction.class, root.path("final").path("action").asText())
-            : FinalAction.REBOOT;
-    return new Recipe(metadata, inputs, disk(root.path("disk")), steps, fin);
+    return inputs;
   }
 
   static DiskSelection disk(JsonNode d) {

@@ -50,6 +50,7 @@ final class DefaultRecipeParser implements RecipeParser {
       errors.addAll(schema);
       Semantics.variables(tree.root(), tree.map(), errors);
       if (!schema.isEmpty()) {
+        Semantics.partial(tree.root(), schema, tree.map(), errors);
         return invalid(errors);
       }
       Recipe recipe = Binder.recipe(tree.root());

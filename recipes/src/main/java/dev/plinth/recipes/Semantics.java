@@ -31,8 +31,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import java.util.stream.IntStream;
 
 /**
  * Checks of meaning the schema cannot express: variables, unique names, partitions that fit the
@@ -99,8 +103,50 @@ final class Semantics {
 
   /** The checks on the built model. */
   static void model(Recipe r, SourceMap map, List<RecipeError> errors) {
-    inputs(r, map, errors);
-    DiskMatch m = r.disk().match();
+    List<Integer> indices = IntStream.range(0, r.steps().size()).boxed().toList();
+    check(r.inputs(), r.disk().match(), r.steps(), indices, true, map, errors);
+  }
+
+  /**
+   * The same checks when the schema found errors, on the parts it did not complain about: inputs,
+   * disk rules and each step whose subtree is clean are bound and checked, so one run reports
+   * errors of meaning too. Checks across steps (partition labels) need every step and are skipped.
+   */
+  static void partial(
+      JsonNode root, List<RecipeError> schemaErrors, SourceMap map, List<RecipeError> errors) {
+    Set<String> bad = new HashSet<>();
+    schemaErrors.forEach(e -> bad.add(e.pointer()));
+    Predicate<String> clean =
+        ptr -> bad.stream().noneMatch(b -> b.equals(ptr) || b.startsWith(ptr + "/"));
+    try {
+      SortedMap<String, InputSpec> inputs =
+          clean.test("/inputs") ? Binder.inputs(root) : new TreeMap<>();
+      DiskMatch disk =
+          clean.test("/disk") ? Binder.disk(root.path("disk")).match() : DiskMatch.any();
+      List<Step> steps = new ArrayList<>();
+      List<Integer> indices = new ArrayList<>();
+      JsonNode all = root.path("steps");
+      for (int i = 0; i < all.size(); i++) {
+        if (clean.test("/steps/" + i)) {
+          steps.add(Binder.step(all.get(i)));
+          indices.add(i);
+        }
+      }
+      check(inputs, disk, steps, indices, steps.size() == all.size(), map, errors);
+    } catch (RuntimeException e) {
+      // A part the schema let through but the model refuses: the schema errors already explain it.
+    }
+  }
+
+  private static void check(
+      SortedMap<String, InputSpec> inputs,
+      DiskMatch m,
+      List<Step> steps,
+      List<Integer> indices,
+      boolean complete,
+      SourceMap map,
+      List<RecipeError> errors) {
+    inputs(inputs, map, errors);
     if (m.minSize().isPresent()
         && m.maxSize().isPresent()
         && m.minSize().get().compareTo(m.maxSize().get()) > 0) {
@@ -113,8 +159,9 @@ final class Semantics {
     Map<String, Integer> names = new HashMap<>();
     Set<String> labels = new HashSet<>();
     boolean partitioned = false;
-    for (int i = 0; i < r.steps().size(); i++) {
-      Step s = r.steps().get(i);
+    for (int k = 0; k < steps.size(); k++) {
+      Step s = steps.get(k);
+      int i = indices.get(k);
       String ptr = "/steps/" + i;
       if (s.name().startsWith("plinth-")) {
         errors.add(
@@ -136,7 +183,7 @@ final class Semantics {
         p.partitions().forEach(x -> labels.add(x.label()));
         partitioned = true;
       }
-      step(s, ptr, partitioned ? labels : null, map, errors);
+      step(s, ptr, complete && partitioned ? labels : null, map, errors);
     }
   }
 
@@ -167,8 +214,9 @@ final class Semantics {
     };
   }
 
-  private static void inputs(Recipe r, SourceMap map, List<RecipeError> errors) {
-    for (Map.Entry<String, InputSpec> e : r.inputs().entrySet()) {
+  private static void inputs(
+      SortedMap<String, InputSpec> inputs, SourceMap map, List<RecipeError> errors) {
+    for (Map.Entry<String, InputSpec> e : inputs.entrySet()) {
       String ptr = "/inputs/" + SourceMap.escape(e.getKey());
       if (e.getValue().pattern().isEmpty()) {
         continue;
