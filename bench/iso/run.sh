@@ -11,7 +11,7 @@ rounds=${2:-5}
 . "$root/scripts/find-jdk.sh"
 plinth_find_jdk
 export JAVA_HOME
-"$root/mvnw" -q -B -f "$root/pom.xml" -pl iso-builder -Dplinth.buildDir=target-bench package -DskipTests -DskipITs -Djacoco.skip=true
+"$root/mvnw" -q -B -f "$root/pom.xml" -pl iso-builder -Dplinth.buildDir=target-bench package -Dmaven.test.skip=true -Djacoco.skip=true
 jar=$(ls "$root"/iso-builder/target-bench/plinth-iso-builder-*.jar | grep -v sources | head -n1)
 classes=$(mktemp -d)
 trap 'rm -rf "$classes"' EXIT
