@@ -54,6 +54,21 @@ class ExamplesTest {
     assertThat(PlanJson.read(Golden.read(golden))).isEqualTo(plan);
   }
 
+  @Test
+  void windowsLineEndsParseTheSameAndLocateTheSame() throws IOException {
+    Path file = Path.of("examples/windows-server-wim.yaml");
+    String crlf = java.nio.file.Files.readString(file).replace("\n", "\r\n");
+    ParseResult r = RecipeParser.create().parse(crlf.getBytes(StandardCharsets.UTF_8), "crlf.yaml");
+    assertThat(((ParseResult.Valid) r).recipe()).isEqualTo(Fixtures.parseValid(file).recipe());
+    ParseResult bad =
+        RecipeParser.create()
+            .parse(
+                crlf.replace("index: 4", "index: 0").getBytes(StandardCharsets.UTF_8), "crlf.yaml");
+    assertThat(bad.errors())
+        .singleElement()
+        .satisfies(e -> assertThat(e.where()).isEqualTo("crlf.yaml:34:14"));
+  }
+
   @ParameterizedTest
   @MethodSource("examples")
   void canonicalFormMatchesGolden(Path file) throws IOException {
