@@ -9,6 +9,7 @@ import dev.plinth.dispatcher.contract.ImageRef;
 import dev.plinth.dispatcher.contract.LogTail;
 import dev.plinth.dispatcher.contract.Task;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,14 +48,24 @@ public final class LocalRunner implements StepRunner {
 
   private final Path sandbox;
   private final Map<String, List<String>> commands;
+  private final boolean inProcess;
 
   /**
    * @param sandbox the sandbox directory (created if missing)
    * @param commands commands by repository short name that take precedence over the simulated tools
    */
   public LocalRunner(Path sandbox, Map<String, List<String>> commands) {
+    this(sandbox, commands, false);
+  }
+
+  /**
+   * @param inProcess run the simulated tools on virtual threads of this JVM instead of child JVMs
+   *     (for simulating many machines at once; {@code commands} still run as processes)
+   */
+  public LocalRunner(Path sandbox, Map<String, List<String>> commands, boolean inProcess) {
     this.sandbox = sandbox.toAbsolutePath();
     this.commands = Map.copyOf(commands);
+    this.inProcess = inProcess;
   }
 
   @Override
@@ -96,20 +107,10 @@ public final class LocalRunner implements StepRunner {
                     + String.join(", ", new java.util.TreeSet<>(SimulatedTools.NAMES))
                     + ")"));
       }
-      Process p = start(a, dir, cmd.get());
-      Files.writeString(dir.resolve("pid"), String.valueOf(p.pid()));
-      int exit;
-      try {
-        if (p.waitFor(a.step().timeoutSeconds(), TimeUnit.SECONDS)) {
-          exit = p.exitValue();
-        } else {
-          kill(p.toHandle());
-          exit = StepResult.TIMED_OUT;
-        }
-      } catch (InterruptedException e) {
-        kill(p.toHandle());
-        throw e;
-      }
+      int exit =
+          inProcess && !commands.containsKey(tool(a)) && SimulatedTools.NAMES.contains(tool(a))
+              ? runInProcess(a, dir)
+              : runProcess(a, dir, cmd.get());
       String tail =
           LogTail.clip(
               Files.readString(dir.resolve("output.log"), StandardCharsets.UTF_8), LOG_TAIL_CHARS);
@@ -124,6 +125,59 @@ public final class LocalRunner implements StepRunner {
       return new StepResult(
           StepResult.NOT_STARTED, since(start), "", "cannot start step: " + e.getMessage());
     }
+  }
+
+  private int runProcess(StepAttempt a, Path dir, List<String> cmd)
+      throws IOException, InterruptedException {
+    Process p = start(a, dir, cmd);
+    Files.writeString(dir.resolve("pid"), String.valueOf(p.pid()));
+    try {
+      if (p.waitFor(a.step().timeoutSeconds(), TimeUnit.SECONDS)) {
+        return p.exitValue();
+      }
+      kill(p.toHandle());
+      return StepResult.TIMED_OUT;
+    } catch (InterruptedException e) {
+      kill(p.toHandle());
+      throw e;
+    }
+  }
+
+  /** A simulated tool on a virtual thread of this JVM: for simulations of many machines. */
+  private int runInProcess(StepAttempt a, Path dir) throws IOException, InterruptedException {
+    Map<String, String> env = environment(a, Map.of());
+    int[] exit = {StepResult.NOT_STARTED};
+    try (PrintStream out =
+        new PrintStream(
+            Files.newOutputStream(dir.resolve("output.log")), true, StandardCharsets.UTF_8)) {
+      Thread t =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      exit[0] = SimulatedTools.run(tool(a), a.step().args(), env, out);
+                    } catch (IOException | RuntimeException e) {
+                      out.println(e);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  });
+      try {
+        if (!t.join(Duration.ofSeconds(a.step().timeoutSeconds()))) {
+          t.interrupt();
+          t.join();
+          return StepResult.TIMED_OUT;
+        }
+      } catch (InterruptedException e) {
+        t.interrupt();
+        throw e;
+      }
+    }
+    return exit[0];
+  }
+
+  private static String tool(StepAttempt a) {
+    return ImageRef.parse(a.step().image()).shortName();
   }
 
   @Override
@@ -167,19 +221,24 @@ public final class LocalRunner implements StepRunner {
             .directory(dir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("output.log").toFile());
-    Map<String, String> env = pb.environment();
-    String path = env.getOrDefault("PATH", "/usr/bin:/bin");
-    env.clear();
-    env.put("PATH", path);
+    Map<String, String> env = environment(a, pb.environment());
+    pb.environment().clear();
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    p.getOutputStream().close();
+    return p;
+  }
+
+  private Map<String, String> environment(StepAttempt a, Map<String, String> inherited) {
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put("PATH", inherited.getOrDefault("PATH", "/usr/bin:/bin"));
     env.putAll(a.step().env());
     env.put("PLINTH_JOB_ID", a.task().jobId());
     env.put("PLINTH_STEP", a.step().name());
     env.put("PLINTH_ATTEMPT", String.valueOf(a.attempt()));
     env.put("PLINTH_SANDBOX", sandbox.toString());
     env.put("PLINTH_DEVICES", String.join(",", a.step().devices()));
-    Process p = pb.start();
-    p.getOutputStream().close();
-    return p;
+    return env;
   }
 
   private Optional<List<String>> command(StepAttempt a) {

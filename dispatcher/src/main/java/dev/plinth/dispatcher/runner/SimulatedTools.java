@@ -6,6 +6,7 @@
 package dev.plinth.dispatcher.runner;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,21 +48,22 @@ public final class SimulatedTools {
       System.err.println("usage: SimulatedTools <" + String.join("|", NAMES) + "> [args...]");
       System.exit(64);
     }
-    System.exit(run(argv[0], List.of(argv).subList(1, argv.length), System.getenv()));
+    System.exit(run(argv[0], List.of(argv).subList(1, argv.length), System.getenv(), System.out));
   }
 
-  static int run(String tool, List<String> args, Map<String, String> env)
+  /** Runs a tool, writing its output to {@code out}; returns its exit status. */
+  static int run(String tool, List<String> args, Map<String, String> env, PrintStream out)
       throws IOException, InterruptedException {
     String step = env.getOrDefault("PLINTH_STEP", "?");
     Path sandbox = Path.of(env.getOrDefault("PLINTH_SANDBOX", "."));
-    System.out.println("[simulated " + tool + "] " + String.join(" ", args));
-    System.out.flush();
+    out.println("[simulated " + tool + "] " + String.join(" ", args));
+    out.flush();
     long delay = Long.parseLong(env.getOrDefault("SIM_DELAY_MS", "100"));
     switch (tool) {
       case "sleep" ->
           delay = (long) (Double.parseDouble(args.isEmpty() ? "1" : args.get(0)) * 1000);
       case "fail" -> {
-        System.err.println("simulated failure");
+        out.println("simulated failure");
         return args.isEmpty() ? 1 : Integer.parseInt(args.get(0));
       }
       default -> {}
@@ -69,7 +71,7 @@ public final class SimulatedTools {
     Thread.sleep(delay);
     int failTimes = Integer.parseInt(env.getOrDefault("SIM_FAIL_TIMES", "0"));
     if (failTimes > 0 && countAttempt(sandbox, step) <= failTimes) {
-      System.err.println(tool + ": simulated transient failure");
+      out.println(tool + ": simulated transient failure");
       return 1;
     }
     Files.writeString(
@@ -78,7 +80,7 @@ public final class SimulatedTools {
         StandardCharsets.UTF_8,
         StandardOpenOption.CREATE,
         StandardOpenOption.APPEND);
-    System.out.println(successLine(tool, env));
+    out.println(successLine(tool, env));
     return Integer.parseInt(env.getOrDefault("SIM_EXIT", "0"));
   }
 

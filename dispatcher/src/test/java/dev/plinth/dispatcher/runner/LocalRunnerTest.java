@@ -21,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalRunnerTest {
 
   @TempDir Path tmp;
+  private static final java.io.PrintStream OUT =
+      new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
 
   private static Task task(TaskStep... steps) {
     Task b = ContractFixtures.exampleTask();
@@ -119,6 +121,26 @@ class LocalRunnerTest {
   }
 
   @Test
+  void inProcessSimulationRunsOnAVirtualThreadWithTheSameResults() throws Exception {
+    Task t =
+        task(
+            step("image", "linux-imager", 60, Map.of("IMAGE_URL", "u", "SIM_DELAY_MS", "0")),
+            step("slow", "sleep", 1, Map.of(), "30"),
+            step("broken", "fail", 5, Map.of(), "9"));
+    LocalRunner r = new LocalRunner(tmp, Map.of(), true);
+    StepResult ok = r.run(new StepAttempt(t, 0, 1));
+    assertThat(ok.succeeded()).isTrue();
+    assertThat(ok.logTail()).contains("[simulated linux-imager]", "wrote u to disk");
+    long start = System.nanoTime();
+    assertThat(r.run(new StepAttempt(t, 1, 1)).exitCode()).isEqualTo(StepResult.TIMED_OUT);
+    assertThat(System.nanoTime() - start).isLessThan(10_000_000_000L);
+    StepResult failed = r.run(new StepAttempt(t, 2, 1));
+    assertThat(failed.exitCode()).isEqualTo(9);
+    assertThat(failed.logTail()).contains("simulated failure");
+    assertThat(Files.exists(tmp.resolve("steps/03-broken/attempt-1/pid"))).isFalse();
+  }
+
+  @Test
   void simulatedToolsBehaveAsDocumented() throws Exception {
     Map<String, String> env =
         Map.of(
@@ -130,16 +152,19 @@ class LocalRunnerTest {
             "0",
             "SIM_FAIL_TIMES",
             "1");
-    assertThat(SimulatedTools.run("config-drive", List.of(), env)).isEqualTo(1);
-    assertThat(SimulatedTools.run("config-drive", List.of(), env)).isZero();
-    assertThat(SimulatedTools.run("fail", List.of("7"), Map.of())).isEqualTo(7);
-    assertThat(SimulatedTools.run("sleep", List.of("0"), Map.of("PLINTH_SANDBOX", tmp.toString())))
+    assertThat(SimulatedTools.run("config-drive", List.of(), env, OUT)).isEqualTo(1);
+    assertThat(SimulatedTools.run("config-drive", List.of(), env, OUT)).isZero();
+    assertThat(SimulatedTools.run("fail", List.of("7"), Map.of(), OUT)).isEqualTo(7);
+    assertThat(
+            SimulatedTools.run(
+                "sleep", List.of("0"), Map.of("PLINTH_SANDBOX", tmp.toString()), OUT))
         .isZero();
     assertThat(
             SimulatedTools.run(
                 "wimapply",
                 List.of(),
-                Map.of("PLINTH_SANDBOX", tmp.toString(), "SIM_DELAY_MS", "0", "SIM_EXIT", "5")))
+                Map.of("PLINTH_SANDBOX", tmp.toString(), "SIM_DELAY_MS", "0", "SIM_EXIT", "5"),
+                OUT))
         .isEqualTo(5);
   }
 }
