@@ -62,16 +62,11 @@ public final class IsoTree {
       throw new IOException("not a directory: " + dir);
     }
     IsoTree tree = create();
-    tree.walk(dir, dir);
+    walk(tree.root, dir);
     return tree;
   }
 
-  /** Adds the content of {@code dir}, reading each entry's attributes once (one stat). */
-  private void walk(Path base, Path dir) throws IOException {
-    walk(root, dir);
-  }
-
-  /** Adds the entries of {@code dir} under {@code parent}, without re-parsing paths. */
+  /** Adds the entries of {@code dir} under {@code parent}: one stat per entry, no path parsing. */
   private static void walk(Node parent, Path dir) throws IOException {
     List<Path> kids = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {

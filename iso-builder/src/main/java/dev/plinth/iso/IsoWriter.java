@@ -94,7 +94,7 @@ public final class IsoWriter {
    */
   public long write(IsoTree tree, WritableByteChannel out) throws IOException {
     Objects.requireNonNull(tree, "tree");
-    Layout layout = Layout.of(tree.root(), this);
+    Layout layout = Layout.of(tree.root().copy(null), this);
     return new ImageOutput(layout, this, out).writeAll();
   }
 

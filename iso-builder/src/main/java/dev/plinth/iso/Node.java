@@ -87,6 +87,18 @@ final class Node {
     return new Node(name, Kind.CATALOG, parent, 0444, 2048, null, null, null);
   }
 
+  /**
+   * A deep copy of this subtree without layout, so that writing never changes the caller's tree and
+   * one tree can be written several times, even concurrently.
+   */
+  Node copy(Node newParent) {
+    Node n = new Node(name, kind, newParent, mode, size, source, content, linkTarget);
+    for (Node c : children.values()) {
+      n.children.put(c.name, c.copy(n));
+    }
+    return n;
+  }
+
   boolean isDirectory() {
     return kind == Kind.DIRECTORY;
   }

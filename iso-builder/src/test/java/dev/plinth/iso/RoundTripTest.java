@@ -121,6 +121,44 @@ class RoundTripTest {
   }
 
   @Test
+  void oneTreeWritesTheSameImageTwiceWithBootEntries() throws Exception {
+    IsoTree t =
+        sampleTree().addFile("boot/bios.img", new byte[4096]).addFile("efi.img", new byte[8192]);
+    IsoWriter w = IsoWriter.builder().biosBoot("boot/bios.img", 4, true).efiBoot("efi.img").build();
+    Path a = tmp.resolve("a.iso");
+    Path b = tmp.resolve("b.iso");
+    w.write(t, a);
+    w.write(t, b);
+    assertThat(DeterminismTest.sha256(a)).isEqualTo(DeterminismTest.sha256(b));
+    try (IsoReader r = IsoReader.open(a)) {
+      assertThat(r.find("boot.catalog")).isPresent();
+      byte[] patched = r.readAllBytes("boot/bios.img", 4096);
+      // Boot info table: the primary volume descriptor is at block 16.
+      assertThat(patched[8]).isEqualTo((byte) 16);
+    }
+  }
+
+  @Test
+  void badOptionsAreRefused() {
+    assertThrows(IllegalArgumentException.class, () -> IsoWriter.builder().volumeId(""));
+    assertThrows(
+        IllegalArgumentException.class, () -> IsoWriter.builder().volumeId("x".repeat(33)));
+    assertThrows(IllegalArgumentException.class, () -> IsoWriter.builder().sourceDateEpoch(-1));
+    assertThrows(
+        IllegalArgumentException.class, () -> IsoTree.create().addFile("../x", new byte[0]));
+    assertThrows(IllegalArgumentException.class, () -> IsoTree.create().addFile("/", new byte[0]));
+    IsoTree t = IsoTree.create().addFile("f", new byte[1]);
+    assertThrows(IllegalArgumentException.class, () -> t.addFile("f/g", new byte[1]));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            IsoWriter.builder()
+                .biosBoot("missing.bin", 4, true)
+                .build()
+                .write(t, tmp.resolve("x")));
+  }
+
+  @Test
   void extractAllRecreatesTheTree() throws IOException {
     Path iso = tmp.resolve("t.iso");
     IsoWriter.builder().build().write(sampleTree(), iso);
