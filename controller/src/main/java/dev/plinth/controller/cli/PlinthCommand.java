@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       RegistryCommand.class,
       IsoCommand.class,
       RecipeCommand.class,
+      BmcCommand.class,
       AutoComplete.GenerateCompletion.class,
     })
 public final class PlinthCommand implements Runnable {
