@@ -87,7 +87,13 @@ public final class Dispatcher {
     List<StepProgress> progress = StepProgress.replay(history, task.steps().size());
     if (StepProgress.finished(history)) {
       LOG.log(Level.INFO, "job {0} already finished; delivering what is left", task.jobId());
-      return failedSteps(progress);
+      List<String> failed = new ArrayList<>(failedSteps(progress));
+      Event fin =
+          history.stream().filter(e -> e.type() == EventType.FINISHED).findFirst().orElseThrow();
+      if (failed.isEmpty() && !Event.OUTCOME_SUCCEEDED.equals(fin.outcome())) {
+        failed.add("(" + fin.message() + ")");
+      }
+      return failed;
     }
     emit(EventType.BOOTED, b -> b.message(bootMessage(history, progress)));
     try {

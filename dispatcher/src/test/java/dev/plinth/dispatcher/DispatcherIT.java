@@ -246,6 +246,11 @@ class DispatcherIT {
           .extracting(Event::type)
           .containsExactly(EventType.BOOTED, EventType.FINISHED);
       assertThat(c.accepted().getLast().message()).contains("no disk matches");
+      DispatchResult again = Dispatcher.run(options(tmp, task).build());
+      assertThat(again.succeeded())
+          .as("a restart after a failed finish still reports failure")
+          .isFalse();
+      assertThat(c.accepted()).hasSize(2);
     }
   }
 

@@ -136,6 +136,11 @@ public final class TaskIntake {
       if (res.statusCode() != 200) {
         throw new IntakeException("fetching the task from " + url + ": HTTP " + res.statusCode());
       }
+      if (Files.size(res.body()) > MAX_ISO_BYTES) {
+        Files.delete(res.body());
+        throw new IntakeException(
+            "fetching the task from " + url + ": larger than " + MAX_ISO_BYTES + " bytes");
+      }
       Files.move(
           res.body(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       return verify(readIso(target), url.toString());
