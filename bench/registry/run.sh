@@ -30,6 +30,7 @@ BYTES=$(stat -c %s "$W/blob")
 mkdir -p "$W/nginx/www" "$W/nginx/dav" "$W/nginx/tmp"
 ln "$W/blob" "$W/nginx/www/blob"
 cat > "$W/nginx/nginx.conf" <<NGX
+user root;
 worker_processes 2;
 pid $W/nginx/nginx.pid;
 error_log $W/nginx/error.log;
@@ -66,6 +67,12 @@ wait_up() { for _ in $(seq 100); do curl -s -o /dev/null "$1" && return 0; sleep
 wait_up "http://127.0.0.1:$P_NGX/"; wait_up "http://127.0.0.1:$P_REG/v2/"; wait_up "http://127.0.0.1:$P_PLI/healthz"
 TOKEN="$(cat "$W/plinth/admin.token")"
 AUTH=(-u "bench:$TOKEN")
+
+check_size() { # url [curl args...]: the whole blob must arrive
+  local url=$1; shift
+  local got; got=$(curl -s -L -o /dev/null -w '%{size_download}' "$@" "$url")
+  [ "$got" = "$BYTES" ] || { echo "GET $url returned $got bytes, expected $BYTES" >&2; exit 1; }
+}
 
 now() { date +%s.%N; }
 mibs() { # bytes t0 t1
@@ -110,6 +117,8 @@ done
 NGX_URL="http://127.0.0.1:$P_NGX/blob"
 REG_URL="http://127.0.0.1:$P_REG/v2/bench/blob/blobs/$DIGEST"
 PLI_URL="http://127.0.0.1:$P_PLI/v2/bench/blob/blobs/$DIGEST"
+check_size "$NGX_URL"; check_size "$REG_URL"; check_size "$PLI_URL" "${AUTH[@]}"
+[ "$(stat -c %s "$W/nginx/dav/blob-1")" = "$BYTES" ] || { echo "nginx WebDAV PUT failed" >&2; exit 1; }
 for n in 1 16 64; do
   for i in $(seq "$RUNS"); do
     R[get${n}_ngx]+="$(get_n "$n" "$NGX_URL") "

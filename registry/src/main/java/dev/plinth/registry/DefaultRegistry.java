@@ -9,6 +9,7 @@ import dev.plinth.registry.auth.Authenticator;
 import dev.plinth.registry.auth.TokenSigner;
 import dev.plinth.registry.dataplane.DataPlane;
 import dev.plinth.registry.gc.Maintenance;
+import dev.plinth.registry.gc.RetentionPolicy;
 import dev.plinth.registry.http.Backend;
 import dev.plinth.registry.http.HttpSettings;
 import dev.plinth.registry.http.V2Service;
@@ -22,16 +23,23 @@ import io.helidon.webserver.http.HttpRouting;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /** The registry wired from its parts. */
 final class DefaultRegistry implements Registry {
 
+  private static final System.Logger LOG = System.getLogger(DefaultRegistry.class.getName());
+
   private final V2Service v2;
   private final DataPlane dataPlane;
   private final Maintenance maintenance;
   private final Transfer transfer;
+  private java.util.concurrent.ScheduledExecutorService scheduler;
 
   private DefaultRegistry(
       V2Service v2, DataPlane dataPlane, Maintenance maintenance, Transfer transfer) {
@@ -82,7 +90,36 @@ final class DefaultRegistry implements Registry {
     Maintenance m = new Maintenance(layout, blobs, repos, uploads);
     m.cleanStaging(java.time.Duration.ofHours(1));
     Transfer t = new Transfer(blobs, repos, driver);
-    return new DefaultRegistry(v2, dp, m, t);
+    DefaultRegistry r = new DefaultRegistry(v2, dp, m, t);
+    if (b.gcEvery != null) {
+      r.schedule(b.gcEvery, b.gcGrace, b.uploadExpiry, List.copyOf(b.retention));
+    }
+    return r;
+  }
+
+  private void schedule(
+      Duration every, Duration grace, Duration uploadExpiry, List<RetentionPolicy> policies) {
+    scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread th = new Thread(task, "registry-gc");
+              th.setDaemon(true);
+              return th;
+            });
+    scheduler.scheduleWithFixedDelay(
+        () -> {
+          try {
+            if (!policies.isEmpty()) {
+              maintenance.retention(policies, false);
+            }
+            maintenance.gc(grace, uploadExpiry, false);
+          } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "scheduled registry GC failed", e);
+          }
+        },
+        every.toMillis(),
+        every.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -107,6 +144,9 @@ final class DefaultRegistry implements Registry {
 
   @Override
   public void close() {
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+    }
     if (dataPlane != null) {
       dataPlane.close();
     }

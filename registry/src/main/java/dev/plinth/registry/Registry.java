@@ -10,6 +10,7 @@ import dev.plinth.registry.api.CredentialChecker;
 import dev.plinth.registry.api.Glob;
 import dev.plinth.registry.dataplane.DataPlane;
 import dev.plinth.registry.gc.Maintenance;
+import dev.plinth.registry.gc.RetentionPolicy;
 import dev.plinth.registry.transfer.Transfer;
 import io.helidon.webserver.http.HttpRouting;
 import java.io.IOException;
@@ -64,6 +65,10 @@ public interface Registry extends AutoCloseable {
     String dataPlaneUrl;
     int maxConcurrentUploads = 256;
     byte[] key;
+    Duration gcEvery;
+    Duration gcGrace = Duration.ofHours(1);
+    Duration uploadExpiry = Duration.ofDays(1);
+    final List<RetentionPolicy> retention = new ArrayList<>();
 
     Builder() {}
 
@@ -150,6 +155,33 @@ public interface Registry extends AutoCloseable {
     /** The secret for tokens and signed URLs (default: random per process). */
     public Builder key(byte[] k) {
       this.key = k.clone();
+      return this;
+    }
+
+    /**
+     * Runs retention (if policies are set) and GC online every {@code every}, first after one
+     * period (default: never; {@code plinth registry gc} runs it by hand).
+     */
+    public Builder gcEvery(Duration every) {
+      this.gcEvery = every;
+      return this;
+    }
+
+    /** GC never deletes a blob written or referenced more recently than this (default 1 h). */
+    public Builder gcGrace(Duration grace) {
+      this.gcGrace = grace;
+      return this;
+    }
+
+    /** Upload sessions idle longer than this are removed by GC (default 1 day). */
+    public Builder uploadExpiry(Duration d) {
+      this.uploadExpiry = d;
+      return this;
+    }
+
+    /** A retention policy applied before each scheduled GC (first matching policy wins). */
+    public Builder retention(RetentionPolicy p) {
+      retention.add(p);
       return this;
     }
 

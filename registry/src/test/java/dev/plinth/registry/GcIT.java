@@ -231,4 +231,38 @@ class GcIT {
           h.registry.maintenance().fsck(false).problems().toString());
     }
   }
+
+  @Test
+  void scheduledGcAppliesRetentionThenCollects() throws Exception {
+    RetentionPolicy keepOne = new RetentionPolicy(new Glob("**"), 1, List.of(), Duration.ZERO);
+    try (Harness h =
+        new Harness(
+            root,
+            b ->
+                b.gcEvery(Duration.ofMillis(300))
+                    .gcGrace(Duration.ofSeconds(3))
+                    .retention(keepOne))) {
+      Digest config = h.pushBlob("app", "{}".getBytes(StandardCharsets.UTF_8));
+      Digest old = h.pushBlob("app", "old".getBytes(StandardCharsets.UTF_8));
+      h.pushManifest(
+          "app",
+          "a",
+          "application/vnd.oci.image.manifest.v1+json",
+          Harness.imageManifest(config, 2, old, 3));
+      Thread.sleep(20);
+      Digest fresh = h.pushBlob("app", "new".getBytes(StandardCharsets.UTF_8));
+      h.pushManifest(
+          "app",
+          "b",
+          "application/vnd.oci.image.manifest.v1+json",
+          Harness.imageManifest(config, 2, fresh, 3));
+      long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+      while (h.get("/v2/app/blobs/" + old).statusCode() != 404 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertEquals(404, h.get("/v2/app/manifests/a").statusCode());
+      assertEquals(404, h.get("/v2/app/blobs/" + old).statusCode());
+      assertEquals(200, h.get("/v2/app/blobs/" + fresh).statusCode());
+    }
+  }
 }

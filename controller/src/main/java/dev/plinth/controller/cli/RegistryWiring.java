@@ -38,6 +38,10 @@ final class RegistryWiring {
     return Registry.builder()
         .root(layout.registry())
         .redirectAbove(redirectAbove)
+        // online GC (grace 1 h) every PLINTH_REGISTRY_GC_EVERY, ISO-8601, default 6 h
+        .gcEvery(
+            java.time.Duration.parse(
+                System.getenv().getOrDefault("PLINTH_REGISTRY_GC_EVERY", "PT6H")))
         .credentials(
             (user, secret) ->
                 TokenHash.matches(secret, adminHash) ? Optional.of(user) : Optional.empty())
