@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       MachinesCommand.class,
       SubmitCommand.class,
       JobsCommand.class,
+      DemoCommand.class,
       RegistryCommand.class,
       IsoCommand.class,
       RecipeCommand.class,

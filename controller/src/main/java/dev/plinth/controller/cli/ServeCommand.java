@@ -7,13 +7,15 @@ package dev.plinth.controller.cli;
 
 import dev.plinth.controller.BuildInfo;
 import dev.plinth.controller.Layout;
+import dev.plinth.controller.app.Controller;
 import dev.plinth.controller.config.ConfigException;
 import dev.plinth.controller.config.ConfigLoader;
 import dev.plinth.controller.config.Listen;
 import dev.plinth.controller.config.PlinthConfig;
-import dev.plinth.controller.observe.Metrics;
+import dev.plinth.controller.jobs.JobSettings;
+import dev.plinth.controller.jobs.RecipesModuleCheck;
+import dev.plinth.controller.jobs.RedfishBmcDriver;
 import dev.plinth.controller.security.AdminToken;
-import dev.plinth.controller.server.ControllerServer;
 import dev.plinth.registry.Registry;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -66,10 +68,17 @@ final class ServeCommand implements Callable<Integer> {
     PlinthConfig c = effectiveConfig();
     Layout layout = new Layout(c.dataDir()).create();
     AdminToken admin = AdminToken.ensure(layout.adminToken(), layout.tmp());
-    Metrics metrics = new Metrics();
     Registry registry = RegistryWiring.start(c, layout, admin, dataPlaneListen);
-    ControllerServer server =
-        ControllerServer.start(c, layout, metrics, List.of(registry.routes()));
+    Controller server =
+        Controller.start(
+            c,
+            new Controller.Parts(
+                new RedfishBmcDriver(),
+                new RecipesModuleCheck(),
+                null,
+                JobSettings.defaults(),
+                java.time.InstantSource.system(),
+                List.of(registry.routes())));
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -80,7 +89,6 @@ final class ServeCommand implements Callable<Integer> {
                   stop.countDown();
                 },
                 "plinth-shutdown"));
-    server.markReady();
     var out = spec.commandLine().getOut();
     if (admin.created()) {
       out.println("plinth: created the admin API token in " + layout.adminToken() + " (mode 0600)");

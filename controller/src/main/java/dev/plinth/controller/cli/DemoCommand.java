@@ -1,0 +1,209 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.controller.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.plinth.controller.Layout;
+import dev.plinth.controller.app.Controller;
+import dev.plinth.controller.config.Listen;
+import dev.plinth.controller.config.PlinthConfig;
+import dev.plinth.controller.demo.DemoImages;
+import dev.plinth.controller.demo.SimulatedFleet;
+import dev.plinth.controller.jobs.JobSettings;
+import dev.plinth.controller.jobs.RecipesModuleCheck;
+import dev.plinth.controller.jobs.RedfishBmcDriver;
+import dev.plinth.controller.security.AdminToken;
+import dev.plinth.registry.Registry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code plinth demo}: the whole flow on one machine. Starts the controller (SQLite, embedded
+ * registry) and N simulated BMCs whose servers run the real dispatcher with its local runner, adds
+ * the machines, provisions them all with an example recipe, shows progress, and exits 0 only when
+ * every job succeeded.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = "Provision simulated machines end to end (controller, BMCs, dispatcher).")
+public final class DemoCommand implements Callable<Integer> {
+
+  private static final Set<String> FINAL = Set.of("Succeeded", "Failed", "Canceled", "TimedOut");
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--machines",
+      defaultValue = "3",
+      description = "How many simulated machines (default: ${DEFAULT-VALUE}).")
+  int machines;
+
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      description = "Data directory (default: a new temporary one).")
+  Path data;
+
+  @Option(
+      names = {"-f", "--recipe"},
+      paramLabel = "FILE",
+      description = "Recipe to run (default: the decommission example).")
+  Path recipe;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "PT10M",
+      description = "Give up after this long (ISO-8601, default: ${DEFAULT-VALUE}).")
+  Duration timeout;
+
+  @Option(names = "--quiet", description = "Only the summary.")
+  boolean quiet;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Path dir = data != null ? data : Files.createTempDirectory("plinth-demo-");
+    int code = run(dir, machines, recipeText(), timeout, quiet ? null : out, out);
+    out.println("data: " + dir);
+    out.flush();
+    return code;
+  }
+
+  private String recipeText() throws IOException {
+    if (recipe != null) {
+      return Files.readString(recipe);
+    }
+    try (InputStream in =
+        DemoCommand.class.getResourceAsStream("/dev/plinth/controller/demo/demo-recipe.yaml")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * Runs the demo in {@code dir}; returns 0 when every job succeeded.
+   *
+   * @param progress where progress lines go, or null
+   */
+  public static int run(
+      Path dir, int n, String recipe, Duration timeout, PrintWriter progress, PrintWriter out)
+      throws Exception {
+    Instant start = Instant.now();
+    PlinthConfig c = new PlinthConfig(new Listen("127.0.0.1", 0), dir.resolve("var"));
+    Layout layout = new Layout(c.dataDir()).create();
+    AdminToken admin = AdminToken.ensure(layout.adminToken(), layout.tmp());
+    try (Registry registry = RegistryWiring.start(c, layout, admin, null);
+        Controller ctl =
+            Controller.start(
+                c,
+                new Controller.Parts(
+                    new RedfishBmcDriver(),
+                    new RecipesModuleCheck(),
+                    null,
+                    JobSettings.defaults().withDeadlines(timeout),
+                    InstantSource.system(),
+                    List.of(registry.routes())));
+        SimulatedFleet fleet =
+            new SimulatedFleet(
+                n,
+                dir.resolve("fleet"),
+                Math.max(2, Runtime.getRuntime().availableProcessors() * 2))) {
+      out.printf(
+          "plinth demo: controller on %s, %d simulated BMCs, data in %s%n", ctl.baseUrl(), n, dir);
+      out.flush();
+      DemoImages.publishTools(ctl.baseUrl(), admin.token());
+      ApiClient api = new ApiClient(ctl.baseUrl(), admin.token());
+      Map<String, String> jobs = new LinkedHashMap<>();
+      for (int i = 0; i < n; i++) {
+        String name = "sim-" + i;
+        api.post(
+            "/api/v1/machines",
+            Map.of(
+                "name",
+                name,
+                "bmc",
+                Map.of(
+                    "url", fleet.bmcs().get(i).url().toString(),
+                    "username", SimulatedFleet.USER,
+                    "password", SimulatedFleet.PASSWORD)));
+        JsonNode j = api.post("/api/v1/jobs", Map.of("machine", name, "recipeText", recipe));
+        jobs.put(j.path("id").asText(), name);
+      }
+      Map<String, String> states = watch(api, jobs, start.plus(timeout).plusSeconds(30), progress);
+      long ok = states.values().stream().filter("Succeeded"::equals).count();
+      out.printf(
+          "plinth demo: %d of %d machines provisioned in %.1f s%n",
+          ok, n, Duration.between(start, Instant.now()).toMillis() / 1000.0);
+      states.forEach(
+          (id, st) -> {
+            if (!"Succeeded".equals(st)) {
+              JsonNode j = api.get("/api/v1/jobs/" + id);
+              out.printf("  %s %s %s: %s%n", jobs.get(id), id, st, j.path("reason").asText("-"));
+            }
+          });
+      fleet.errors.forEach((bmc, e) -> out.printf("  %s: %s%n", bmc, e));
+      out.flush();
+      return ok == n ? 0 : 1;
+    }
+  }
+
+  /** Polls the jobs until all are final (or the deadline), printing each change. */
+  private static Map<String, String> watch(
+      ApiClient api, Map<String, String> jobs, Instant deadline, PrintWriter progress)
+      throws InterruptedException {
+    Map<String, String> seen = new HashMap<>();
+    Map<String, String> states = new LinkedHashMap<>();
+    while (true) {
+      String after = null;
+      do {
+        JsonNode page =
+            api.get("/api/v1/jobs?limit=500" + (after == null ? "" : "&after=" + after));
+        for (JsonNode j : page.path("items")) {
+          String id = j.path("id").asText();
+          if (!jobs.containsKey(id)) {
+            continue;
+          }
+          String st = j.path("state").asText();
+          states.put(id, st);
+          String shown =
+              st + (j.hasNonNull("lastStep") ? " (" + j.path("lastStep").asText() + ")" : "");
+          if (progress != null && !shown.equals(seen.put(id, shown))) {
+            progress.printf(
+                "%s  %-8s %s%n",
+                LocalTime.now().truncatedTo(ChronoUnit.SECONDS), jobs.get(id), shown);
+            progress.flush();
+          }
+        }
+        after = page.path("next").asText(null);
+      } while (after != null);
+      boolean done =
+          states.size() == jobs.size() && states.values().stream().allMatch(FINAL::contains);
+      if (done || Instant.now().isAfter(deadline)) {
+        return states;
+      }
+      Thread.sleep(500);
+    }
+  }
+}

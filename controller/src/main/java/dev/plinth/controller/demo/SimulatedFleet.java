@@ -1,0 +1,143 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.controller.demo;
+
+import dev.plinth.controller.bmcsim.BmcSimulator;
+import dev.plinth.controller.bmcsim.SimulatedBmc;
+import dev.plinth.dispatcher.Dispatcher;
+import dev.plinth.dispatcher.DispatcherOptions;
+import dev.plinth.dispatcher.contract.Task;
+import dev.plinth.dispatcher.contract.TaskIsoV1;
+import dev.plinth.dispatcher.disks.BlockDisk;
+import dev.plinth.dispatcher.intake.IntakeException;
+import dev.plinth.dispatcher.runner.LocalRunner;
+import dev.plinth.iso.IsoReader;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+
+/**
+ * N simulated BMCs, each with a simulated server behind it: when the BMC boots it from virtual CD,
+ * the server downloads the ISO, checks it as Task ISO v1 and runs the real {@link Dispatcher} with
+ * its {@link LocalRunner} in this process, reporting to the controller by webhook. One 480 GB SATA
+ * disk per server; nothing is written outside the fleet's directory.
+ */
+public final class SimulatedFleet implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(SimulatedFleet.class.getName());
+
+  /** The BMC login every simulated BMC accepts. */
+  public static final String USER = "admin";
+
+  public static final String PASSWORD = "plinth-demo";
+
+  private final BmcSimulator sim;
+  private final Path dir;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final Semaphore running;
+
+  /** Errors of simulated servers (a failed download, a bad ISO), by BMC id. */
+  public final Map<String, String> errors = new ConcurrentHashMap<>();
+
+  /**
+   * @param concurrency how many dispatchers run at once (each step is a process)
+   */
+  public SimulatedFleet(int machines, Path dir, int concurrency) throws IOException {
+    this.dir = Files.createDirectories(dir);
+    this.running = new Semaphore(concurrency);
+    this.sim =
+        BmcSimulator.builder()
+            .count(machines)
+            .credentials(USER, PASSWORD)
+            .bootListener(this::booted)
+            .start();
+  }
+
+  public List<SimulatedBmc> bmcs() {
+    return sim.bmcs();
+  }
+
+  private void booted(String bmcId, List<URI> media) {
+    if (media.isEmpty()) {
+      return;
+    }
+    URI iso = media.getFirst();
+    Path state = dir.resolve(bmcId);
+    running.acquireUninterruptibly();
+    try {
+      DispatcherOptions o =
+          DispatcherOptions.builder(
+                  state,
+                  () -> fetch(iso, state),
+                  ctx -> new LocalRunner(ctx.jobDir().resolve("sandbox"), Map.of(), true))
+              .retryDelay(Duration.ofMillis(200))
+              .heartbeatInterval(Duration.ofSeconds(5))
+              .drainTimeout(Duration.ofMinutes(5))
+              .disks(
+                  () ->
+                      List.of(
+                          new BlockDisk(
+                              "sda",
+                              480_000_000_000L,
+                              false,
+                              false,
+                              "sata",
+                              "SIMDISK",
+                              "SN-" + bmcId,
+                              null,
+                              List.of())))
+              .build();
+      Dispatcher.run(o);
+    } catch (IntakeException | IOException e) {
+      errors.put(bmcId, e.getMessage());
+      LOG.log(Level.WARNING, "simulated server {0}: {1}", bmcId, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      running.release();
+    }
+  }
+
+  private Task fetch(URI iso, Path state) throws IntakeException, InterruptedException {
+    try {
+      Files.createDirectories(state);
+      Path file = state.resolve("task.iso");
+      HttpResponse<Path> r =
+          http.send(HttpRequest.newBuilder(iso).build(), HttpResponse.BodyHandlers.ofFile(file));
+      if (r.statusCode() != 200) {
+        throw new IntakeException("GET " + iso + ": HTTP " + r.statusCode());
+      }
+      try (IsoReader reader = IsoReader.open(file)) {
+        if (!TaskIsoV1.VOLUME_LABEL.equals(reader.volumeId())) {
+          throw new IntakeException("not a task ISO: volume " + reader.volumeId());
+        }
+        return TaskIsoV1.verify(
+            Map.of(
+                TaskIsoV1.TASK_JSON,
+                reader.readAllBytes(TaskIsoV1.TASK_JSON, TaskIsoV1.MAX_FILE_BYTES),
+                TaskIsoV1.SHA256SUMS,
+                reader.readAllBytes(TaskIsoV1.SHA256SUMS, TaskIsoV1.MAX_FILE_BYTES)));
+      }
+    } catch (IOException | dev.plinth.dispatcher.contract.ContractException e) {
+      throw new IntakeException("task ISO " + iso + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    sim.close();
+  }
+}

@@ -1,0 +1,122 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.controller.jobs;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plinth.controller.redfish.BmcEndpoint;
+import dev.plinth.controller.redfish.BootMode;
+import dev.plinth.controller.redfish.Credentials;
+import dev.plinth.controller.redfish.PowerAction;
+import dev.plinth.controller.redfish.RedfishClient;
+import dev.plinth.controller.redfish.RedfishException;
+import dev.plinth.controller.redfish.RedfishHttpException;
+import dev.plinth.controller.redfish.RedfishOptions;
+import dev.plinth.controller.redfish.RedfishTimeoutException;
+import dev.plinth.controller.redfish.RedfishTransportException;
+import dev.plinth.controller.redfish.TlsPolicy;
+import dev.plinth.controller.redfish.VirtualMediaBoot;
+import java.net.URI;
+import java.util.function.Supplier;
+
+/** The engine's BMC operations on the Redfish client, in UEFI mode. */
+public final class RedfishBmcDriver implements BmcDriver {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final RedfishOptions options;
+
+  public RedfishBmcDriver(RedfishOptions options) {
+    this.options = options;
+  }
+
+  public RedfishBmcDriver() {
+    this(RedfishOptions.defaults());
+  }
+
+  @Override
+  public Session open(Target t) {
+    TlsPolicy tls = t.insecure() ? new TlsPolicy.Insecure() : TlsPolicy.system();
+    RedfishClient c =
+        call(
+            () ->
+                RedfishClient.connect(
+                    new BmcEndpoint(t.name(), t.url(), null),
+                    new Credentials(t.username(), t.password()),
+                    tls,
+                    options));
+    return new Session() {
+      @Override
+      public void bootFromIso(URI iso) {
+        call(
+            () ->
+                VirtualMediaBoot.with(c)
+                    .powerTimeout(options.powerTimeout())
+                    .bootFromIso(iso, BootMode.UEFI));
+      }
+
+      @Override
+      public void bootFromDisk() {
+        call(
+            () ->
+                VirtualMediaBoot.with(c)
+                    .powerTimeout(options.powerTimeout())
+                    .bootFromDisk(BootMode.UEFI));
+      }
+
+      @Override
+      public void ejectMedia() {
+        call(c::ejectMedia);
+      }
+
+      @Override
+      public String inventoryJson() {
+        return call(
+            () -> {
+              try {
+                return JSON.writeValueAsString(c.inventory());
+              } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+      }
+
+      @Override
+      public void power(String action) {
+        PowerAction a =
+            switch (action) {
+              case "On" -> PowerAction.ON;
+              case "ForceOff" -> PowerAction.FORCE_OFF;
+              case "GracefulShutdown" -> PowerAction.GRACEFUL_SHUTDOWN;
+              case "ForceRestart", "GracefulRestart" -> PowerAction.FORCE_RESTART;
+              default -> throw new IllegalArgumentException("unknown power action " + action);
+            };
+        call(
+            () -> {
+              c.power(a);
+              return null;
+            });
+      }
+
+      @Override
+      public void close() {
+        c.close();
+      }
+    };
+  }
+
+  /** Runs a client call, mapping its errors: network, timeouts and 5xx may pass; the rest not. */
+  static <T> T call(Supplier<T> s) {
+    try {
+      return s.get();
+    } catch (RedfishTransportException | RedfishTimeoutException e) {
+      throw new BmcException(e.getMessage(), true, e);
+    } catch (RedfishHttpException e) {
+      throw new BmcException(e.getMessage(), e.status() >= 500 || e.status() == 429, e);
+    } catch (RedfishException e) {
+      throw new BmcException(e.getMessage(), false, e);
+    }
+  }
+}
