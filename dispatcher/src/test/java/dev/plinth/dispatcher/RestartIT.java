@@ -38,7 +38,7 @@ class RestartIT {
               c.webhookUrl(),
               List.of(
                   TestTasks.step("first", "sgdisk", "--zap-all"),
-                  TestTasks.step("second", "sleep", "3"),
+                  TestTasks.step("second", "sleep", "5"),
                   TestTasks.step("third", "config-drive")));
       Path iso = tmp.resolve("task.iso");
       TaskIsoImage.write(task, 1_700_000_000L, iso);
@@ -86,7 +86,7 @@ class RestartIT {
               "02-second attempt 2",
               "03-third attempt 1");
       assertThat(Files.readAllLines(sandbox.resolve("actions.log")))
-          .containsExactly("first sgdisk --zap-all", "second sleep 3", "third config-drive");
+          .containsExactly("first sgdisk --zap-all", "second sleep 5", "third config-drive");
       List<Event> ev = c.accepted();
       DispatcherIT.assertInOrderOnce(ev);
       assertThat(ev)

@@ -130,7 +130,6 @@ public final class LocalRunner implements StepRunner {
   private int runProcess(StepAttempt a, Path dir, List<String> cmd)
       throws IOException, InterruptedException {
     Process p = start(a, dir, cmd);
-    Files.writeString(dir.resolve("pid"), String.valueOf(p.pid()));
     try {
       if (p.waitFor(a.step().timeoutSeconds(), TimeUnit.SECONDS)) {
         return p.exitValue();
@@ -216,8 +215,13 @@ public final class LocalRunner implements StepRunner {
   }
 
   private Process start(StepAttempt a, Path dir, List<String> cmd) throws IOException {
+    // The child writes its own pid file before it execs the tool (same pid), so the file exists
+    // even if this JVM is killed the instant after starting it: a restart can then find it.
+    List<String> wrapped =
+        new ArrayList<>(List.of("/bin/sh", "-c", "echo $$ > pid && exec \"$@\"", "plinth-step"));
+    wrapped.addAll(cmd);
     ProcessBuilder pb =
-        new ProcessBuilder(cmd)
+        new ProcessBuilder(wrapped)
             .directory(dir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("output.log").toFile());
