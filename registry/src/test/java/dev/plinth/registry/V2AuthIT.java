@@ -165,4 +165,21 @@ class V2AuthIT {
     h.auth = "Bearer " + t;
     assertEquals(200, h.get("/v2/_catalog").statusCode());
   }
+
+  @Test
+  void mountFromAnotherRepositoryNeedsNoExtraTokenScope() throws Exception {
+    Digest d = h.pushBlob("src/repo", new byte[] {1, 2, 3});
+    h.auth = "Bearer " + token("scope=repository:dst/repo:pull,push");
+    HttpResponse<byte[]> m =
+        h.post("/v2/dst/repo/blobs/uploads/?mount=" + d + "&from=src/repo", new byte[0]);
+    assertEquals(201, m.statusCode());
+    h.auth =
+        "Basic "
+            + java.util.Base64.getEncoder()
+                .encodeToString(("reader:" + Harness.TOKEN).getBytes(StandardCharsets.UTF_8));
+    assertEquals(
+        403,
+        h.post("/v2/dst/repo/blobs/uploads/?mount=" + d + "&from=src/repo", new byte[0])
+            .statusCode());
+  }
 }

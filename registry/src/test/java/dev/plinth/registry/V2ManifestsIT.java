@@ -80,6 +80,8 @@ class V2ManifestsIT {
 
   @Test
   void unknownManifestAndInvalidManifestsAreRejected() throws Exception {
+    assertEquals(404, h.get("/v2/app/manifests/.INVALID_MANIFEST_NAME").statusCode());
+    assertEquals(404, h.delete("/v2/app/manifests/.INVALID_MANIFEST_NAME").statusCode());
     HttpResponse<byte[]> unknown = h.get("/v2/app/manifests/nope");
     assertEquals(404, unknown.statusCode());
     assertEquals("MANIFEST_UNKNOWN", code(unknown));

@@ -116,6 +116,18 @@ public final class Authenticator {
     return p.subject() != null && authorizer.allows(p.subject(), repo, action);
   }
 
+  /**
+   * Whether the subject behind {@code p} may do {@code action} on {@code repo}, whatever scopes its
+   * bearer token carries: used for the source of a cross-repository mount, which clients do not ask
+   * a token for.
+   */
+  public boolean subjectAllows(Principal p, RepositoryName repo, Action action) {
+    if (action == Action.PULL && Glob.any(anonymousPull, repo.value())) {
+      return true;
+    }
+    return p.subject() != null && authorizer.allows(p.subject(), repo, action);
+  }
+
   /** Throws unless {@code p} may list the catalog. */
   public void requireCatalog(Principal p) {
     boolean ok =

@@ -32,6 +32,9 @@ final class ManifestEndpoints {
 
   void get(Exchange x, Principal p, Route.Manifest r) {
     b.auth().require(p, r.name(), Action.PULL);
+    if (r.reference() == null) {
+      throw unknown();
+    }
     Digest d = b.repos().resolve(r.name(), r.reference()).orElseThrow(ManifestEndpoints::unknown);
     String type = b.repos().manifestMediaType(r.name(), d).orElseThrow(ManifestEndpoints::unknown);
     byte[] bytes = b.blobs().read(d).orElseThrow(ManifestEndpoints::unknown);
@@ -42,6 +45,9 @@ final class ManifestEndpoints {
 
   void put(Exchange x, Principal p, Route.Manifest r) throws IOException {
     b.auth().require(p, r.name(), Action.PUSH);
+    if (r.reference() == null) {
+      throw new RegistryException(ErrorCode.MANIFEST_INVALID, "invalid tag");
+    }
     byte[] bytes = readLimited(x.body(), b.settings().maxManifestBytes());
     String contentType =
         x.header(HeaderNames.CONTENT_TYPE).map(ManifestEndpoints::bareType).orElse(null);
@@ -103,6 +109,9 @@ final class ManifestEndpoints {
 
   void delete(Exchange x, Principal p, Route.Manifest r) {
     b.auth().require(p, r.name(), Action.DELETE);
+    if (r.reference() == null) {
+      throw unknown();
+    }
     RepositoryName repo = r.name();
     switch (r.reference()) {
       case Reference.Tag t -> {

@@ -6,9 +6,7 @@
 package dev.plinth.registry.http;
 
 import dev.plinth.registry.api.Digest;
-import dev.plinth.registry.api.ErrorCode;
 import dev.plinth.registry.api.Reference;
-import dev.plinth.registry.api.RegistryException;
 import dev.plinth.registry.api.RepositoryName;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,7 +26,7 @@ sealed interface Route {
   /** {@code /v2/NAME/tags/list}. */
   record Tags(RepositoryName name) implements Route {}
 
-  /** {@code /v2/NAME/manifests/REF}. */
+  /** {@code /v2/NAME/manifests/REF}; {@code reference} is null for a tag outside the grammar. */
   record Manifest(RepositoryName name, Reference reference) implements Route {}
 
   /** {@code /v2/NAME/blobs/DIGEST}. */
@@ -75,7 +73,8 @@ sealed interface Route {
       RepositoryName n = RepositoryName.parse(m.group(1));
       String ref = m.group(2);
       if (ref.indexOf(':') < 0 && !Reference.Tag.isValid(ref)) {
-        throw new RegistryException(ErrorCode.MANIFEST_INVALID, "invalid reference");
+        // no such tag can exist: GET/HEAD/DELETE answer 404, PUT 400
+        return new Manifest(n, null);
       }
       return new Manifest(n, Reference.parse(ref));
     }

@@ -59,7 +59,10 @@ final class UploadEndpoints {
       } catch (RegistryException e) {
         return false;
       }
-      ok = b.auth().allows(p, src, Action.PULL) && b.repos().hasBlob(src, d) && b.blobs().touch(d);
+      ok =
+          b.auth().subjectAllows(p, src, Action.PULL)
+              && b.repos().hasBlob(src, d)
+              && b.blobs().touch(d);
     } else {
       // Content-addressed storage: knowing the digest of stored content is enough to mount it.
       ok = b.blobs().touch(d);
