@@ -9,9 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -34,11 +36,12 @@ final class Names {
     List<Node> kids = dir.sortedChildren();
     Set<String> isoTaken = new HashSet<>();
     Set<String> jolietTaken = new HashSet<>();
+    Map<String, Integer> next = new HashMap<>();
     for (Node n : kids) {
-      n.isoName = unique(isoName(n.name, n.isDirectory()), n.isDirectory(), isoTaken);
+      n.isoName = unique(isoName(n.name, n.isDirectory()), n.isDirectory(), isoTaken, next);
       n.isoId = n.isoName.getBytes(StandardCharsets.US_ASCII);
       if (joliet) {
-        n.jolietName = uniqueJoliet(jolietName(n.name), jolietTaken);
+        n.jolietName = uniqueJoliet(jolietName(n.name), jolietTaken, next);
         n.jolietId = ucs2(n.jolietName);
       }
     }
@@ -62,9 +65,16 @@ final class Names {
     return base + "." + ext + ";1";
   }
 
-  private static String unique(String candidate, boolean directory, Set<String> taken) {
+  /**
+   * The candidate, or the candidate with the first free suffix {@code _N}. {@code next} remembers
+   * where each candidate's search stopped, so thousands of names that collide after truncation cost
+   * linear, not quadratic, time.
+   */
+  private static String unique(
+      String candidate, boolean directory, Set<String> taken, Map<String, Integer> next) {
     String name = candidate;
-    for (int i = 1; !taken.add(name); i++) {
+    int i = next.getOrDefault("iso:" + candidate, 1);
+    for (; !taken.add(name); i++) {
       String suffix = "_" + i;
       if (directory) {
         name = truncate(candidate, ISO_MAX - suffix.length()) + suffix;
@@ -76,6 +86,7 @@ final class Names {
         name = truncate(base, Math.max(0, room)) + suffix + tail;
       }
     }
+    next.put("iso:" + candidate, i);
     return name;
   }
 
@@ -96,15 +107,18 @@ final class Names {
         + ext;
   }
 
-  private static String uniqueJoliet(String candidate, Set<String> taken) {
+  private static String uniqueJoliet(
+      String candidate, Set<String> taken, Map<String, Integer> next) {
     String name = candidate;
-    for (int i = 1; !taken.add(name); i++) {
+    int i = next.getOrDefault("joliet:" + candidate, 1);
+    for (; !taken.add(name); i++) {
       String suffix = "~" + i;
       int dot = candidate.lastIndexOf('.');
       String ext = dot > 0 && candidate.length() - dot <= 10 ? candidate.substring(dot) : "";
       String base = candidate.substring(0, candidate.length() - ext.length());
       name = truncateUtf16(base, JOLIET_MAX - suffix.length() - ext.length()) + suffix + ext;
     }
+    next.put("joliet:" + candidate, i);
     return name;
   }
 

@@ -178,6 +178,27 @@ class XorrisoReadBackIT {
   }
 
   @Test
+  void directoryOfTwentyThousandEntriesReadsBackEverywhere() throws Exception {
+    Path xorriso = Peers.require("xorriso");
+    IsoTree t = IsoTree.create();
+    for (int i = 0; i < 20_000; i++) {
+      t.addFile("many/entry-with-a-longish-name-" + i + ".conf", new byte[] {(byte) i});
+    }
+    Path iso = tmp.resolve("many.iso");
+    IsoWriter.builder().build().write(t, iso);
+    try (IsoReader r = IsoReader.open(iso)) {
+      assertThat(r.entries()).hasSize(20_001);
+      assertThat(r.readAllBytes("many/entry-with-a-longish-name-19999.conf", 1))
+          .containsExactly((byte) (19_999 & 0xff));
+    }
+    Peers.Result res =
+        Peers.run(
+            120, xorriso.toString(), "-indev", iso.toString(), "-find", "/many", "-type", "f");
+    assertThat(res.exit()).as(res.out()).isZero();
+    assertThat(res.out().lines().filter(l -> l.contains("/many/entry-")).count()).isEqualTo(20_000);
+  }
+
+  @Test
   void multiExtentFilesAreOneFileForXorrisoAndForUs() throws Exception {
     Path xorriso = Peers.require("xorriso");
     byte[] data = new byte[5 * 8192 + 100];
