@@ -108,6 +108,7 @@ public final class QuadletRunner implements StepRunner {
         return new StepResult(
             StepResult.NOT_STARTED, since(start), tailLines(pull.output()), "image pull failed");
       }
+      String before = show(unit).getOrDefault("InvocationID", "");
       systemctl("reset-failed", unit);
       Commands.Result started = systemctl("start", unit);
       if (!started.ok()) {
@@ -117,7 +118,7 @@ public final class QuadletRunner implements StepRunner {
             unit,
             started.output().strip());
       }
-      return awaitEnd(unit, start);
+      return awaitEnd(unit, start, before, started.output().strip());
     } catch (IOException e) {
       return new StepResult(
           StepResult.NOT_STARTED, since(start), "", "cannot run step: " + e.getMessage());
@@ -134,17 +135,37 @@ public final class QuadletRunner implements StepRunner {
       if (!ran && !active) {
         return Optional.empty();
       }
-      return Optional.of(awaitEnd(unit, System.nanoTime()));
+      return Optional.of(awaitEnd(unit, System.nanoTime(), null, ""));
     } catch (IOException e) {
       return Optional.empty();
     }
   }
 
-  private StepResult awaitEnd(String unit, long start) throws IOException, InterruptedException {
+  /**
+   * Waits until the unit is no longer active and maps its result. {@code before} is the invocation
+   * id seen before {@code systemctl start} (null when re-attaching): if it did not change, the unit
+   * never ran, whatever its stale {@code Result} says.
+   */
+  private StepResult awaitEnd(String unit, long start, String before, String startOutput)
+      throws IOException, InterruptedException {
     Map<String, String> p = show(unit);
     while (isActive(p.get("ActiveState"))) {
       Thread.sleep(pollInterval);
       p = show(unit);
+    }
+    if ("not-found".equals(p.get("LoadState"))) {
+      return new StepResult(
+          StepResult.NOT_STARTED,
+          since(start),
+          startOutput,
+          "unit "
+              + unit
+              + " not found: Quadlet did not generate it (check podman-system-generator --dryrun)");
+    }
+    String invocation = p.getOrDefault("InvocationID", "");
+    if (before != null && (invocation.isEmpty() || invocation.equals(before))) {
+      return new StepResult(
+          StepResult.NOT_STARTED, since(start), startOutput, "unit " + unit + " did not start");
     }
     String result = p.getOrDefault("Result", "");
     int status = parseInt(p.get("ExecMainStatus"), -1);
@@ -186,7 +207,7 @@ public final class QuadletRunner implements StepRunner {
         systemctl(
             "show",
             unit,
-            "--property=ActiveState,Result,ExecMainStatus,ExecMainStartTimestampMonotonic,InvocationID");
+            "--property=LoadState,ActiveState,Result,ExecMainStatus,ExecMainStartTimestampMonotonic,InvocationID");
     if (!r.ok()) {
       throw new IOException("systemctl show " + unit + ": " + r.output().strip());
     }

@@ -79,6 +79,7 @@ class QuadletRunnerTest {
             .on("systemctl start", ok(""))
             .on(
                 "systemctl show",
+                ScriptedCommands.never(),
                 show("active", "success", 0),
                 show("active", "success", 0),
                 show("inactive", "success", 0))
@@ -94,7 +95,7 @@ class QuadletRunnerTest {
             "--authfile=" + tmp.resolve("run/auth.json"),
             "--cert-dir=" + tmp.resolve("run/certs/plinth.example:8443"),
             task.steps().get(0).image());
-    assertThat(c.calls.get(2))
+    assertThat(c.calls.get(3))
         .containsExactly("systemctl", "start", "plinth-step-01-partition.service");
     assertThat(c.calls.getLast())
         .contains("-u", "plinth-step-01-partition.service", "_SYSTEMD_INVOCATION_ID=abc123");
@@ -107,7 +108,7 @@ class QuadletRunnerTest {
             .on("podman pull", ok(""))
             .on("systemctl reset-failed", ok(""))
             .on("systemctl start", ok(""))
-            .on("systemctl show", show("failed", "exit-code", 3));
+            .on("systemctl show", ScriptedCommands.never(), show("failed", "exit-code", 3));
     StepResult r = runner(failed).run(new StepAttempt(task, 1, 1));
     assertThat(r.exitCode()).isEqualTo(3);
     assertThat(r.message()).isEqualTo("exit status 3");
@@ -117,7 +118,7 @@ class QuadletRunnerTest {
             .on("podman pull", ok(""))
             .on("systemctl reset-failed", ok(""))
             .on("systemctl start", ok(""))
-            .on("systemctl show", show("failed", "timeout", 0));
+            .on("systemctl show", ScriptedCommands.never(), show("failed", "timeout", 0));
     assertThat(runner(timeout).run(new StepAttempt(task, 1, 1)).exitCode())
         .isEqualTo(StepResult.TIMED_OUT);
 
@@ -126,7 +127,7 @@ class QuadletRunnerTest {
             .on("podman pull", ok(""))
             .on("systemctl reset-failed", ok(""))
             .on("systemctl start", new Commands.Result(1, "Job failed"))
-            .on("systemctl show", show("failed", "signal", 0));
+            .on("systemctl show", ScriptedCommands.never(), show("failed", "signal", 0));
     StepResult s = runner(signal).run(new StepAttempt(task, 1, 1));
     assertThat(s.exitCode()).isEqualTo(StepResult.NOT_STARTED);
     assertThat(s.message()).isEqualTo("unit ended with result signal");
@@ -137,6 +138,35 @@ class QuadletRunnerTest {
     assertThat(p.exitCode()).isEqualTo(StepResult.NOT_STARTED);
     assertThat(p.message()).isEqualTo("image pull failed");
     assertThat(p.logTail()).contains("manifest unknown");
+  }
+
+  @Test
+  void aUnitThatNeverRanOrDoesNotExistIsNotASuccess() throws Exception {
+    ScriptedCommands stale =
+        new ScriptedCommands()
+            .on("podman pull", ok(""))
+            .on("systemctl reset-failed", ok(""))
+            .on("systemctl start", new Commands.Result(1, "Failed to start: dependency"))
+            .on("systemctl show", show("inactive", "success", 0));
+    StepResult r = runner(stale).run(new StepAttempt(task, 0, 2));
+    assertThat(r.exitCode()).isEqualTo(StepResult.NOT_STARTED);
+    assertThat(r.message()).contains("did not start");
+    assertThat(r.logTail()).contains("dependency");
+
+    ScriptedCommands missing =
+        new ScriptedCommands()
+            .on("podman pull", ok(""))
+            .on("systemctl reset-failed", ok(""))
+            .on(
+                "systemctl start",
+                new Commands.Result(5, "Unit plinth-step-01-partition.service not found."))
+            .on(
+                "systemctl show",
+                ok(
+                    "LoadState=not-found\nActiveState=inactive\nResult=success\nExecMainStatus=0\nInvocationID=\n"));
+    StepResult m = runner(missing).run(new StepAttempt(task, 0, 1));
+    assertThat(m.exitCode()).isEqualTo(StepResult.NOT_STARTED);
+    assertThat(m.message()).contains("Quadlet did not generate it");
   }
 
   @Test

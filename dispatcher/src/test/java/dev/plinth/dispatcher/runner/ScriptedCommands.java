@@ -47,9 +47,16 @@ final class ScriptedCommands implements Commands {
     return new Result(0, out);
   }
 
+  /** What {@code systemctl show} says before the unit ever ran. */
+  static Result never() {
+    return ok(
+        "LoadState=loaded\nActiveState=inactive\nResult=success\nExecMainStatus=0\n"
+            + "ExecMainStartTimestampMonotonic=0\nInvocationID=\n");
+  }
+
   static Result show(String active, String result, int status) {
     return ok(
-        "ActiveState="
+        "LoadState=loaded\nActiveState="
             + active
             + "\nResult="
             + result
