@@ -10,6 +10,8 @@ import dev.plinth.dispatcher.disks.DiskInventory;
 import dev.plinth.dispatcher.intake.IntakeException;
 import dev.plinth.dispatcher.intake.MachineIdentity;
 import dev.plinth.dispatcher.report.Backoff;
+import dev.plinth.dispatcher.report.StateLayout;
+import dev.plinth.dispatcher.runner.LocalRunner;
 import dev.plinth.dispatcher.runner.StepRunner;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -68,6 +70,24 @@ public record DispatcherOptions(
    * @param jobDir this job's state directory (the local runner puts its sandbox under it)
    */
   public record RunContext(Task task, Path jobDir) {}
+
+  /**
+   * Options for a simulated machine, as the end-to-end tests and {@code plinth demo} want: the
+   * {@link LocalRunner} with in-process simulated tools in {@code STATE/jobs/JOB/sandbox}, the
+   * simulated disks, no DMI check, a 1 s heartbeat and retry delay, backoff 0.2 s..5 s. Adjust
+   * further through the builder.
+   */
+  public static Builder localSimulation(Path stateDir, TaskSupplier task) {
+    StateLayout layout = new StateLayout(stateDir);
+    return builder(
+            stateDir,
+            task,
+            ctx -> new LocalRunner(layout.sandbox(ctx.task().jobId()), java.util.Map.of(), true))
+        .disks(DiskInventory::simulated)
+        .heartbeatInterval(Duration.ofSeconds(1))
+        .retryDelay(Duration.ofSeconds(1))
+        .backoff(new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5)));
+  }
 
   /** Options with production defaults for the given essentials. */
   public static Builder builder(

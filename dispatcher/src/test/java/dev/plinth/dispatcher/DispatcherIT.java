@@ -255,6 +255,53 @@ class DispatcherIT {
   }
 
   @Test
+  void localSimulationRunsATaskIsoEndToEnd() throws Exception {
+    try (FakeController c = new FakeController("job-sim", TestTasks.TOKEN, TestTasks.KEY)) {
+      Task task =
+          TestTasks.task(
+              "job-sim",
+              c.webhookUrl(),
+              List.of(
+                  new dev.plinth.dispatcher.contract.TaskStep(
+                      "image",
+                      TestTasks.REGISTRY + "/plinth/tools/linux-imager@sha256:" + "d".repeat(64),
+                      List.of("write"),
+                      Map.of("SIM_DELAY_MS", "1500"),
+                      10,
+                      0,
+                      OnFailure.ABORT,
+                      List.of("target-disk"),
+                      List.of(),
+                      true,
+                      Map.of("/plinth/input/user-data", "#cloud-config\n"))));
+      Path iso = tmp.resolve("task.iso");
+      dev.plinth.dispatcher.intake.TaskIsoImage.write(task, 0, iso);
+      var intake =
+          new dev.plinth.dispatcher.intake.TaskIntake(
+              (cmd, t) -> new dev.plinth.dispatcher.sys.Commands.Result(1, ""),
+              tmp.resolve("cmdline"),
+              tmp,
+              tmp.resolve("state"));
+      DispatchResult r =
+          Dispatcher.run(
+              DispatcherOptions.localSimulation(tmp.resolve("state"), () -> intake.load(iso))
+                  .build());
+      assertThat(r.succeeded()).isTrue();
+      assertInOrderOnce(c.accepted());
+      assertThat(c.accepted())
+          .extracting(Event::type)
+          .contains(EventType.HEARTBEAT)
+          .endsWith(EventType.FINISHED);
+      assertThat(Files.readString(tmp.resolve("state/jobs/job-sim/sandbox/actions.log")))
+          .isEqualTo("image linux-imager write\n");
+      assertThat(
+              Files.readString(
+                  tmp.resolve("state/jobs/job-sim/files/01-image/plinth/input/user-data")))
+          .isEqualTo("#cloud-config\n");
+    }
+  }
+
+  @Test
   void exitStatusConstantsAreDistinct() {
     assertThat(List.of(StepResult.TIMED_OUT, StepResult.NOT_STARTED, StepResult.INTERRUPTED))
         .doesNotHaveDuplicates();
