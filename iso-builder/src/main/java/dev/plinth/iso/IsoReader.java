@@ -303,7 +303,16 @@ public final class IsoReader implements Closeable {
 
     Image(SeekableByteChannel ch) throws IOException {
       this.ch = ch;
-      this.size = ch.size();
+      long n = ch.size();
+      // A block device (/dev/sr0) reports size 0: trust the volume space size of the primary
+      // volume descriptor instead; reads past the real end still fail as short reads.
+      this.size = n > 0 ? n : volumeSpaceSize();
+    }
+
+    private long volumeSpaceSize() throws IOException {
+      ByteBuffer pvd = ByteBuffer.allocate(Bytes.BLOCK).order(ByteOrder.LITTLE_ENDIAN);
+      readFully(pvd, 16L * Bytes.BLOCK);
+      return (pvd.getInt(80) & 0xFFFFFFFFL) * Bytes.BLOCK;
     }
 
     void checkRange(long block, long length) throws IsoFormatException {

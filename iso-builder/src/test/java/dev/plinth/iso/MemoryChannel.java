@@ -10,7 +10,7 @@ import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 
 /** A read-only seekable channel over a byte array (fuzzing without the file system). */
-final class MemoryChannel implements SeekableByteChannel {
+class MemoryChannel implements SeekableByteChannel {
   private final byte[] data;
   private long pos;
   private boolean open = true;

@@ -139,6 +139,39 @@ class RoundTripTest {
   }
 
   @Test
+  void deviceThatReportsNoSizeIsReadUsingTheVolumeSize() throws IOException {
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+    IsoWriter.builder()
+        .volumeId("PLINTH-TASK")
+        .build()
+        .write(sampleTree(), java.nio.channels.Channels.newChannel(buf));
+    byte[] img = buf.toByteArray();
+    MemoryChannel device =
+        new MemoryChannel(img) {
+          @Override
+          public long size() {
+            return 0; // as FileChannel.size() of /dev/sr0
+          }
+        };
+    try (IsoReader r = IsoReader.open(device, IsoReader.Limits.defaults(), null)) {
+      assertThat(r.volumeId()).isEqualTo("PLINTH-TASK");
+      assertThat(r.readAllBytes("task.json", 100)).hasSize(14);
+    }
+    assertThrows(
+        IOException.class,
+        () ->
+            IsoReader.open(
+                new MemoryChannel(new byte[100]) {
+                  @Override
+                  public long size() {
+                    return 0;
+                  }
+                },
+                IsoReader.Limits.defaults(),
+                null));
+  }
+
+  @Test
   void badOptionsAreRefused() {
     assertThrows(IllegalArgumentException.class, () -> IsoWriter.builder().volumeId(""));
     assertThrows(
