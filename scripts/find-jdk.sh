@@ -26,3 +26,12 @@ plinth_find_jdk() {
   fi
   export JAVA_HOME="$best"
 }
+
+# The JVM decodes file names with the locale's charset (sun.jnu.encoding, fixed at start-up):
+# under C/POSIX, non-ASCII names are mangled. Use C.UTF-8 unless the locale already is UTF-8.
+plinth_utf8_locale() {
+  case "$(LC_ALL=${LC_ALL:-} locale charmap 2>/dev/null)" in
+    UTF-8 | utf8) ;;
+    *) export LC_ALL=C.UTF-8 ;;
+  esac
+}
