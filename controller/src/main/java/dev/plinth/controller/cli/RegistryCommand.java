@@ -79,7 +79,13 @@ final class RegistryCommand implements Runnable {
       return spec.commandLine().getOut();
     }
 
-    /** A progress bar on stderr (only when stderr is a terminal or forced). */
+    /** Ends the progress line. */
+    void endBar() {
+      spec.commandLine().getErr().println();
+      spec.commandLine().getErr().flush();
+    }
+
+    /** A progress bar on stderr. */
     Progress bar(String what) {
       PrintWriter err = spec.commandLine().getErr();
       return new Progress() {
@@ -92,9 +98,6 @@ final class RegistryCommand implements Runnable {
             lastPercent = percent;
             err.printf(
                 "\r%s: %3d%% %,.1f/%,.1f MiB", what, percent, done / 1048576.0, total / 1048576.0);
-            if (done >= total) {
-              err.println();
-            }
             err.flush();
           }
         }
@@ -112,7 +115,7 @@ final class RegistryCommand implements Runnable {
     @Option(
         names = "--repo",
         paramLabel = "NAME",
-        description = "Repository for index entries that do not name one.")
+        description = "Repository to import into (default: the one each index entry names).")
     String repo;
 
     @Override
@@ -122,6 +125,7 @@ final class RegistryCommand implements Runnable {
             r.transfer()
                 .importLayout(
                     path, repo == null ? null : RepositoryName.parse(repo), bar("import"));
+        endBar();
         rep.imported().forEach(out()::println);
         out().printf("imported %d blobs, %,d bytes%n", rep.blobs(), rep.bytes());
       }
@@ -145,6 +149,7 @@ final class RegistryCommand implements Runnable {
     public Integer call() throws IOException {
       try (Registry r = open()) {
         Transfer.ExportReport rep = r.transfer().export(refs, output, bar("export"));
+        endBar();
         out().printf("exported %d blobs, %,d bytes to %s%n", rep.blobs(), rep.bytes(), output);
       }
       return 0;

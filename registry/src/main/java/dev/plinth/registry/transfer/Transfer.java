@@ -73,7 +73,8 @@ public final class Transfer {
   /**
    * Imports an OCI layout.
    *
-   * @param repository the repository for entries that do not name one (required then)
+   * @param repository the repository to import into; null: the one each index entry names ({@code
+   *     dev.plinth.repository}, or a full reference in {@code ref.name})
    */
   public ImportReport importLayout(Path source, RepositoryName repository, Progress progress)
       throws IOException {
@@ -115,7 +116,10 @@ public final class Transfer {
         repoText = stripRegistry(refName.substring(0, colon));
         tag = refName.substring(colon + 1);
       }
-      RepositoryName repo = repoText != null ? RepositoryName.parse(repoText) : defaultRepo;
+      RepositoryName repo =
+          defaultRepo != null
+              ? defaultRepo
+              : repoText != null ? RepositoryName.parse(repoText) : null;
       if (repo == null) {
         throw new IOException(
             "index entry " + entry.path("digest").asText() + " names no repository: pass one");
