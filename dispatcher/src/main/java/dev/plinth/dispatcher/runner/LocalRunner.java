@@ -233,6 +233,15 @@ public final class LocalRunner implements StepRunner {
     return p;
   }
 
+  /** This JVM's class path with absolute entries: the tool runs in the attempt directory. */
+  private static String absoluteClassPath() {
+    return java.util.Arrays.stream(
+            System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+        .filter(e -> !e.isEmpty())
+        .map(e -> Path.of(e).toAbsolutePath().toString())
+        .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+  }
+
   private Map<String, String> environment(StepAttempt a, Map<String, String> inherited) {
     Map<String, String> env = new java.util.HashMap<>();
     env.put("PATH", inherited.getOrDefault("PATH", "/usr/bin:/bin"));
@@ -260,7 +269,7 @@ public final class LocalRunner implements StepRunner {
               "-Xshare:auto",
               "-Xmx32m",
               "-cp",
-              System.getProperty("java.class.path"),
+              absoluteClassPath(),
               SimulatedTools.class.getName(),
               tool));
     } else {
