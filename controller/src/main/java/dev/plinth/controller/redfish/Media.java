@@ -103,11 +103,16 @@ final class Media {
                 Comparator.comparingInt(
                     (Slot s) -> q.rank(s.vm()) + (s.vm().insertTarget() == null ? 3 : 0)))
             .toList();
+    if (candidates.stream().anyMatch(s -> s.vm().insertTarget() != null)) {
+      // QUIRK(OpenBMC proxy slots, Cisco C845A): where InsertMedia exists, slots without it are
+      // KVM/NBD-only; a PATCH there only hides the real error.
+      candidates = candidates.stream().filter(s -> s.vm().insertTarget() != null).toList();
+    }
     if (candidates.isEmpty()) {
       throw new RedfishUnsupportedException(
           calls.bmc(), "VirtualMedia", "no CD/DVD slot that can take an image URL");
     }
-    RedfishHttpException last = null;
+    RedfishHttpException first = null;
     for (Slot s : candidates) {
       try {
         insertInto(s, image);
@@ -117,10 +122,10 @@ final class Media {
         if (e.status() != 400 && e.status() != 405 && e.status() != 403) {
           throw e;
         }
-        last = e;
+        first = first == null ? e : first;
       }
     }
-    throw last;
+    throw first;
   }
 
   private void insertInto(Slot s, URI image) {

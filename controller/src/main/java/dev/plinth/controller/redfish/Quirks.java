@@ -118,15 +118,16 @@ record Quirks(
   /** Whether a slot holds media, by this vendor's reading of the flags. */
   boolean occupied(VirtualMedia vm) {
     boolean hasImage = vm.image() != null && !vm.image().isBlank();
-    if ("NotConnected".equals(vm.connectedVia())) {
-      // QUIRK(Supermicro X12/H13): Image/ImageName survive an eject; NotConnected is the truth.
-      return false;
-    }
     if (vendor == Vendor.LENOVO) {
       // QUIRK(Lenovo XCC): Inserted can lag Image or the other way round; either means in use.
       return Boolean.TRUE.equals(vm.inserted()) || hasImage;
     }
-    return Boolean.TRUE.equals(vm.inserted()) || (vm.inserted() == null && hasImage);
+    if (vm.inserted() != null) {
+      // QUIRK(Supermicro X12/H13): Image/ImageName survive an eject; Inserted=false (and
+      // ConnectedVia=NotConnected) is the truth.
+      return vm.inserted();
+    }
+    return hasImage && !"NotConnected".equals(vm.connectedVia());
   }
 
   /** Whether a slot may be used for an ISO at all. */

@@ -255,12 +255,8 @@ final class Transport {
     ObjectNode body = Json.object();
     body.put("UserName", credentials.username());
     body.put("Password", credentials.password());
-    Response r;
-    try {
-      r = once("POST", link, body, null, false);
-    } catch (IOException e) {
-      throw new RedfishTransportException(bmc(), "POST " + link, describe(e), e);
-    }
+    // Retried like any request: a dropped login at worst leaves a session that times out.
+    Response r = send("POST", link, body, null, true);
     if (!r.ok()) {
       throw r.error(bmc());
     }

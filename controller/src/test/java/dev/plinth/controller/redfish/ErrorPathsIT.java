@@ -1,0 +1,247 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.controller.redfish;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
+import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.patch;
+import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static dev.plinth.controller.redfish.StubBmc.golden;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import java.net.ServerSocket;
+import java.net.URI;
+import org.junit.jupiter.api.Test;
+
+/** Each failure names the BMC, the resource and the HTTP status, and never the password. */
+class ErrorPathsIT {
+  static final String START = Scenario.STARTED;
+  static final String SESSIONS = "/redfish/v1/SessionService/Sessions";
+
+  static void noSecret(Throwable e) {
+    assertThat(e.getMessage()).doesNotContain(StubBmc.CREDS.password());
+    assertThat(String.valueOf(e)).doesNotContain(StubBmc.CREDS.password());
+  }
+
+  @Test
+  void refusedLoginFallsBackToBasicAndThenFailsAsAnAuthError() {
+    try (StubBmc b = new StubBmc("hpe")) {
+      b.wm.stubFor(
+          post(urlEqualTo(SESSIONS)).atPriority(1).willReturn(StubBmc.error(401, "unauthorized")));
+      b.wm.stubFor(
+          get(urlEqualTo("/redfish/v1/Systems"))
+              .atPriority(1)
+              .withHeader("Authorization", matching("Basic .*"))
+              .willReturn(StubBmc.error(401, "unauthorized")));
+      assertThatThrownBy(b::connect)
+          .isInstanceOf(RedfishAuthException.class)
+          .hasMessageContaining("BMC stub")
+          .hasMessageContaining("GET /redfish/v1/Systems")
+          .hasMessageContaining("HTTP 401")
+          .hasMessageContaining("ResourceAtUriUnauthorized")
+          .satisfies(ErrorPathsIT::noSecret)
+          .satisfies(e -> assertThat(((RedfishException) e).status()).isEqualTo(401));
+    }
+  }
+
+  @Test
+  void anExpiredSessionLogsInAgainOnceAndTheSessionIsDeletedAtTheEnd() {
+    String sys = "/redfish/v1/Systems/1";
+    try (StubBmc b = new StubBmc("hpe")) {
+      try (RedfishClient c = b.connect()) {
+        b.step(
+            "s",
+            START,
+            "expired",
+            get(urlEqualTo(sys)).willReturn(StubBmc.error(401, "unauthorized")));
+        assertThat(c.powerState()).isEqualTo(PowerState.ON);
+      }
+      b.wm.verify(2, postRequestedFor(urlEqualTo(SESSIONS)));
+      b.wm.verify(deleteRequestedFor(urlEqualTo(SESSIONS + "/1")));
+    }
+  }
+
+  @Test
+  void aLoginWithoutLocationTakesTheSessionFromTheBody() {
+    try (StubBmc b = new StubBmc("hpe")) {
+      // QUIRK(Cisco CIMC 4.1): no Location header.
+      b.wm.stubFor(
+          post(urlEqualTo(SESSIONS))
+              .atPriority(1)
+              .willReturn(
+                  aResponse()
+                      .withStatus(201)
+                      .withHeader("X-Auth-Token", "t2")
+                      .withHeader("Content-Type", "application/json")
+                      .withBody("{\"@odata.id\": \"" + SESSIONS + "/77\", \"Id\": \"77\"}")));
+      b.connect().close();
+      b.wm.verify(deleteRequestedFor(urlEqualTo(SESSIONS + "/77")));
+    }
+  }
+
+  @Test
+  void serverErrorsOnGetAndRetryAfterOnPostAreRetried() {
+    String reset = "/redfish/v1/Systems/1/Actions/ComputerSystem.Reset";
+    try (StubBmc b = new StubBmc("dell")) {
+      b.step(
+          "g",
+          START,
+          "again",
+          get(urlEqualTo("/redfish/v1/Systems")).willReturn(StubBmc.error(500, "dell-sys518")));
+      try (RedfishClient c = b.connect()) {
+        assertThat(c.identity().vendor()).isEqualTo(Vendor.DELL);
+      }
+    }
+    try (StubBmc b = new StubBmc("hpe")) {
+      b.step(
+          "p",
+          START,
+          "busy",
+          post(urlEqualTo(reset))
+              .willReturn(
+                  StubBmc.error(503, "service-unavailable").withHeader("Retry-After", "0")));
+      b.step("p", "busy", "done", post(urlEqualTo(reset)).willReturn(aResponse().withStatus(204)));
+      try (RedfishClient c = b.connect()) {
+        c.power(PowerAction.FORCE_OFF);
+      }
+      b.wm.verify(
+          2,
+          postRequestedFor(urlEqualTo(reset))
+              .withRequestBody(equalTo(golden("requests/reset-forceoff.json"))));
+    }
+  }
+
+  @Test
+  void aPersistentServerErrorNamesBmcResourceAndStatus() {
+    try (StubBmc b = new StubBmc("hpe")) {
+      b.wm.stubFor(
+          get(urlEqualTo("/redfish/v1/Systems/1"))
+              .atPriority(1)
+              .willReturn(StubBmc.error(404, "not-found")));
+      assertThatThrownBy(b::connect)
+          .isInstanceOf(RedfishHttpException.class)
+          .hasMessage(
+              "BMC stub: GET /redfish/v1/Systems/1: HTTP 404 [Base.1.8.ResourceMissingAtURI: The"
+                  + " resource at the URI /redfish/v1/Systems/Nope was not found.]")
+          .satisfies(
+              e ->
+                  assertThat(((RedfishException) e).extendedInfo())
+                      .extracting(m -> m.messageId())
+                      .containsExactly("Base.1.8.ResourceMissingAtURI"));
+    }
+  }
+
+  @Test
+  void aClosedPortIsATransportErrorNamingTheBmc() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    BmcEndpoint ep = new BmcEndpoint("rack7-u12", URI.create("http://127.0.0.1:" + port), null);
+    assertThatThrownBy(
+            () ->
+                RedfishClient.connect(
+                    ep, StubBmc.CREDS, new TlsPolicy.SystemTrust(), StubBmc.fast()))
+        .isInstanceOf(RedfishTransportException.class)
+        .hasMessageContaining("BMC rack7-u12: GET /redfish/v1/")
+        .hasMessageContaining("cannot connect")
+        .satisfies(ErrorPathsIT::noSecret);
+  }
+
+  @Test
+  void preconditionFailedStepsDownToNoIfMatch() {
+    String sys = "/redfish/v1/Systems/1";
+    try (StubBmc b = new StubBmc("hpe")) {
+      b.wm.stubFor(
+          patch(urlEqualTo(sys))
+              .atPriority(2)
+              .withHeader("If-Match", matching(".*"))
+              .willReturn(StubBmc.error(412, "precondition-failed")));
+      b.step(
+          "b",
+          START,
+          "done",
+          patch(urlEqualTo(sys))
+              .withHeader("If-Match", absent())
+              .willReturn(aResponse().withStatus(204)));
+      b.afterwards(
+          "b",
+          "done",
+          "hpe",
+          sys,
+          n -> ((ObjectNode) n.get("Boot")).put("BootSourceOverrideTarget", "Hdd"));
+      try (RedfishClient c = b.connect()) {
+        c.bootOnce(BootTarget.HDD, BootMode.UEFI);
+      }
+      b.wm.verify(patchRequestedFor(urlEqualTo(sys)).withHeader("If-Match", equalTo("\"7\"")));
+      b.wm.verify(patchRequestedFor(urlEqualTo(sys)).withHeader("If-Match", absent()));
+    }
+  }
+
+  @Test
+  void aFailedTaskIsAnErrorWithTheTaskMessages() {
+    String slot = "/redfish/v1/Managers/1/VirtualMedia/2";
+    try (StubBmc b = new StubBmc("hpe")) {
+      b.wm.stubFor(
+          post(urlEqualTo(slot + "/Actions/VirtualMedia.InsertMedia"))
+              .atPriority(1)
+              .willReturn(
+                  aResponse()
+                      .withStatus(202)
+                      .withHeader("Location", "/redfish/v1/TaskService/TaskMonitors/9")));
+      b.wm.stubFor(
+          get(urlEqualTo("/redfish/v1/TaskService/TaskMonitors/9"))
+              .willReturn(okJson(golden("tasks/exception.json"))));
+      try (RedfishClient c = b.connect()) {
+        assertThatThrownBy(() -> c.insertMedia(URI.create("http://ctl/x.iso")))
+            .isInstanceOf(RedfishTaskException.class)
+            .hasMessageContaining("BMC stub: GET /redfish/v1/TaskService/TaskMonitors/9")
+            .hasMessageContaining("task ended Exception")
+            .hasMessageContaining("InternalError");
+      }
+    }
+  }
+
+  @Test
+  void aBootTargetTheBmcDoesNotListIsRefusedBeforeSending() throws Exception {
+    String sys = "/redfish/v1/Systems/system";
+    try (StubBmc b = new StubBmc("openbmc")) {
+      ObjectNode n = (ObjectNode) StubBmc.JSON.readTree(golden("openbmc" + sys + ".json"));
+      ((ObjectNode) n.get("Boot"))
+          .putArray("BootSourceOverrideTarget@Redfish.AllowableValues")
+          .add("None")
+          .add("Hdd");
+      b.wm.stubFor(get(urlEqualTo(sys)).atPriority(1).willReturn(okJson(n.toString())));
+      try (RedfishClient c = b.connect()) {
+        assertThatThrownBy(() -> c.bootOnce(BootTarget.PXE, BootMode.UEFI))
+            .isInstanceOf(RedfishUnsupportedException.class)
+            .hasMessageContaining("BMC stub")
+            .hasMessageContaining(
+                "BootSourceOverrideTarget Pxe is not among the allowed [None, Hdd]");
+      }
+      b.wm.verify(0, patchRequestedFor(urlEqualTo(sys)));
+    }
+  }
+
+  @Test
+  void secretsInUrlsAndBodiesAreRedactedFromMessages() {
+    assertThat(Redaction.redact("https://user:hunter2@ctl/x.iso"))
+        .isEqualTo("https://***@ctl/x.iso");
+    assertThat(Redaction.redact("{\"Password\": \"hunter2\"}")).doesNotContain("hunter2");
+    assertThat(new Credentials("u", "hunter2").toString()).doesNotContain("hunter2");
+  }
+}
