@@ -48,6 +48,7 @@ public final class SimulatedFleet implements AutoCloseable {
   private final Path dir;
   private final HttpClient http = HttpClient.newHttpClient();
   private final Semaphore running;
+  private final Map<String, Thread> current = new ConcurrentHashMap<>();
 
   /** Errors of simulated servers (a failed download, a bad ISO), by BMC id. */
   public final Map<String, String> errors = new ConcurrentHashMap<>();
@@ -76,6 +77,17 @@ public final class SimulatedFleet implements AutoCloseable {
     }
     URI iso = media.getFirst();
     Path state = dir.resolve(bmcId);
+    // A reset stops whatever the server was running: the previous dispatcher dies here.
+    Thread previous = current.put(bmcId, Thread.currentThread());
+    if (previous != null && previous.isAlive()) {
+      previous.interrupt();
+      try {
+        previous.join(Duration.ofSeconds(10));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
     running.acquireUninterruptibly();
     try {
       DispatcherOptions o =
@@ -111,7 +123,22 @@ public final class SimulatedFleet implements AutoCloseable {
     }
   }
 
+  /** Downloads and checks the task ISO, retrying for two minutes as a real dispatcher does. */
   private Task fetch(URI iso, Path state) throws IntakeException, InterruptedException {
+    long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (true) {
+      try {
+        return fetchOnce(iso, state);
+      } catch (IntakeException e) {
+        if (System.nanoTime() > until) {
+          throw e;
+        }
+        Thread.sleep(500);
+      }
+    }
+  }
+
+  private Task fetchOnce(URI iso, Path state) throws IntakeException, InterruptedException {
     try {
       Files.createDirectories(state);
       Path file = state.resolve("task.iso");
@@ -132,7 +159,7 @@ public final class SimulatedFleet implements AutoCloseable {
                 reader.readAllBytes(TaskIsoV1.SHA256SUMS, TaskIsoV1.MAX_FILE_BYTES)));
       }
     } catch (IOException | dev.plinth.dispatcher.contract.ContractException e) {
-      throw new IntakeException("task ISO " + iso + ": " + e.getMessage(), e);
+      throw new IntakeException("task ISO " + iso + ": " + e, e);
     }
   }
 

@@ -30,6 +30,12 @@ public interface BmcDriver {
     /** Power off, eject stale media, insert {@code iso}, boot once from CD, power on. */
     void bootFromIso(URI iso);
 
+    /**
+     * Whether the machine is on with {@code iso} inserted: a boot from it already happened. The
+     * engine asks after a restart instead of booting the machine a second time.
+     */
+    boolean bootedFrom(URI iso);
+
     /** Power off, eject all media, boot once from disk, power on. */
     void bootFromDisk();
 

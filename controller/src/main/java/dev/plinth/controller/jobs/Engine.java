@@ -258,7 +258,15 @@ public final class Engine implements AutoCloseable {
       return end(now, JobState.FAILED, "machine " + now.machineName() + " was deleted");
     }
     URI iso = URI.create(baseUrl + "/media/" + now.mediaId() + "/task.iso");
-    withBmc(m, s -> s.bootFromIso(iso));
+    // After a restart the boot may have happened before the crash: a second one would reset a
+    // machine whose dispatcher is already running.
+    withBmc(
+        m,
+        s -> {
+          if (!s.bootedFrom(iso)) {
+            s.bootFromIso(iso);
+          }
+        });
     events.record(j.id(), BOOT_REQUESTED, null, json("machine", m.name()), clock.instant());
     failures.remove(j.id());
     return false;

@@ -11,6 +11,7 @@ import dev.plinth.controller.redfish.BmcEndpoint;
 import dev.plinth.controller.redfish.BootMode;
 import dev.plinth.controller.redfish.Credentials;
 import dev.plinth.controller.redfish.PowerAction;
+import dev.plinth.controller.redfish.PowerState;
 import dev.plinth.controller.redfish.RedfishClient;
 import dev.plinth.controller.redfish.RedfishException;
 import dev.plinth.controller.redfish.RedfishHttpException;
@@ -55,6 +56,15 @@ public final class RedfishBmcDriver implements BmcDriver {
                 VirtualMediaBoot.with(c)
                     .powerTimeout(options.powerTimeout())
                     .bootFromIso(iso, BootMode.UEFI));
+      }
+
+      @Override
+      public boolean bootedFrom(URI iso) {
+        return call(
+            () ->
+                c.mediaSlots().stream()
+                        .anyMatch(m -> m.inserted() && iso.toString().equals(m.image()))
+                    && c.powerState() == PowerState.ON);
       }
 
       @Override

@@ -59,6 +59,11 @@ public final class FakeBmc implements BmcDriver {
       }
 
       @Override
+      public boolean bootedFrom(URI iso) {
+        return calls.contains(m + ":bootFromIso:" + iso);
+      }
+
+      @Override
       public void bootFromDisk() {
         calls.add(m + ":bootFromDisk");
       }
