@@ -17,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -70,7 +69,11 @@ class CrashResumeIT {
     Instant until = Instant.now().plusSeconds(60);
     while (Instant.now().isBefore(until)) {
       try {
-        if (http.send(HttpRequest.newBuilder(uri("/readyz")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+        if (http.send(
+                    HttpRequest.newBuilder(uri("/readyz")).build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode()
+            == 200) {
           token = Files.readString(dir.resolve("var/admin.token")).strip();
           return p;
         }
@@ -79,7 +82,8 @@ class CrashResumeIT {
       }
       Thread.sleep(100);
     }
-    throw new AssertionError("serve did not become ready: " + Files.readString(dir.resolve("serve.log")));
+    throw new AssertionError(
+        "serve did not become ready: " + Files.readString(dir.resolve("serve.log")));
   }
 
   URI uri(String path) {
@@ -89,7 +93,11 @@ class CrashResumeIT {
   JsonNode call(String method, String path, Object body) throws Exception {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token);
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+    b.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
     if (body != null) {
       b.header("Content-Type", "application/json");
     }
@@ -117,8 +125,24 @@ class CrashResumeIT {
     try (SimulatedFleet fleet = new SimulatedFleet(MACHINES, dir.resolve("fleet"), 4)) {
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < MACHINES; i++) {
-        call("POST", "/api/v1/machines", Map.of("name", "m" + i, "bmc", Map.of("url", fleet.bmcs().get(i).url().toString(), "username", SimulatedFleet.USER, "password", SimulatedFleet.PASSWORD)));
-        ids.add(call("POST", "/api/v1/jobs", Map.of("machine", "m" + i, "recipeText", recipe)).path("id").asText());
+        call(
+            "POST",
+            "/api/v1/machines",
+            Map.of(
+                "name",
+                "m" + i,
+                "bmc",
+                Map.of(
+                    "url",
+                    fleet.bmcs().get(i).url().toString(),
+                    "username",
+                    SimulatedFleet.USER,
+                    "password",
+                    SimulatedFleet.PASSWORD)));
+        ids.add(
+            call("POST", "/api/v1/jobs", Map.of("machine", "m" + i, "recipeText", recipe))
+                .path("id")
+                .asText());
       }
       // Kill once some jobs have finished and others have not.
       Instant until = Instant.now().plusSeconds(120);
@@ -130,25 +154,34 @@ class CrashResumeIT {
         Thread.sleep(50);
       }
       Map<String, String> before = states();
-      assertThat(before.values()).as("the kill lands mid-run").anyMatch(s -> !s.equals("Succeeded"));
+      assertThat(before.values())
+          .as("the kill lands mid-run")
+          .anyMatch(s -> !s.equals("Succeeded"));
       serve.destroyForcibly(); // SIGKILL
       assertThat(serve.waitFor(10, TimeUnit.SECONDS)).isTrue();
       serve = start();
       Instant end = Instant.now().plusSeconds(240);
       Map<String, String> now = states();
-      while (Instant.now().isBefore(end) && !now.values().stream().allMatch(Set.of("Succeeded", "Failed", "Canceled", "TimedOut")::contains)) {
+      while (Instant.now().isBefore(end)
+          && !now.values().stream()
+              .allMatch(Set.of("Succeeded", "Failed", "Canceled", "TimedOut")::contains)) {
         Thread.sleep(250);
         now = states();
       }
       assertThat(now.keySet()).containsExactlyInAnyOrderElementsOf(ids);
-      assertThat(now).as("every job succeeded after the restart; fleet errors: %s", fleet.errors).allSatisfy((id, s) -> assertThat(s).isEqualTo("Succeeded"));
+      assertThat(now)
+          .as("every job succeeded after the restart; fleet errors: %s", fleet.errors)
+          .allSatisfy((id, s) -> assertThat(s).isEqualTo("Succeeded"));
       int reboots = 0;
       for (var b : fleet.bmcs()) {
         reboots += Math.max(0, b.bootHistory().size() - 1);
       }
       System.out.println("CrashResumeIT: simulated servers booted more than once: " + reboots);
       for (String id : ids) {
-        List<String> types = call("GET", "/api/v1/jobs/" + id + "/events?limit=500", null).path("items").findValuesAsText("type");
+        List<String> types =
+            call("GET", "/api/v1/jobs/" + id + "/events?limit=500", null)
+                .path("items")
+                .findValuesAsText("type");
         // The controller drove each job once: one boot request, one final state. (A server
         // whose BMC boots it again runs its dispatcher again, which resumes from its journal.)
         assertThat(types.stream().filter("bmc.boot-requested"::equals).count())
@@ -156,7 +189,10 @@ class CrashResumeIT {
             .isEqualTo(1);
         assertThat(types).as(id + " ran its step").contains("step.succeeded", "finished");
         long finals =
-            call("GET", "/api/v1/jobs/" + id + "/events?limit=500", null).path("items").findValues("data").stream()
+            call("GET", "/api/v1/jobs/" + id + "/events?limit=500", null)
+                .path("items")
+                .findValues("data")
+                .stream()
                 .filter(d -> "Succeeded".equals(d.path("to").asText()))
                 .count();
         assertThat(finals).as(id + " reached Succeeded once").isEqualTo(1);

@@ -61,7 +61,7 @@ public final class ByteRanges {
         } else {
           long first = Long.parseLong(s.substring(0, dash));
           String end = s.substring(dash + 1);
-          long last = end.isEmpty() ? length - 1 : Long.parseLong(end);
+          long last = end.isEmpty() ? Long.MAX_VALUE : Long.parseLong(end);
           if (last < first) {
             return Optional.empty();
           }

@@ -71,8 +71,9 @@ public final class Database implements AutoCloseable {
     cfg.enforceForeignKeys(true);
     cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
     try {
+      // Autocommit between transactions: sqlite-jdbc begins the next (IMMEDIATE, i.e. write-
+      // locked) transaction as soon as autocommit is off, so tx() turns it off only for its work.
       Connection c = DriverManager.getConnection(url, cfg.toProperties());
-      c.setAutoCommit(false);
       return new Database(Dialect.SQLITE, url, List.of(c));
     } catch (SQLException e) {
       throw new StoreException("cannot open " + file + ": " + e.getMessage(), e);
@@ -148,6 +149,9 @@ public final class Database implements AutoCloseable {
   public <T> T tx(Work<T> work) {
     Connection c = borrow();
     try {
+      if (dialect == Dialect.SQLITE) {
+        c.setAutoCommit(false);
+      }
       T result = work.run(c);
       c.commit();
       return result;
@@ -158,6 +162,13 @@ public final class Database implements AutoCloseable {
       rollback(c);
       throw e;
     } finally {
+      if (dialect == Dialect.SQLITE) {
+        try {
+          c.setAutoCommit(true);
+        } catch (SQLException e) {
+          LOG.log(Level.WARNING, "cannot end the transaction: {0}", e.getMessage());
+        }
+      }
       release(c);
     }
   }
