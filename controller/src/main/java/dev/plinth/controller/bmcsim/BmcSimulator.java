@@ -118,6 +118,11 @@ public final class BmcSimulator implements AutoCloseable {
       throw new IOException("dropped (injected fault)");
     }
     r.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+    if ("close".equalsIgnoreCase(headers.get("connection"))) {
+      // The JDK server closes such connections but does not say so; clients that pool
+      // connections (python-requests, so sushy) would reuse the dead socket.
+      ex.getResponseHeaders().set("Connection", "close");
+    }
     boolean noBody = r.body().length == 0 || "HEAD".equals(ex.getRequestMethod());
     ex.sendResponseHeaders(r.status(), noBody ? -1 : r.body().length);
     if (!noBody) {

@@ -72,7 +72,7 @@ public enum Flavour {
               "ForceOn",
               "PushPowerButton"),
           EtagStyle.WEAK,
-          null,
+          "GET,PATCH",
           64,
           EnumSet.noneOf(Behaviour.class))),
   /** Dell iDRAC10-like: media under the System, slot "1" is the one that boots. */
