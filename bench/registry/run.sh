@@ -14,6 +14,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 plinth_find_jdk
 SIZE_MIB="${SIZE_MIB:-1024}"
 RUNS="${RUNS:-3}"
+CONCURRENCY="${CONCURRENCY:-1 16 64}"   # PLINTH_REGISTRY_REDIRECT_ABOVE=1T measures the Helidon path
 JAR="${PLINTH_JAR:-$here/controller/target/plinth.jar}"
 W="$(mktemp -d -t plinth-bench.XXXXXX)"
 PIDS=()
@@ -119,7 +120,7 @@ REG_URL="http://127.0.0.1:$P_REG/v2/bench/blob/blobs/$DIGEST"
 PLI_URL="http://127.0.0.1:$P_PLI/v2/bench/blob/blobs/$DIGEST"
 check_size "$NGX_URL"; check_size "$REG_URL"; check_size "$PLI_URL" "${AUTH[@]}"
 [ "$(stat -c %s "$W/nginx/dav/blob-1")" = "$BYTES" ] || { echo "nginx WebDAV PUT failed" >&2; exit 1; }
-for n in 1 16 64; do
+for n in $CONCURRENCY; do
   for i in $(seq "$RUNS"); do
     R[get${n}_ngx]+="$(get_n "$n" "$NGX_URL") "
     R[get${n}_reg]+="$(get_n "$n" "$REG_URL") "
@@ -131,7 +132,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo
 echo "| ${SIZE_MIB} MiB blob, loopback, MiB/s (best of $RUNS) | nginx | docker-registry | plinth | plinth / nginx | plinth / docker-registry |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: |"
-for n in 1 16 64; do
+for n in $CONCURRENCY; do
   a=$(pick "get${n}_ngx"); b=$(pick "get${n}_reg"); c=$(pick "get${n}_pli")
   echo "| GET, $n concurrent (aggregate) | $a | $b | $c | $(ratio "$c" "$a") | $(ratio "$c" "$b") |"
 done
