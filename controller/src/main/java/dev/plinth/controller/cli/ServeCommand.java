@@ -68,6 +68,14 @@ final class ServeCommand implements Callable<Integer> {
     PlinthConfig c = effectiveConfig();
     Layout layout = new Layout(c.dataDir()).create();
     AdminToken admin = AdminToken.ensure(layout.adminToken(), layout.tmp());
+    // Said before anything listens: once /healthz answers, the operator can find the token.
+    var out = spec.commandLine().getOut();
+    if (admin.created()) {
+      out.println("plinth: created the admin API token in " + layout.adminToken() + " (mode 0600)");
+    } else {
+      out.println("plinth: admin API token is in " + layout.adminToken());
+    }
+    out.flush();
     Registry registry = RegistryWiring.start(c, layout, admin, dataPlaneListen);
     Controller server =
         Controller.start(
@@ -89,12 +97,6 @@ final class ServeCommand implements Callable<Integer> {
                   stop.countDown();
                 },
                 "plinth-shutdown"));
-    var out = spec.commandLine().getOut();
-    if (admin.created()) {
-      out.println("plinth: created the admin API token in " + layout.adminToken() + " (mode 0600)");
-    } else {
-      out.println("plinth: admin API token is in " + layout.adminToken());
-    }
     out.printf(
         "plinth %s serving on http://%s:%d (data: %s)%n",
         BuildInfo.current().version(), c.listen().host(), server.port(), layout.root());
