@@ -11,6 +11,7 @@ import dev.plinth.controller.api.ApiV1;
 import dev.plinth.controller.config.PlinthConfig;
 import dev.plinth.controller.jobs.BmcDriver;
 import dev.plinth.controller.jobs.Engine;
+import dev.plinth.controller.jobs.JobMetrics;
 import dev.plinth.controller.jobs.JobService;
 import dev.plinth.controller.jobs.JobSettings;
 import dev.plinth.controller.jobs.RecipeCheck;
@@ -120,10 +121,13 @@ public final class Controller implements AutoCloseable {
               parts.clock());
       List<Consumer<HttpRouting.Builder>> routes = new ArrayList<>(parts.routes());
       routes.add(ApiV1.routes(ctx));
+      Metrics metrics = new Metrics();
+      JobMetrics jobMetrics = new JobMetrics(metrics.registry(), jobs);
       routes.add(
-          new WebhookRoutes(jobs, box, parts.jobs(), parts.clock(), id -> wake.run()).routes());
+          new WebhookRoutes(jobs, box, parts.jobs(), parts.clock(), id -> wake.run(), jobMetrics)
+              .routes());
       routes.add(MediaRoutes.routes(layout, jobs));
-      ControllerServer server = ControllerServer.start(config, layout, new Metrics(), routes);
+      ControllerServer server = ControllerServer.start(config, layout, metrics, routes);
       String base =
           config.publicUrl() != null
               ? config.publicUrl()
@@ -148,7 +152,8 @@ public final class Controller implements AutoCloseable {
                   parts.jobs(),
                   parts.clock(),
                   owner,
-                  base)
+                  base,
+                  jobMetrics)
               .start();
       engineRef.set(engine);
       server.markReady();

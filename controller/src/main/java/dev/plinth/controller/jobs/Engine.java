@@ -70,6 +70,7 @@ public final class Engine implements AutoCloseable {
   private final InstantSource clock;
   private final String owner;
   private final String baseUrl;
+  private final JobMetrics metrics;
 
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
@@ -85,6 +86,7 @@ public final class Engine implements AutoCloseable {
   /**
    * @param owner this controller's lease identity
    * @param baseUrl where BMCs and machines reach this controller (media, webhooks)
+   * @param metrics where BMC call times go
    */
   public Engine(
       JobStore jobs,
@@ -97,7 +99,9 @@ public final class Engine implements AutoCloseable {
       JobSettings settings,
       InstantSource clock,
       String owner,
-      String baseUrl) {
+      String baseUrl,
+      JobMetrics metrics) {
+    this.metrics = metrics;
     this.jobs = jobs;
     this.machines = machines;
     this.events = events;
@@ -330,6 +334,17 @@ public final class Engine implements AutoCloseable {
   }
 
   private void withBmc(Machine m, java.util.function.Consumer<BmcDriver.Session> action) {
+    long start = System.nanoTime();
+    boolean ok = false;
+    try {
+      withBmcSession(m, action);
+      ok = true;
+    } finally {
+      metrics.bmcCall("session", ok, System.nanoTime() - start);
+    }
+  }
+
+  private void withBmcSession(Machine m, java.util.function.Consumer<BmcDriver.Session> action) {
     Semaphore s =
         perBmc.computeIfAbsent(
             JobService.bmcHost(m.bmcUrl()), k -> new Semaphore(settings.maxPerBmc(), true));

@@ -248,6 +248,22 @@ public final class JobStore {
     return won;
   }
 
+  /** How many jobs are in each state. */
+  public java.util.Map<JobState, Long> countByState() {
+    return db.tx(
+        c -> {
+          java.util.Map<JobState, Long> m = new java.util.EnumMap<>(JobState.class);
+          try (PreparedStatement ps =
+                  c.prepareStatement("SELECT state, COUNT(*) FROM jobs GROUP BY state");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              m.put(JobState.valueOf(rs.getString(1)), rs.getLong(2));
+            }
+          }
+          return m;
+        });
+  }
+
   /** The active jobs {@code owner} holds a lease on. */
   public List<Job> held(String owner) {
     return db.tx(

@@ -7,6 +7,7 @@ package dev.plinth.controller.webhook;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plinth.controller.jobs.JobMetrics;
 import dev.plinth.controller.jobs.JobSecrets;
 import dev.plinth.controller.jobs.JobSettings;
 import dev.plinth.controller.security.SecretBox;
@@ -55,6 +56,7 @@ public final class WebhookRoutes {
   private final JobSettings settings;
   private final InstantSource clock;
   private final Consumer<String> changed;
+  private final JobMetrics metrics;
 
   /**
    * @param changed told the job id after an accepted event (wakes the engine and streams)
@@ -64,7 +66,9 @@ public final class WebhookRoutes {
       SecretBox box,
       JobSettings settings,
       InstantSource clock,
-      Consumer<String> changed) {
+      Consumer<String> changed,
+      JobMetrics metrics) {
+    this.metrics = metrics;
     this.jobs = jobs;
     this.box = box;
     this.settings = settings;
@@ -192,7 +196,12 @@ public final class WebhookRoutes {
             });
   }
 
-  private static void answer(ServerResponse res, Status status, String detail, Long expected) {
+  private void answer(ServerResponse res, Status status, String detail, Long expected) {
+    metrics.webhook(Integer.toString(status.code()));
+    reply(res, status, detail, expected);
+  }
+
+  private static void reply(ServerResponse res, Status status, String detail, Long expected) {
     if (status.code() >= 400) {
       LOG.log(Level.INFO, "webhook refused: {0} {1}", status.code(), detail);
     }

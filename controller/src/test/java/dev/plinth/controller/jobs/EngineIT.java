@@ -123,6 +123,11 @@ class EngineIT {
     assertThat(types)
         .contains("job.created", "booted", "step.started", "step.succeeded", "finished");
     assertThat(types.stream().filter("job.state"::equals).count()).isEqualTo(5);
+    String metrics = t.call("GET", "/metrics", null, null).body();
+    assertThat(metrics)
+        .contains("plinth_jobs{state=\"Succeeded\"} 1.0")
+        .contains("plinth_bmc_call_seconds_count{operation=\"session\",outcome=\"ok\"} 2")
+        .contains("plinth_webhook_events_total{outcome=\"202\"}");
     // The media URL dies with the job.
     String media = bmc.callsOf("m1").get(0).substring("m1:bootFromIso:".length());
     assertThat(
