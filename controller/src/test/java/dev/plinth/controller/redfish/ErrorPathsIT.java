@@ -10,6 +10,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.patch;
@@ -234,6 +235,50 @@ class ErrorPathsIT {
                 "BootSourceOverrideTarget Pxe is not among the allowed [None, Hdd]");
       }
       b.wm.verify(0, patchRequestedFor(urlEqualTo(sys)));
+    }
+  }
+
+  @Test
+  void a406ToIdentityEncodingDropsTheHeader() {
+    String sys = "/redfish/v1/Systems/1";
+    try (StubBmc b = new StubBmc("hpe")) {
+      // QUIRK(HPE iLO 5 Gen10 Plus): 406 NotAcceptable to Accept-Encoding: identity.
+      b.wm.stubFor(
+          get(urlEqualTo(sys))
+              .atPriority(1)
+              .withHeader("Accept-Encoding", equalTo("identity"))
+              .willReturn(aResponse().withStatus(406)));
+      try (RedfishClient c = b.connect()) {
+        assertThat(c.powerState()).isEqualTo(PowerState.ON);
+      }
+      b.wm.verify(getRequestedFor(urlEqualTo(sys)).withHeader("Accept-Encoding", absent()));
+    }
+  }
+
+  @Test
+  void requestsToOneBmcAreBoundedByMaxConcurrentRequests() throws Exception {
+    String sys = "/redfish/v1/Systems/1";
+    try (StubBmc b = new StubBmc("hpe")) {
+      RedfishClient c =
+          RedfishClient.connect(
+              new BmcEndpoint("stub", b.url(), null),
+              StubBmc.CREDS,
+              new TlsPolicy.SystemTrust(),
+              StubBmc.fast().withMaxConcurrentRequests(1));
+      b.wm.stubFor(
+          get(urlEqualTo(sys))
+              .atPriority(1)
+              .willReturn(okJson(golden("hpe" + sys + ".json")).withFixedDelay(150)));
+      long t0 = System.nanoTime();
+      try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        for (int i = 0; i < 4; i++) {
+          pool.submit(c::powerState);
+        }
+      }
+      // Four 150 ms answers one at a time take at least 600 ms; in parallel they would not.
+      assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0))
+          .isGreaterThanOrEqualTo(java.time.Duration.ofMillis(600));
+      c.close();
     }
   }
 
