@@ -13,7 +13,6 @@ import dev.plinth.registry.api.RepositoryName;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -37,8 +36,6 @@ import java.util.stream.Stream;
  * digest) the data file is hashed again once, on completion.
  */
 public final class UploadStore {
-
-  private static final int BUFFER = 1 << 20;
 
   private final RegistryLayout layout;
   private final FsDriver driver;
@@ -147,26 +144,18 @@ public final class UploadStore {
 
   private long write(UUID id, Live l, InputStream in, long size) throws IOException {
     boolean hashing = l.hashed == size;
-    long written = 0;
-    byte[] buf = new byte[BUFFER];
+    long written;
     try (FileChannel ch = FileChannel.open(layout.uploadData(id), StandardOpenOption.WRITE)) {
       ch.position(size);
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        if (size + written + n > maxBlobSize) {
-          truncate(id, size, l);
-          throw new RegistryException(ErrorCode.SIZE_LIMIT);
-        }
-        ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
-        while (b.hasRemaining()) {
-          ch.write(b);
-        }
-        if (hashing) {
-          l.sha256.update(buf, 0, n);
-        }
-        written += n;
-      }
-      ch.force(false);
+      written = StreamWriter.append(in, ch, size, maxBlobSize, hashing ? l.sha256 : null);
+    } catch (RegistryException e) {
+      truncate(id, size, l);
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      // the hash may be ahead of or behind the file now: recompute it from the file at the end
+      l.sha256 = Digest.newMessageDigest("sha256");
+      l.hashed = -1;
+      throw e;
     }
     if (hashing) {
       l.hashed = size + written;
@@ -213,7 +202,7 @@ public final class UploadStore {
   /** Hashes a file with {@code algorithm}. */
   public static Digest hash(Path file, String algorithm) throws IOException {
     MessageDigest md = Digest.newMessageDigest(algorithm);
-    byte[] buf = new byte[BUFFER];
+    byte[] buf = new byte[1 << 20];
     try (InputStream in = Files.newInputStream(file)) {
       int n;
       while ((n = in.read(buf)) > 0) {
