@@ -16,6 +16,8 @@ import dev.plinth.controller.jobs.JobSettings;
 import dev.plinth.controller.jobs.RecipesModuleCheck;
 import dev.plinth.controller.jobs.RedfishBmcDriver;
 import dev.plinth.controller.security.AdminToken;
+import dev.plinth.controller.security.ApiTls;
+import dev.plinth.controller.security.RegistryAccess;
 import dev.plinth.registry.Registry;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -63,6 +65,25 @@ final class ServeCommand implements Callable<Integer> {
       description = "Data-plane (blob and media bytes) listen address (default: listen port + 1).")
   String dataPlaneListen;
 
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      description = "PEM certificate chain for HTTPS (with --tls-key; config tls.certificate).")
+  Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "FILE",
+      description = "PEM private key for HTTPS (config tls.privateKey).")
+  Path tlsKey;
+
+  @Option(
+      names = "--allow-plain-http",
+      description =
+          "Serve plain HTTP on a non-loopback address (config allowPlainHttp: true). Tokens then"
+              + " cross the network in clear.")
+  boolean allowPlainHttp;
+
   @Override
   public Integer call() throws IOException, InterruptedException {
     PlinthConfig c = effectiveConfig();
@@ -76,7 +97,8 @@ final class ServeCommand implements Callable<Integer> {
       out.println("plinth: admin API token is in " + layout.adminToken());
     }
     out.flush();
-    Registry registry = RegistryWiring.start(c, layout, admin, dataPlaneListen);
+    RegistryAccess.Gate access = new RegistryAccess.Gate();
+    Registry registry = RegistryWiring.start(c, layout, access, dataPlaneListen);
     Controller server =
         Controller.start(
             c,
@@ -87,6 +109,7 @@ final class ServeCommand implements Callable<Integer> {
                 JobSettings.defaults(),
                 java.time.InstantSource.system(),
                 List.of(registry.routes())));
+    access.bind(server.registryAccess());
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -98,8 +121,8 @@ final class ServeCommand implements Callable<Integer> {
                 },
                 "plinth-shutdown"));
     out.printf(
-        "plinth %s serving on http://%s:%d (data: %s)%n",
-        BuildInfo.current().version(), c.listen().host(), server.port(), layout.root());
+        "plinth %s serving on %s://%s:%d (data: %s)%n",
+        BuildInfo.current().version(), c.scheme(), c.listen().host(), server.port(), layout.root());
     out.flush();
     LOG.log(Level.INFO, "ready");
     stop.await();
@@ -115,6 +138,13 @@ final class ServeCommand implements Callable<Integer> {
       if (data != null) {
         c = c.withDataDir(data);
       }
+      c = c.withTls(tlsCert, tlsKey);
+      if (allowPlainHttp) {
+        c = c.withAllowPlainHttp(true);
+      }
+      // Refused before anything is created or listens.
+      c.checkTransport();
+      ApiTls.server(c);
       return c;
     } catch (ConfigException | IllegalArgumentException e) {
       throw new UserException(e.getMessage(), e);

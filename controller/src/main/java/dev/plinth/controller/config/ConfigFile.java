@@ -12,8 +12,15 @@ record ConfigFile(
     @JsonProperty("listen") String listen,
     @JsonProperty("dataDir") String dataDir,
     @JsonProperty("publicUrl") String publicUrl,
-    @JsonProperty("database") Database database) {
+    @JsonProperty("database") Database database,
+    @JsonProperty("tls") Tls tls,
+    @JsonProperty("allowPlainHttp") Boolean allowPlainHttp) {
 
   /** {@code database:} settings. */
   record Database(@JsonProperty("url") String url) {}
+
+  /** {@code tls:} settings: PEM file paths. */
+  record Tls(
+      @JsonProperty("certificate") String certificate,
+      @JsonProperty("privateKey") String privateKey) {}
 }

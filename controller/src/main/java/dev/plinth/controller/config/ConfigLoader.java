@@ -32,7 +32,9 @@ public final class ConfigLoader {
    * Loads the configuration.
    *
    * @param file the YAML file, or null for defaults only
-   * @param env the process environment (PLINTH_LISTEN, PLINTH_DATA_DIR, STATE_DIRECTORY)
+   * @param env the process environment (PLINTH_LISTEN, PLINTH_DATA_DIR, STATE_DIRECTORY,
+   *     PLINTH_DATABASE_URL, PLINTH_PUBLIC_URL, PLINTH_TLS_CERT, PLINTH_TLS_KEY,
+   *     PLINTH_ALLOW_PLAIN_HTTP)
    * @throws ConfigException with the file, line and field when the file is wrong
    */
   public static PlinthConfig load(Path file, Map<String, String> env) {
@@ -57,11 +59,29 @@ public final class ConfigLoader {
     if (pub != null && !pub.isBlank()) {
       c = c.withPublicUrl(pub);
     }
+    String cert = env.get("PLINTH_TLS_CERT");
+    String key = env.get("PLINTH_TLS_KEY");
+    c =
+        c.withTls(
+            cert == null || cert.isBlank() ? null : Path.of(cert),
+            key == null || key.isBlank() ? null : Path.of(key));
+    String plain = env.get("PLINTH_ALLOW_PLAIN_HTTP");
+    if (plain != null && !plain.isBlank()) {
+      c = c.withAllowPlainHttp(parseBoolean(plain, "PLINTH_ALLOW_PLAIN_HTTP"));
+    }
     String data = env.get("PLINTH_DATA_DIR");
     if (data != null && !data.isBlank()) {
       c = c.withDataDir(Path.of(data));
     }
     return c;
+  }
+
+  static boolean parseBoolean(String value, String where) {
+    return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+      case "true", "yes", "1" -> true;
+      case "false", "no", "0" -> false;
+      default -> throw new ConfigException(where + ": expected true or false, got '" + value + "'");
+    };
   }
 
   static Listen parseListen(String value, String where) {
@@ -94,6 +114,12 @@ public final class ConfigLoader {
       if (f.database() != null && f.database().url() != null) {
         c = c.withDatabaseUrl(f.database().url());
       }
+      if (f.tls() != null) {
+        c = c.withTls(tlsPath(file, f.tls().certificate()), tlsPath(file, f.tls().privateKey()));
+      }
+      if (f.allowPlainHttp() != null) {
+        c = c.withAllowPlainHttp(f.allowPlainHttp());
+      }
       return c;
     } catch (UnrecognizedPropertyException e) {
       throw new ConfigException(
@@ -114,6 +140,16 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException(file + ": " + e.getMessage(), e);
     }
+  }
+
+  // Relative paths are read from the configuration file's directory, as operators expect.
+  private static Path tlsPath(Path file, String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    Path p = Path.of(value);
+    Path dir = file.toAbsolutePath().getParent();
+    return p.isAbsolute() || dir == null ? p : dir.resolve(p);
   }
 
   // The YAML parser reports where it stopped, after the value; operators want the key's line.

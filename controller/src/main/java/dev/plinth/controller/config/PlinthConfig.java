@@ -16,11 +16,26 @@ import java.nio.file.Path;
  *     directory
  * @param publicUrl the base URL BMCs and machines reach the controller at; null to derive it from
  *     the listen address
+ * @param tlsCertificate PEM certificate chain (leaf first) of the API's TLS listener; null for
+ *     plain HTTP
+ * @param tlsPrivateKey PEM private key (PKCS#8, unencrypted) matching {@code tlsCertificate}
+ * @param allowPlainHttp whether plain HTTP may listen on an address other machines can reach
  */
-public record PlinthConfig(Listen listen, Path dataDir, String databaseUrl, String publicUrl) {
+public record PlinthConfig(
+    Listen listen,
+    Path dataDir,
+    String databaseUrl,
+    String publicUrl,
+    Path tlsCertificate,
+    Path tlsPrivateKey,
+    boolean allowPlainHttp) {
 
   public PlinthConfig(Listen listen, Path dataDir) {
     this(listen, dataDir, null, null);
+  }
+
+  public PlinthConfig(Listen listen, Path dataDir, String databaseUrl, String publicUrl) {
+    this(listen, dataDir, databaseUrl, publicUrl, null, null, false);
   }
 
   /** The defaults of a checkout: loopback only, data in {@code ./var}. */
@@ -29,18 +44,75 @@ public record PlinthConfig(Listen listen, Path dataDir, String databaseUrl, Stri
   }
 
   public PlinthConfig withListen(Listen l) {
-    return new PlinthConfig(l, dataDir, databaseUrl, publicUrl);
+    return new PlinthConfig(
+        l, dataDir, databaseUrl, publicUrl, tlsCertificate, tlsPrivateKey, allowPlainHttp);
   }
 
   public PlinthConfig withDataDir(Path d) {
-    return new PlinthConfig(listen, d, databaseUrl, publicUrl);
+    return new PlinthConfig(
+        listen, d, databaseUrl, publicUrl, tlsCertificate, tlsPrivateKey, allowPlainHttp);
   }
 
   public PlinthConfig withDatabaseUrl(String url) {
-    return new PlinthConfig(listen, dataDir, url, publicUrl);
+    return new PlinthConfig(
+        listen, dataDir, url, publicUrl, tlsCertificate, tlsPrivateKey, allowPlainHttp);
   }
 
   public PlinthConfig withPublicUrl(String url) {
-    return new PlinthConfig(listen, dataDir, databaseUrl, url);
+    return new PlinthConfig(
+        listen, dataDir, databaseUrl, url, tlsCertificate, tlsPrivateKey, allowPlainHttp);
+  }
+
+  /** With TLS from these PEM files (either may be null to keep the current one). */
+  public PlinthConfig withTls(Path certificate, Path privateKey) {
+    return new PlinthConfig(
+        listen,
+        dataDir,
+        databaseUrl,
+        publicUrl,
+        certificate != null ? certificate : tlsCertificate,
+        privateKey != null ? privateKey : tlsPrivateKey,
+        allowPlainHttp);
+  }
+
+  public PlinthConfig withAllowPlainHttp(boolean allow) {
+    return new PlinthConfig(
+        listen, dataDir, databaseUrl, publicUrl, tlsCertificate, tlsPrivateKey, allow);
+  }
+
+  /** Whether the API is served over TLS. */
+  public boolean tls() {
+    return tlsCertificate != null;
+  }
+
+  /** {@code https} or {@code http}. */
+  public String scheme() {
+    return tls() ? "https" : "http";
+  }
+
+  /**
+   * Refuses a configuration that would expose the API without TLS, or name half of a TLS pair.
+   *
+   * @throws ConfigException saying which setting to change
+   */
+  public void checkTransport() {
+    if ((tlsCertificate == null) != (tlsPrivateKey == null)) {
+      throw new ConfigException(
+          "TLS needs both a certificate and a private key: set tls.certificate and"
+              + " tls.privateKey (or PLINTH_TLS_CERT and PLINTH_TLS_KEY, or --tls-cert and"
+              + " --tls-key)");
+    }
+    if (!tls() && !allowPlainHttp && !listen.isLoopback()) {
+      throw new ConfigException(
+          "refusing to serve plain HTTP on "
+              + listen.host()
+              + ":"
+              + listen.port()
+              + ", which other machines can reach: configure TLS (tls.certificate and"
+              + " tls.privateKey in plinth.yaml, PLINTH_TLS_CERT and PLINTH_TLS_KEY, or"
+              + " --tls-cert and --tls-key), listen on a loopback address, or set"
+              + " 'allowPlainHttp: true' (PLINTH_ALLOW_PLAIN_HTTP=true, --allow-plain-http) to"
+              + " accept that API tokens cross the network in clear");
+    }
   }
 }

@@ -32,8 +32,7 @@ public final class RegistryResolver implements ReferenceResolver {
           "application/vnd.docker.distribution.manifest.v2+json",
           "application/vnd.docker.distribution.manifest.list.v2+json");
 
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
   private final String base;
   private final String authorization;
 
@@ -42,6 +41,19 @@ public final class RegistryResolver implements ReferenceResolver {
    * @param password sent as HTTP Basic password (user {@code plinth}), or null
    */
   public RegistryResolver(String base, String password) {
+    this(base, password, null);
+  }
+
+  /**
+   * @param tls trusts the controller's own certificate when the API is served over TLS, or null for
+   *     the JDK's default trust
+   */
+  public RegistryResolver(String base, String password, javax.net.ssl.SSLContext tls) {
+    HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    if (tls != null) {
+      hb.sslContext(tls);
+    }
+    this.http = hb.build();
     this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     this.authorization =
         password == null

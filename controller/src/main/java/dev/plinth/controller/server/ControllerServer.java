@@ -9,9 +9,12 @@ import dev.plinth.controller.Layout;
 import dev.plinth.controller.config.PlinthConfig;
 import dev.plinth.controller.observe.AccessLog;
 import dev.plinth.controller.observe.Metrics;
+import dev.plinth.controller.security.ApiTls;
+import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
@@ -46,13 +49,16 @@ public final class ControllerServer implements AutoCloseable {
       Layout layout,
       Metrics metrics,
       List<Consumer<HttpRouting.Builder>> routes) {
+    config.checkTransport();
     Readiness readiness = new Readiness(layout);
+    Tls tls = ApiTls.server(config);
     WebServer server =
         WebServer.builder()
             .host(config.listen().host())
             .port(config.listen().port())
             // Helidon's NIO writer pushes every write through an 8 KiB buffer: 5x the CPU.
             .useNio(false)
+            .update(b -> tls(b, tls))
             .routing(
                 r -> {
                   r.addFilter(new AccessLog(metrics));
@@ -63,8 +69,19 @@ public final class ControllerServer implements AutoCloseable {
                 })
             .build()
             .start();
-    LOG.log(Level.INFO, "listening on {0}:{1,number,#}", config.listen().host(), server.port());
+    LOG.log(
+        Level.INFO,
+        "listening on {0}://{1}:{2,number,#}",
+        config.scheme(),
+        config.listen().host(),
+        server.port());
     return new ControllerServer(server, readiness);
+  }
+
+  private static void tls(WebServerConfig.Builder b, Tls tls) {
+    if (tls != null) {
+      b.tls(tls);
+    }
   }
 
   public int port() {

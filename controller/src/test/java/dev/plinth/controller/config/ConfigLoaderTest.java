@@ -40,6 +40,52 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void tlsFromFileRelativeToItAndFromEnvironment() throws Exception {
+    Path f =
+        Files.writeString(
+            dir.resolve("plinth.yaml"),
+            "listen: 0.0.0.0:8443\ntls:\n  certificate: tls/api.crt\n"
+                + "  privateKey: /etc/plinth/api.key\nallowPlainHttp: false\n");
+    PlinthConfig c = ConfigLoader.load(f, Map.of());
+    assertThat(c.tlsCertificate()).isEqualTo(dir.toAbsolutePath().resolve("tls/api.crt"));
+    assertThat(c.tlsPrivateKey()).isEqualTo(Path.of("/etc/plinth/api.key"));
+    assertThat(c.scheme()).isEqualTo("https");
+    assertThat(c.allowPlainHttp()).isFalse();
+
+    PlinthConfig env =
+        ConfigLoader.load(
+            null,
+            Map.of(
+                "PLINTH_TLS_CERT",
+                "/a.crt",
+                "PLINTH_TLS_KEY",
+                "/a.key",
+                "PLINTH_ALLOW_PLAIN_HTTP",
+                "yes"));
+    assertThat(env.tlsCertificate()).isEqualTo(Path.of("/a.crt"));
+    assertThat(env.tlsPrivateKey()).isEqualTo(Path.of("/a.key"));
+    assertThat(env.allowPlainHttp()).isTrue();
+    var e =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigLoader.load(null, Map.of("PLINTH_ALLOW_PLAIN_HTTP", "maybe")));
+    assertThat(e.getMessage()).contains("PLINTH_ALLOW_PLAIN_HTTP");
+  }
+
+  @Test
+  void plainHttpOnlyOnLoopbackUnlessAllowed() {
+    PlinthConfig.defaults().checkTransport();
+    PlinthConfig open = PlinthConfig.defaults().withListen(Listen.parse("0.0.0.0:8080"));
+    var e = assertThrows(ConfigException.class, open::checkTransport);
+    assertThat(e.getMessage()).contains("allowPlainHttp: true").contains("tls.certificate");
+    open.withAllowPlainHttp(true).checkTransport();
+    open.withTls(Path.of("/c"), Path.of("/k")).checkTransport();
+    var half =
+        assertThrows(ConfigException.class, open.withTls(Path.of("/c"), null)::checkTransport);
+    assertThat(half.getMessage()).contains("tls.privateKey");
+  }
+
+  @Test
   void systemdStateDirectoryIsTheDataDirUnlessTheFileSaysOtherwise() throws Exception {
     Map<String, String> env = Map.of("STATE_DIRECTORY", "/var/lib/plinth");
     assertThat(ConfigLoader.load(null, env).dataDir()).isEqualTo(Path.of("/var/lib/plinth"));
