@@ -105,7 +105,10 @@ final class RegistryCommand implements Runnable {
     }
   }
 
-  @Command(name = "import", mixinStandardHelpOptions = true, description = "Import an OCI image layout (directory or .tar).")
+  @Command(
+      name = "import",
+      mixinStandardHelpOptions = true,
+      description = "Import an OCI image layout (directory or .tar).")
   static final class Import extends Base {
     @Parameters(
         paramLabel = "PATH",
@@ -133,7 +136,10 @@ final class RegistryCommand implements Runnable {
     }
   }
 
-  @Command(name = "export", mixinStandardHelpOptions = true, description = "Export images (with referrers) as an OCI layout.")
+  @Command(
+      name = "export",
+      mixinStandardHelpOptions = true,
+      description = "Export images (with referrers) as an OCI layout.")
   static final class Export extends Base {
     @Parameters(paramLabel = "REPO:TAG", arity = "1..*", description = "REPO:TAG or REPO@DIGEST.")
     List<String> refs;
@@ -156,7 +162,10 @@ final class RegistryCommand implements Runnable {
     }
   }
 
-  @Command(name = "ls", mixinStandardHelpOptions = true, description = "List repositories, or the tags of one.")
+  @Command(
+      name = "ls",
+      mixinStandardHelpOptions = true,
+      description = "List repositories, or the tags of one.")
   static final class Ls extends Base {
     @Parameters(arity = "0..1", paramLabel = "REPO")
     String repo;
@@ -178,7 +187,10 @@ final class RegistryCommand implements Runnable {
     }
   }
 
-  @Command(name = "gc", mixinStandardHelpOptions = true, description = "Delete blobs no manifest references (grace period applies).")
+  @Command(
+      name = "gc",
+      mixinStandardHelpOptions = true,
+      description = "Delete blobs no manifest references (grace period applies).")
   static final class Gc extends Base {
     @Option(names = "--dry-run", description = "Only report.")
     boolean dryRun;
@@ -208,7 +220,10 @@ final class RegistryCommand implements Runnable {
     }
   }
 
-  @Command(name = "retain", mixinStandardHelpOptions = true, description = "Apply a retention policy (then run gc to free space).")
+  @Command(
+      name = "retain",
+      mixinStandardHelpOptions = true,
+      description = "Apply a retention policy (then run gc to free space).")
   static final class Retain extends Base {
     @Option(names = "--repos", defaultValue = "**", description = "Repository glob (default **).")
     String repos;
@@ -249,7 +264,10 @@ final class RegistryCommand implements Runnable {
     }
   }
 
-  @Command(name = "fsck", mixinStandardHelpOptions = true, description = "Check storage consistency and blob digests.")
+  @Command(
+      name = "fsck",
+      mixinStandardHelpOptions = true,
+      description = "Check storage consistency and blob digests.")
   static final class Fsck extends Base {
     @Option(
         names = "--repair",
