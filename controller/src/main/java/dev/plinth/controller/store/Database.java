@@ -10,12 +10,15 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
@@ -50,6 +53,35 @@ public final class Database implements AutoCloseable {
   private final BlockingQueue<Connection> pool;
   private final List<Connection> all = new ArrayList<>();
   private final ReentrantLock sqliteLock = new ReentrantLock(true);
+  private final ConcurrentLinkedQueue<Grouped<?>> grouped = new ConcurrentLinkedQueue<>();
+
+  /** A unit of work waiting for a group commit, and what became of it. */
+  private static final class Grouped<T> {
+    final Work<T> work;
+    volatile boolean done;
+    T result;
+    RuntimeException error;
+
+    Grouped(Work<T> work) {
+      this.work = work;
+    }
+
+    void run(Connection c) {
+      try {
+        Savepoint sp = c.setSavepoint();
+        try {
+          result = work.run(c);
+          c.releaseSavepoint(sp);
+        } catch (SQLException | RuntimeException e) {
+          c.rollback(sp);
+          c.releaseSavepoint(sp);
+          error = e instanceof SQLException x ? StoreException.of(x) : (RuntimeException) e;
+        }
+      } catch (SQLException e) {
+        error = StoreException.of(e);
+      }
+    }
+  }
 
   private Database(Dialect dialect, String url, List<Connection> connections) {
     this.dialect = dialect;
@@ -120,6 +152,8 @@ public final class Database implements AutoCloseable {
           Flyway.configure(Database.class.getClassLoader())
               .dataSource(url, null, null)
               .locations(location)
+              // The migrations use no ${placeholders}; SQL text such as '${inputs.NAME}' is data.
+              .placeholderReplacement(false)
               .connectRetries(d == Dialect.POSTGRESQL ? 3 : 0)
               .load()
               .migrate();
@@ -170,6 +204,68 @@ public final class Database implements AutoCloseable {
         }
       }
       release(c);
+    }
+  }
+
+  /**
+   * Runs {@code work} in a transaction that is on disk (fsync'd) when this returns, sharing the
+   * transaction and its fsync with the work other threads submit meanwhile (group commit, as
+   * databases do for their log). Each work runs inside its own savepoint: one that throws is rolled
+   * back alone and its exception rethrown to its caller; the others commit. For durable appends
+   * from many concurrent writers (webhook events). On PostgreSQL this is {@link #tx}: its commits
+   * are already durable and concurrent.
+   */
+  public <T> T txDurable(Work<T> work) {
+    if (dialect != Dialect.SQLITE) {
+      return tx(work);
+    }
+    Grouped<T> mine = new Grouped<>(work);
+    grouped.add(mine);
+    sqliteLock.lock();
+    try {
+      if (!mine.done) {
+        commitGroup(all.getFirst());
+      }
+    } finally {
+      sqliteLock.unlock();
+    }
+    if (mine.error != null) {
+      throw mine.error;
+    }
+    return mine.result;
+  }
+
+  /** Runs every queued work in one transaction, committed with synchronous=FULL. */
+  private void commitGroup(Connection c) {
+    List<Grouped<?>> batch = new ArrayList<>();
+    for (Grouped<?> g; (g = grouped.poll()) != null; ) {
+      batch.add(g);
+    }
+    RuntimeException failed = null;
+    try (Statement st = c.createStatement()) {
+      // FULL in WAL mode: the commit fsyncs the WAL, so the caller may acknowledge the work.
+      st.execute("PRAGMA synchronous = FULL");
+      try {
+        c.setAutoCommit(false);
+        for (Grouped<?> g : batch) {
+          g.run(c);
+        }
+        c.commit();
+      } catch (SQLException e) {
+        rollback(c);
+        failed = StoreException.of(e);
+      } finally {
+        c.setAutoCommit(true);
+        st.execute("PRAGMA synchronous = NORMAL");
+      }
+    } catch (SQLException e) {
+      failed = failed != null ? failed : StoreException.of(e);
+    }
+    for (Grouped<?> g : batch) {
+      if (failed != null) {
+        g.error = failed;
+      }
+      g.done = true;
     }
   }
 

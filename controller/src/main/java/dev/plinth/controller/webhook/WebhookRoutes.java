@@ -146,8 +146,9 @@ public final class WebhookRoutes {
   private EventStore.Appended store(String id, Event e, byte[] body) {
     Instant now = clock.instant();
     String data = new String(body, StandardCharsets.UTF_8);
+    // Durable before the 202: group-committed with concurrent events, one fsync for the group.
     return jobs.database()
-        .tx(
+        .txDurable(
             c -> {
               EventStore.Appended a =
                   EventStore.append(
