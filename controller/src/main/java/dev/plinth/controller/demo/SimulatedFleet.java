@@ -58,7 +58,10 @@ public final class SimulatedFleet implements AutoCloseable {
    */
   public SimulatedFleet(int machines, Path dir, int concurrency) throws IOException {
     this.dir = Files.createDirectories(dir);
-    this.running = new Semaphore(concurrency);
+    // PLINTH_DEMO_DISPATCHERS overrides it (benchmarks: every simulated server at once).
+    String env = System.getenv("PLINTH_DEMO_DISPATCHERS");
+    this.running =
+        new Semaphore(env == null || env.isBlank() ? concurrency : Integer.parseInt(env.strip()));
     this.sim =
         BmcSimulator.builder()
             .count(machines)

@@ -7,6 +7,8 @@ package dev.plinth.controller.jobs;
 
 import dev.plinth.controller.store.JobState;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
 
 /**
  * How the engine paces jobs.
@@ -27,7 +29,17 @@ public record JobSettings(
     Duration lease,
     Duration tick) {
 
+  /**
+   * The built-in pacing, with the limits overridden from the environment: {@code
+   * PLINTH_JOBS_MAX_ACTIVE} and {@code PLINTH_JOBS_MAX_PER_BMC} (or the system properties {@code
+   * plinth.jobs.maxActive} and {@code plinth.jobs.maxPerBmc}).
+   */
   public static JobSettings defaults() {
+    return builtIn().withLimitsFrom(System.getenv(), System.getProperties());
+  }
+
+  /** {@link #defaults()} without the environment's overrides. */
+  public static JobSettings builtIn() {
     return new JobSettings(
         Duration.ofHours(1),
         Duration.ofMinutes(10),
@@ -50,6 +62,36 @@ public record JobSettings(
       case FINISHING -> finishing;
       case SUCCEEDED, FAILED, CANCELED, TIMED_OUT -> Duration.ZERO;
     };
+  }
+
+  /**
+   * These settings with {@code maxActive} and {@code maxPerBmc} taken from {@code env} ({@code
+   * PLINTH_JOBS_MAX_ACTIVE}, {@code PLINTH_JOBS_MAX_PER_BMC}) or {@code props} ({@code
+   * plinth.jobs.maxActive}, {@code plinth.jobs.maxPerBmc}), where set.
+   *
+   * @throws IllegalArgumentException for a value that is not a positive integer
+   */
+  public JobSettings withLimitsFrom(Map<String, String> env, Properties props) {
+    int active = limit(env, props, "PLINTH_JOBS_MAX_ACTIVE", "plinth.jobs.maxActive", maxActive);
+    int perBmc = limit(env, props, "PLINTH_JOBS_MAX_PER_BMC", "plinth.jobs.maxPerBmc", maxPerBmc);
+    return withLimits(active, perBmc);
+  }
+
+  private static int limit(
+      Map<String, String> env, Properties props, String var, String prop, int dflt) {
+    String v = props.getProperty(prop, env.get(var));
+    if (v == null || v.isBlank()) {
+      return dflt;
+    }
+    try {
+      int n = Integer.parseInt(v.strip());
+      if (n > 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(var + " / " + prop + " must be a positive integer: " + v);
   }
 
   public JobSettings withLimits(int active, int perBmc) {
