@@ -97,7 +97,7 @@ final class ServeCommand implements Callable<Integer> {
       out.println("plinth: admin API token is in " + layout.adminToken());
     }
     out.flush();
-    RegistryAccess.Gate access = new RegistryAccess.Gate();
+    RegistryAccess.Gate access = new RegistryAccess.Gate(admin.token());
     Registry registry = RegistryWiring.start(c, layout, access, dataPlaneListen);
     Controller server =
         Controller.start(

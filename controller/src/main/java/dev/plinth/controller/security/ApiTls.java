@@ -82,7 +82,8 @@ public final class ApiTls {
               + certFile
               + " and "
               + keyFile
-              + " (certificate chain, then an unencrypted PKCS#8 or PKCS#1 key): "
+              + " (a certificate chain, and an unencrypted PKCS#8 key or RSA PKCS#1 key; convert others"
+              + " with openssl pkcs8 -topk8 -nocrypt): "
               + e.getMessage(),
           e);
     }

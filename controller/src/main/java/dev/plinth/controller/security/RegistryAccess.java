@@ -116,11 +116,21 @@ public final class RegistryAccess implements CredentialChecker, Authorizer {
   }
 
   /**
-   * Stands in for the access rules until the controller's stores exist: the registry starts first,
-   * and refuses everyone until {@link #bind} is called.
+   * Stands in for the access rules until the controller's stores exist: the registry starts first.
+   * Until {@link #bind} is called only the bootstrap admin token is accepted (the job engine,
+   * resuming jobs, may resolve images through {@code /v2} before {@code serve} binds).
    */
   public static final class Gate implements CredentialChecker, Authorizer {
+    private static final String BOOTSTRAP = "bootstrap:admin";
+    private final String adminHash;
     private volatile RegistryAccess access;
+
+    /**
+     * @param adminToken the bootstrap admin token ({@code DATA/admin.token}), or null for none
+     */
+    public Gate(String adminToken) {
+      this.adminHash = adminToken == null ? null : TokenHash.of(adminToken);
+    }
 
     public void bind(RegistryAccess a) {
       this.access = a;
@@ -129,13 +139,18 @@ public final class RegistryAccess implements CredentialChecker, Authorizer {
     @Override
     public Optional<String> authenticate(String user, String secret) {
       RegistryAccess a = access;
-      return a == null ? Optional.empty() : a.authenticate(user, secret);
+      if (a != null) {
+        return a.authenticate(user, secret);
+      }
+      return adminHash != null && secret != null && TokenHash.matches(secret, adminHash)
+          ? Optional.of(BOOTSTRAP)
+          : Optional.empty();
     }
 
     @Override
     public boolean allows(String subject, RepositoryName repository, Action action) {
       RegistryAccess a = access;
-      return a != null && a.allows(subject, repository, action);
+      return a != null ? a.allows(subject, repository, action) : subject.equals(BOOTSTRAP);
     }
   }
 }

@@ -63,7 +63,7 @@ class RegistryAccessIT {
 
   @BeforeEach
   void start() throws Exception {
-    RegistryAccess.Gate gate = new RegistryAccess.Gate();
+    RegistryAccess.Gate gate = new RegistryAccess.Gate(null);
     registry =
         Registry.builder()
             .root(dir.resolve("registry"))
