@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: AGPL-3.0-or-later
 # Controller benchmark: start-to-ready and idle RSS of `plinth serve`; `plinth demo` with N
-# simulated machines (wall time, peak RSS). Usage: bench/controller/run.sh [N=1000]
+# simulated machines (wall time, peak RSS); webhook events/s. Usage: bench/controller/run.sh [N=1000]
+# Limits for the 1,000-machine run: PLINTH_JOBS_MAX_ACTIVE=1000 bench/controller/run.sh 1000
 # Needs a built controller (./mvnw -pl controller -am package -DskipTests) and GNU time.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -34,3 +35,12 @@ peak=$(awk -F': ' '/Maximum resident/ {print $2}' "$work/time.txt")
 printf '%-44s %10s\n' "demo --machines $N: wall" "$wall"
 printf '%-44s %7d MiB\n' "demo --machines $N: peak RSS (all in one JVM)" "$((peak / 1024))"
 grep 'machines provisioned' "$work/demo.log" || tail -5 "$work/demo.log"
+
+# Webhook events stored durably per second: through the endpoint (token + HMAC, 202 = fsync'd),
+# JOBS jobs posting in parallel after a warm-up round, then the event store alone.
+JOBS=${JOBS:-50}; EVENTS=${EVENTS:-100}
+"$JAVA_HOME/bin/javac" -d "$work/wb" -cp "$JAR" bench/controller/WebhookBench.java
+echo "| path | jobs | events 202 | other | wall s | events/s | process CPU s |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+# shellcheck disable=SC2086
+"$JAVA" $OPTS -cp "$JAR:$work/wb" WebhookBench "$work/webhook" "$JOBS" "$EVENTS" 2>/dev/null | grep '^|'
