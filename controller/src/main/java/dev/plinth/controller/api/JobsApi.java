@@ -10,6 +10,7 @@ import dev.plinth.controller.api.Endpoint.Call;
 import dev.plinth.controller.api.Wire.EventOut;
 import dev.plinth.controller.api.Wire.JobIn;
 import dev.plinth.controller.api.Wire.JobOut;
+import dev.plinth.controller.jobs.JobService;
 import dev.plinth.controller.jobs.RecipeCheck;
 import dev.plinth.controller.security.Role;
 import dev.plinth.controller.store.Job;
@@ -17,6 +18,7 @@ import dev.plinth.controller.store.JobEvent;
 import dev.plinth.controller.store.JobState;
 import dev.plinth.controller.store.Machine;
 import dev.plinth.controller.store.Page;
+import dev.plinth.recipes.RecipeError;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.http.sse.SseEvent;
@@ -27,6 +29,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * {@code /api/v1/jobs}: submit, list, get, cancel, events (list and server-sent-event stream), and
@@ -83,10 +86,12 @@ final class JobsApi implements HttpService {
       throw MachinesApi.invalid("/machine", "is required");
     }
     JsonNode recipe = recipeOf(in.recipe(), in.recipeText());
-    checkRecipe(
+    byte[] source =
         in.recipeText() != null
             ? in.recipeText().getBytes(java.nio.charset.StandardCharsets.UTF_8)
-            : recipe.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            : recipe.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    checkRecipe(source);
+    Map<String, String> inputs = inputs(in.inputs());
     Machine m =
         ctx.machines()
             .byName(in.machine())
@@ -94,7 +99,24 @@ final class JobsApi implements HttpService {
                 () ->
                     MachinesApi.invalid(
                         "/machine", "'" + in.machine() + "' is not a known machine"));
-    Job j = ctx.jobService().submit(m, recipe);
+    Job j;
+    try {
+      j = ctx.jobService().submit(m, recipe, source, inputs);
+    } catch (JobService.RecipeRejected e) {
+      List<Map<String, String>> errors =
+          e.errors().stream()
+              .map(r -> error(r.pointer(), r.line(), r.column(), detail(r)))
+              .toList();
+      throw new ApiException(
+          ProblemType.INVALID,
+          "the recipe cannot run on "
+              + m.name()
+              + ": "
+              + errors.getFirst().get("pointer")
+              + " "
+              + errors.getFirst().get("detail"),
+          errors);
+    }
     c.res().header(HeaderNames.LOCATION, "/api/v1/jobs/" + j.id());
     ApiJson.send(c.res(), Status.CREATED_201, JobOut.of(j, false));
   }
@@ -190,13 +212,44 @@ final class JobsApi implements HttpService {
 
   private List<Map<String, String>> problems(byte[] recipe) {
     return ctx.recipes().check(recipe).stream()
-        .map(
-            (RecipeCheck.Problem p) ->
-                Map.of(
-                    "pointer", "/recipe" + p.path(),
-                    "line", Integer.toString(p.line()),
-                    "detail", p.message()))
+        .map((RecipeCheck.Problem p) -> error(p.path(), p.line(), p.column(), p.message()))
         .toList();
+  }
+
+  /** One located recipe error as the API shows it (the pointer relative to the request). */
+  private static Map<String, String> error(String pointer, int line, int column, String detail) {
+    return Map.of(
+        "pointer",
+        "/recipe" + pointer,
+        "line",
+        Integer.toString(line),
+        "column",
+        Integer.toString(column),
+        "detail",
+        detail);
+  }
+
+  private static String detail(RecipeError e) {
+    return e.expected().isEmpty() ? e.message() : e.message() + " (expected: " + e.expected() + ")";
+  }
+
+  /** The job's inputs: an object whose values are strings (absent: none). */
+  private static Map<String, String> inputs(JsonNode in) {
+    if (in == null || in.isNull()) {
+      return Map.of();
+    }
+    if (!in.isObject()) {
+      throw MachinesApi.invalid("/inputs", "must be an object of strings");
+    }
+    Map<String, String> out = new TreeMap<>();
+    for (var e : in.properties()) {
+      if (!e.getValue().isTextual()) {
+        throw MachinesApi.invalid(
+            "/inputs/" + e.getKey().replace("~", "~0").replace("/", "~1"), "must be a string");
+      }
+      out.put(e.getKey(), e.getValue().asText());
+    }
+    return out;
   }
 
   private long after(Call c) {

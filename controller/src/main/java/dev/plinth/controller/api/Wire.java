@@ -56,8 +56,11 @@ final class Wire {
   /** POST /machines/{name}/power. */
   record PowerIn(String action) {}
 
-  /** POST /jobs: the recipe as an object, or as YAML/JSON text in {@code recipeText}. */
-  record JobIn(String machine, JsonNode recipe, String recipeText) {}
+  /**
+   * POST /jobs: the recipe as an object, or as YAML/JSON text in {@code recipeText}; {@code inputs}
+   * an object of strings ({@code ${inputs.NAME}}).
+   */
+  record JobIn(String machine, JsonNode recipe, String recipeText, JsonNode inputs) {}
 
   record JobOut(
       String id,
@@ -70,6 +73,7 @@ final class Wire {
       String createdAt,
       String updatedAt,
       String finishedAt,
+      Map<String, String> inputs,
       JsonNode recipe) {
     static JobOut of(Job j, boolean withRecipe) {
       return new JobOut(
@@ -83,6 +87,7 @@ final class Wire {
           ts(j.createdAt()),
           ts(j.updatedAt()),
           ts(j.finishedAt()),
+          j.inputs(),
           withRecipe ? ApiJson.tree(j.recipe()) : null);
     }
   }

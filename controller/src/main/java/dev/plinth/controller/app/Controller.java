@@ -20,10 +20,7 @@ import dev.plinth.controller.jobs.TaskBuilder;
 import dev.plinth.controller.media.MediaRoutes;
 import dev.plinth.controller.observe.Metrics;
 import dev.plinth.controller.security.AdminToken;
-import dev.plinth.controller.security.ApiTls;
 import dev.plinth.controller.security.Authenticator;
-import dev.plinth.controller.security.RecipeRepositories;
-import dev.plinth.controller.security.RegistryAccess;
 import dev.plinth.controller.security.SecretBox;
 import dev.plinth.controller.server.ControllerServer;
 import dev.plinth.controller.store.Database;
@@ -72,7 +69,6 @@ public final class Controller implements AutoCloseable {
   private final AdminToken admin;
   private final Engine engine;
   private final String baseUrl;
-  private final RegistryAccess registryAccess;
 
   private Controller(
       Layout layout,
@@ -80,10 +76,8 @@ public final class Controller implements AutoCloseable {
       ControllerServer server,
       AdminToken admin,
       Engine engine,
-      String baseUrl,
-      RegistryAccess registryAccess) {
+      String baseUrl) {
     this.layout = layout;
-    this.registryAccess = registryAccess;
     this.db = db;
     this.server = server;
     this.admin = admin;
@@ -112,7 +106,9 @@ public final class Controller implements AutoCloseable {
               e.wake();
             }
           };
-      JobService service = new JobService(jobs, box, parts.jobs(), parts.clock(), wake);
+      AtomicReference<ReferenceResolver> resolverRef = new AtomicReference<>(parts.resolver());
+      JobService service =
+          new JobService(jobs, box, parts.jobs(), parts.clock(), wake, resolverRef::get);
       ApiContext ctx =
           new ApiContext(
               auth,
@@ -137,11 +133,10 @@ public final class Controller implements AutoCloseable {
       String base =
           config.publicUrl() != null
               ? config.publicUrl()
-              : config.scheme() + "://" + config.listen().host() + ":" + server.port();
+              : "http://" + config.listen().host() + ":" + server.port();
       ReferenceResolver resolver =
-          parts.resolver() != null
-              ? parts.resolver()
-              : new RegistryResolver(base, admin.token(), ApiTls.clientContext(config));
+          parts.resolver() != null ? parts.resolver() : new RegistryResolver(base, admin.token());
+      resolverRef.set(resolver);
       TaskBuilder tasks = new TaskBuilder(resolver, java.net.URI.create(base).getAuthority());
       String owner =
           db.dialect() == Database.Dialect.SQLITE
@@ -165,14 +160,7 @@ public final class Controller implements AutoCloseable {
               .start();
       engineRef.set(engine);
       server.markReady();
-      return new Controller(
-          layout,
-          db,
-          server,
-          admin,
-          engine,
-          base,
-          new RegistryAccess(tokens, jobs, RecipeRepositories::of, parts.clock()));
+      return new Controller(layout, db, server, admin, engine, base);
     } catch (RuntimeException | IOException e) {
       db.close();
       throw e;
@@ -199,11 +187,6 @@ public final class Controller implements AutoCloseable {
 
   public AdminToken admin() {
     return admin;
-  }
-
-  /** Who may use the registry: API tokens by role, job tokens by recipe (bind it to /v2). */
-  public RegistryAccess registryAccess() {
-    return registryAccess;
   }
 
   @Override

@@ -5,12 +5,19 @@
 
 package dev.plinth.controller.cli;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,7 +25,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code plinth submit -f RECIPE --machine NAME [--watch]}. */
+/**
+ * {@code plinth submit -f RECIPE --machine NAME [--input KEY=VALUE]... [--inputs-file FILE]
+ * [--watch]}.
+ */
 @Command(
     name = "submit",
     mixinStandardHelpOptions = true,
@@ -39,6 +49,19 @@ final class SubmitCommand implements Callable<Integer> {
   String machine;
 
   @Option(
+      names = {"-i", "--input"},
+      paramLabel = "KEY=VALUE",
+      description =
+          "A job input (${inputs.KEY} in the recipe); repeatable. Wins over --inputs-file.")
+  List<String> input = new ArrayList<>();
+
+  @Option(
+      names = "--inputs-file",
+      paramLabel = "FILE",
+      description = "Job inputs as a YAML or JSON object of strings.")
+  Path inputsFile;
+
+  @Option(
       names = {"-w", "--watch"},
       description = "Follow progress; exit 0 only on success.")
   boolean watch;
@@ -49,8 +72,15 @@ final class SubmitCommand implements Callable<Integer> {
         file.toString().equals("-")
             ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
             : Files.readString(file);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("machine", machine);
+    body.put("recipeText", text);
+    Map<String, String> inputs = inputs(inputsFile, input);
+    if (!inputs.isEmpty()) {
+      body.put("inputs", inputs);
+    }
     ApiClient c = opts.client();
-    JsonNode job = c.post("/api/v1/jobs", Map.of("machine", machine, "recipeText", text));
+    JsonNode job = c.post("/api/v1/jobs", body);
     String id = job.path("id").asText();
     Output out = opts.out(spec.commandLine().getOut());
     if (!watch) {
@@ -61,5 +91,39 @@ final class SubmitCommand implements Callable<Integer> {
       spec.commandLine().getOut().println("submitted job " + id + " for " + machine);
     }
     return JobsCommand.watch(c, id, out, spec.commandLine().getOut());
+  }
+
+  /** The inputs of {@code file} (if any), then each {@code KEY=VALUE}, later ones winning. */
+  static Map<String, String> inputs(Path file, List<String> pairs) throws IOException {
+    Map<String, String> out = new TreeMap<>();
+    if (file != null) {
+      JsonNode n;
+      try {
+        n = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+      } catch (JacksonException e) {
+        throw new UserException(
+            file + ": not YAML or JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+      }
+      if (n == null || n.isMissingNode() || n.isNull()) {
+        n = new ObjectMapper().createObjectNode();
+      }
+      if (!n.isObject()) {
+        throw new UserException(file + ": inputs must be an object of KEY: VALUE");
+      }
+      for (var e : n.properties()) {
+        if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+          throw new UserException(file + ": input '" + e.getKey() + "' must be a string");
+        }
+        out.put(e.getKey(), e.getValue().asText());
+      }
+    }
+    for (String p : pairs) {
+      int eq = p.indexOf('=');
+      if (eq <= 0) {
+        throw new UserException("--input " + p + ": expected KEY=VALUE");
+      }
+      out.put(p.substring(0, eq), p.substring(eq + 1));
+    }
+    return out;
   }
 }

@@ -23,6 +23,7 @@ public final class RecipesModuleCheck implements RecipeCheck {
                 new Problem(
                     e.pointer(),
                     e.line(),
+                    e.column(),
                     e.expected().isEmpty()
                         ? e.message()
                         : e.message() + " (expected: " + e.expected() + ")"))

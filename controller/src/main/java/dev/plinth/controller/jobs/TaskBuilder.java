@@ -77,12 +77,7 @@ public final class TaskBuilder {
     if (!(parsed instanceof ParseResult.Valid v)) {
       throw new TaskException("recipe is invalid: " + parsed.errors().getFirst().format());
     }
-    Variables vars =
-        Variables.builder()
-            .machineName(machine.name())
-            .machineId(machine.id())
-            .jobId(job.id())
-            .build();
+    Variables vars = JobVariables.of(machine, job.id(), job.inputs());
     ExpandResult r = expander.expand(v.recipe(), v.source(), vars, resolver);
     if (!(r instanceof ExpandResult.Expanded e)) {
       throw new TaskException("recipe cannot be expanded: " + r.errors().getFirst().format());

@@ -6,6 +6,8 @@
 package dev.plinth.controller.store;
 
 import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One provisioning run of a recipe on a machine.
@@ -16,6 +18,7 @@ import java.time.Instant;
  * @param mediaId the unguessable path component of this job's media URLs
  * @param nextSeq the sequence number the next dispatcher event must carry
  * @param deadlineAt when the current state times out, or null
+ * @param inputs the job's inputs ({@code ${inputs.NAME}} in the recipe), sorted by name
  */
 public record Job(
     String id,
@@ -37,7 +40,61 @@ public record Job(
     long version,
     Instant createdAt,
     Instant updatedAt,
-    Instant finishedAt) {
+    Instant finishedAt,
+    Map<String, String> inputs) {
+
+  public Job {
+    inputs =
+        inputs == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableSortedMap(new TreeMap<>(inputs));
+  }
+
+  /** A job without inputs. */
+  public Job(
+      String id,
+      String machineId,
+      String machineName,
+      String bmcHost,
+      String recipe,
+      JobState state,
+      String reason,
+      String lastStep,
+      Instant deadlineAt,
+      boolean cancelRequested,
+      String tokenHash,
+      String sealedSecret,
+      String mediaId,
+      long nextSeq,
+      String leaseOwner,
+      Instant leaseUntil,
+      long version,
+      Instant createdAt,
+      Instant updatedAt,
+      Instant finishedAt) {
+    this(
+        id,
+        machineId,
+        machineName,
+        bmcHost,
+        recipe,
+        state,
+        reason,
+        lastStep,
+        deadlineAt,
+        cancelRequested,
+        tokenHash,
+        sealedSecret,
+        mediaId,
+        nextSeq,
+        leaseOwner,
+        leaseUntil,
+        version,
+        createdAt,
+        updatedAt,
+        finishedAt,
+        Map.of());
+  }
 
   @Override
   public String toString() {

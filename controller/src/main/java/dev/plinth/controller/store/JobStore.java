@@ -23,7 +23,7 @@ public final class JobStore {
   private static final String COLS =
       "id, machine_id, machine_name, bmc_host, recipe, state, reason, last_step, deadline_at,"
           + " cancel_requested, token_hash, secret, media_id, next_seq, lease_owner, lease_until,"
-          + " version, created_at, updated_at, finished_at";
+          + " version, created_at, updated_at, finished_at, inputs";
 
   private final Database db;
 
@@ -47,7 +47,7 @@ public final class JobStore {
               c.prepareStatement(
                   "INSERT INTO jobs ("
                       + COLS
-                      + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                      + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
             int i = 1;
             ps.setString(i++, j.id());
             ps.setString(i++, j.machineId());
@@ -68,7 +68,8 @@ public final class JobStore {
             ps.setLong(i++, j.version());
             Sql.instant(ps, i++, j.createdAt());
             Sql.instant(ps, i++, j.updatedAt());
-            Sql.instant(ps, i, j.finishedAt());
+            Sql.instant(ps, i++, j.finishedAt());
+            ps.setString(i, Sql.json(j.inputs()));
             ps.executeUpdate();
           } catch (SQLException e) {
             StoreException se = StoreException.of(e);
@@ -348,6 +349,7 @@ public final class JobStore {
         rs.getLong("version"),
         Sql.instant(rs, "created_at"),
         Sql.instant(rs, "updated_at"),
-        Sql.instant(rs, "finished_at"));
+        Sql.instant(rs, "finished_at"),
+        Sql.map(rs.getString("inputs")));
   }
 }

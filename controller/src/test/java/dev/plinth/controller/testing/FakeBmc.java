@@ -76,7 +76,12 @@ public final class FakeBmc implements BmcDriver {
       @Override
       public String inventoryJson() {
         calls.add(m + ":inventory");
-        return "{\"model\":\"Sim\",\"serial\":\"SN-" + m + "\"}";
+        // serialNumber and macAddresses as the Redfish driver stores them (Inventory).
+        return "{\"model\":\"Sim\",\"serial\":\"SN-"
+            + m
+            + "\",\"serialNumber\":\"SN-"
+            + m
+            + "\",\"macAddresses\":[\"52:54:00:00:00:01\",\"52:54:00:00:00:02\"]}";
       }
 
       @Override
