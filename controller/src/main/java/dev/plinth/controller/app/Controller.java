@@ -20,7 +20,10 @@ import dev.plinth.controller.jobs.TaskBuilder;
 import dev.plinth.controller.media.MediaRoutes;
 import dev.plinth.controller.observe.Metrics;
 import dev.plinth.controller.security.AdminToken;
+import dev.plinth.controller.security.ApiTls;
 import dev.plinth.controller.security.Authenticator;
+import dev.plinth.controller.security.RecipeRepositories;
+import dev.plinth.controller.security.RegistryAccess;
 import dev.plinth.controller.security.SecretBox;
 import dev.plinth.controller.server.ControllerServer;
 import dev.plinth.controller.store.Database;
@@ -69,6 +72,7 @@ public final class Controller implements AutoCloseable {
   private final AdminToken admin;
   private final Engine engine;
   private final String baseUrl;
+  private final RegistryAccess registryAccess;
 
   private Controller(
       Layout layout,
@@ -76,8 +80,10 @@ public final class Controller implements AutoCloseable {
       ControllerServer server,
       AdminToken admin,
       Engine engine,
-      String baseUrl) {
+      String baseUrl,
+      RegistryAccess registryAccess) {
     this.layout = layout;
+    this.registryAccess = registryAccess;
     this.db = db;
     this.server = server;
     this.admin = admin;
@@ -133,9 +139,11 @@ public final class Controller implements AutoCloseable {
       String base =
           config.publicUrl() != null
               ? config.publicUrl()
-              : "http://" + config.listen().host() + ":" + server.port();
+              : config.scheme() + "://" + config.listen().host() + ":" + server.port();
       ReferenceResolver resolver =
-          parts.resolver() != null ? parts.resolver() : new RegistryResolver(base, admin.token());
+          parts.resolver() != null
+              ? parts.resolver()
+              : new RegistryResolver(base, admin.token(), ApiTls.clientContext(config));
       resolverRef.set(resolver);
       TaskBuilder tasks = new TaskBuilder(resolver, java.net.URI.create(base).getAuthority());
       String owner =
@@ -160,7 +168,14 @@ public final class Controller implements AutoCloseable {
               .start();
       engineRef.set(engine);
       server.markReady();
-      return new Controller(layout, db, server, admin, engine, base);
+      return new Controller(
+          layout,
+          db,
+          server,
+          admin,
+          engine,
+          base,
+          new RegistryAccess(tokens, jobs, RecipeRepositories::of, parts.clock()));
     } catch (RuntimeException | IOException e) {
       db.close();
       throw e;
@@ -187,6 +202,11 @@ public final class Controller implements AutoCloseable {
 
   public AdminToken admin() {
     return admin;
+  }
+
+  /** Who may use the registry: API tokens by role, job tokens by recipe (bind it to /v2). */
+  public RegistryAccess registryAccess() {
+    return registryAccess;
   }
 
   @Override
