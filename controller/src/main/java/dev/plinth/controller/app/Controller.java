@@ -175,7 +175,11 @@ public final class Controller implements AutoCloseable {
           admin,
           engine,
           base,
-          new RegistryAccess(tokens, jobs, RecipeRepositories::of, parts.clock()));
+          new RegistryAccess(
+              tokens,
+              jobs,
+              job -> RecipeRepositories.of(job, machines.byName(job.machineName())),
+              parts.clock()));
     } catch (RuntimeException | IOException e) {
       db.close();
       throw e;

@@ -5,7 +5,9 @@
 
 package dev.plinth.controller.security;
 
+import dev.plinth.controller.jobs.JobVariables;
 import dev.plinth.controller.store.Job;
+import dev.plinth.controller.store.Machine;
 import dev.plinth.recipes.ExpandResult;
 import dev.plinth.recipes.ParseResult;
 import dev.plinth.recipes.RecipeExpander;
@@ -13,6 +15,7 @@ import dev.plinth.recipes.RecipeParser;
 import dev.plinth.recipes.Variables;
 import dev.plinth.recipes.model.ImageRef;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -28,15 +31,25 @@ public final class RecipeRepositories {
 
   private RecipeRepositories() {}
 
-  /** The repositories of {@code job}'s recipe expanded with the job's machine and id. */
+  /** The repositories of {@code job}'s recipe expanded with the job's machine, id and inputs. */
   public static Set<String> of(Job job) {
-    return of(
-        job.recipe(),
+    Variables.Builder b =
         Variables.builder()
             .machineName(job.machineName())
             .machineId(job.machineId())
-            .jobId(job.id())
-            .build());
+            .jobId(job.id());
+    job.inputs().forEach(b::input);
+    return of(job.recipe(), b.build());
+  }
+
+  /**
+   * The repositories of {@code job}'s recipe expanded with the same variables as its task
+   * (inventory included) when its machine is known.
+   */
+  public static Set<String> of(Job job, Optional<Machine> machine) {
+    return machine.isPresent()
+        ? of(job.recipe(), JobVariables.of(machine.get(), job.id(), job.inputs()))
+        : of(job);
   }
 
   /** The repositories, or none when the recipe does not parse or expand with {@code vars}. */
