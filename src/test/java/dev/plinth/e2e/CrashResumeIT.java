@@ -183,11 +183,13 @@ class CrashResumeIT {
             call("GET", "/api/v1/jobs/" + id + "/events?limit=500", null)
                 .path("items")
                 .findValuesAsText("type");
-        // The controller drove each job once: one boot request, one final state. (A server
-        // whose BMC boots it again runs its dispatcher again, which resumes from its journal.)
+        // The controller drove each job once: at most one boot request, one final state. The
+        // record of a boot is written after the BMC call; a kill between the two leaves a job
+        // booted without the record, and the restarted engine sees the task ISO inserted on the
+        // BMC and does not boot again (the dispatcher's booted event then moves the job on).
         assertThat(types.stream().filter("bmc.boot-requested"::equals).count())
-            .as(id + " was booted once by the controller: " + types)
-            .isEqualTo(1);
+            .as(id + " was booted at most once by the controller: " + types)
+            .isLessThanOrEqualTo(1);
         assertThat(types).as(id + " ran its step").contains("step.succeeded", "finished");
         long finals =
             call("GET", "/api/v1/jobs/" + id + "/events?limit=500", null)
