@@ -24,6 +24,8 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -98,17 +100,36 @@ final class ServeCommand implements Callable<Integer> {
     }
     out.flush();
     RegistryAccess.Gate access = new RegistryAccess.Gate(admin.token());
-    Registry registry = RegistryWiring.start(c, layout, access, dataPlaneListen);
-    Controller server =
-        Controller.start(
-            c,
-            new Controller.Parts(
-                new RedfishBmcDriver(),
-                new RecipesModuleCheck(),
-                null,
-                JobSettings.defaults(),
-                java.time.InstantSource.system(),
-                List.of(registry.routes())));
+    // The registry (storage scan, Netty data plane) starts while the database migrates: on two
+    // cores that overlaps most of their class loading, which dominates start-up.
+    CompletableFuture<Registry> starting = new CompletableFuture<>();
+    Thread.ofPlatform()
+        .name("plinth-registry-start")
+        .start(
+            () -> {
+              try {
+                starting.complete(RegistryWiring.start(c, layout, access, dataPlaneListen));
+              } catch (Throwable t) {
+                starting.completeExceptionally(t);
+              }
+            });
+    Controller server;
+    try {
+      server =
+          Controller.start(
+              c,
+              new Controller.Parts(
+                  new RedfishBmcDriver(),
+                  new RecipesModuleCheck(),
+                  null,
+                  JobSettings.defaults(),
+                  java.time.InstantSource.system(),
+                  List.of(r -> started(starting).routes().accept(r))));
+    } catch (RuntimeException | IOException e) {
+      starting.thenAccept(Registry::close);
+      throw e;
+    }
+    Registry registry = started(starting);
     access.bind(server.registryAccess());
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -127,6 +148,17 @@ final class ServeCommand implements Callable<Integer> {
     LOG.log(Level.INFO, "ready");
     stop.await();
     return 0;
+  }
+
+  private static Registry started(CompletableFuture<Registry> starting) {
+    try {
+      return starting.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw new java.io.UncheckedIOException(io);
+      }
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
   }
 
   PlinthConfig effectiveConfig() {
