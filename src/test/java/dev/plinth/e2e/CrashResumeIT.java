@@ -173,11 +173,6 @@ class CrashResumeIT {
       assertThat(now)
           .as("every job succeeded after the restart; fleet errors: %s", fleet.errors)
           .allSatisfy((id, s) -> assertThat(s).isEqualTo("Succeeded"));
-      int reboots = 0;
-      for (var b : fleet.bmcs()) {
-        reboots += Math.max(0, b.bootHistory().size() - 1);
-      }
-      System.out.println("CrashResumeIT: simulated servers booted more than once: " + reboots);
       for (String id : ids) {
         List<String> types =
             call("GET", "/api/v1/jobs/" + id + "/events?limit=500", null)

@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code ci release-tarball}: packs the controller into the release tarball. */
 @Command(
@@ -17,6 +19,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Write plinth-VERSION-linux.tar.gz (reproducible: SOURCE_DATE_EPOCH).")
 public final class ReleaseTarballCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
 
   @Option(names = "--version", required = true, description = "Release version.")
   String version;
@@ -39,7 +43,7 @@ public final class ReleaseTarballCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     long epoch = sourceDateEpoch(System.getenv("SOURCE_DATE_EPOCH"), outputTimestamp);
     Path archive = new ReleaseTarball(version, controller, dist).write(out, epoch);
-    System.out.println("ci: wrote " + archive);
+    spec.commandLine().getOut().println("ci: wrote " + archive);
     return 0;
   }
 

@@ -15,6 +15,8 @@ import picocli.CommandLine;
  */
 final class CliErrors implements CommandLine.IExecutionExceptionHandler {
 
+  private static final System.Logger LOG = System.getLogger(CliErrors.class.getName());
+
   /** Exit status for an error in the user's input or environment. */
   static final int USAGE_OR_INPUT = 2;
 
@@ -33,8 +35,9 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler {
       err.println("plinth: " + ex.getMessage());
       return USAGE_OR_INPUT;
     }
+    // The trace goes to the log (JSON lines on stderr), the user gets one line.
+    LOG.log(System.Logger.Level.ERROR, "internal error", ex);
     err.println("plinth: internal error: " + ex);
-    ex.printStackTrace(err);
     return INTERNAL;
   }
 }

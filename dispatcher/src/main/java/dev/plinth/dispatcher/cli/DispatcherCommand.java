@@ -27,6 +27,8 @@ public final class DispatcherCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  private static final System.Logger LOG = System.getLogger(DispatcherCommand.class.getName());
+
   /** A command line with the shared error handling. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new DispatcherCommand());
@@ -38,8 +40,8 @@ public final class DispatcherCommand implements Runnable {
             c.getErr().println("plinth-dispatcher: " + ex.getMessage());
             return BAD_INPUT;
           }
+          LOG.log(System.Logger.Level.ERROR, "internal error", ex);
           c.getErr().println("plinth-dispatcher: internal error: " + ex);
-          ex.printStackTrace(c.getErr());
           return INTERNAL;
         });
     return cl;
