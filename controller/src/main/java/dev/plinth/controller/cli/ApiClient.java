@@ -72,7 +72,7 @@ final class ApiClient {
       HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
       JsonNode n = r.body().length == 0 ? JSON.nullNode() : JSON.readTree(r.body());
       if (r.statusCode() >= 400) {
-        throw new UserException(problem(r.statusCode(), n));
+        throw new Refused(r.statusCode(), problem(r.statusCode(), n));
       }
       return n;
     } catch (ConnectException e) {
@@ -115,6 +115,19 @@ final class ApiClient {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new UserException("interrupted", e);
+    }
+  }
+
+  /** The controller answered a request with an error status. */
+  static final class Refused extends UserException {
+    private static final long serialVersionUID = 1L;
+
+    /** The HTTP status. */
+    final int status;
+
+    Refused(int status, String message) {
+      super(message);
+      this.status = status;
     }
   }
 

@@ -61,7 +61,8 @@ final class ClientOptions {
     Path dir =
         xdg != null && !xdg.isBlank()
             ? Path.of(xdg, "plinth")
-            : Path.of(env.getOrDefault("HOME", "."), ".config", "plinth");
+            : Path.of(
+                env.getOrDefault("HOME", System.getProperty("user.home")), ".config", "plinth");
     return dir.resolve("login.json");
   }
 

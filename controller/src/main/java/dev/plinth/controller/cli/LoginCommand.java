@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -24,7 +25,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "login",
     mixinStandardHelpOptions = true,
-    description = "Check an API token and remember it with the controller URL (~/.config/plinth).")
+    description =
+        "Check an API token and remember it with the controller URL"
+            + " ($XDG_CONFIG_HOME/plinth or ~/.config/plinth, mode 0600).")
 final class LoginCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -39,25 +42,33 @@ final class LoginCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     if (tokenFile != null) {
-      opts.token =
-          (tokenFile.toString().equals("-")
-                  ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
-                  : Files.readString(tokenFile))
-              .strip();
+      opts.token = readTokenFile();
     }
+    String token =
+        first(
+            opts.token, opts.env.get("PLINTH_TOKEN"), ClientOptions.stored(opts.env).path("token"));
+    if (token == null) {
+      throw new UserException(
+          "no API token to log in with: give --token-file FILE (e.g. DATA/admin.token), --token"
+              + " or PLINTH_TOKEN");
+    }
+    opts.token = token;
     ApiClient c = opts.client();
-    JsonNode who = c.get("/api/v1/whoami");
+    JsonNode who;
+    try {
+      who = c.get("/api/v1/whoami");
+    } catch (ApiClient.Refused e) {
+      throw new UserException(
+          e.status == 401
+              ? "the controller at "
+                  + c.base()
+                  + " refused the token (unknown, revoked or expired);"
+                  + " nothing was saved"
+              : "login to " + c.base() + " failed: " + e.getMessage() + "; nothing was saved",
+          e);
+    }
     Path f = ClientOptions.loginFile(opts.env);
-    Files.createDirectories(f.getParent());
-    ObjectNode n = ApiClient.JSON.createObjectNode().put("url", c.base()).put("token", tokenOf(c));
-    Path tmp =
-        Files.createTempFile(
-            f.getParent(),
-            "login",
-            ".tmp",
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.write(tmp, ApiClient.JSON.writeValueAsBytes(n));
-    Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    save(f, ApiClient.JSON.createObjectNode().put("url", c.base()).put("token", token));
     spec.commandLine()
         .getOut()
         .printf(
@@ -66,8 +77,51 @@ final class LoginCommand implements Callable<Integer> {
     return 0;
   }
 
-  private String tokenOf(ApiClient c) {
-    String t = opts.token != null ? opts.token : opts.env.get("PLINTH_TOKEN");
-    return t != null ? t : ClientOptions.stored(opts.env).path("token").asText();
+  private String readTokenFile() {
+    String t;
+    try {
+      t =
+          tokenFile.toString().equals("-")
+              ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+              : Files.readString(tokenFile);
+    } catch (NoSuchFileException e) {
+      throw new UserException("token file " + tokenFile + " does not exist", e);
+    } catch (IOException e) {
+      throw new UserException("cannot read token file " + tokenFile + ": " + e.getMessage(), e);
+    }
+    if (t.isBlank()) {
+      throw new UserException("token file " + tokenFile + " is empty");
+    }
+    return t.strip();
+  }
+
+  /** Writes the login atomically, readable by its owner only, in a directory only they enter. */
+  private static void save(Path f, ObjectNode login) throws IOException {
+    Path dir = f.getParent();
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(
+          dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+    Path tmp =
+        Files.createTempFile(
+            dir,
+            ".login",
+            ".tmp",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    try {
+      Files.write(tmp, ApiClient.JSON.writeValueAsBytes(login));
+      Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static String first(String flag, String env, JsonNode stored) {
+    for (String s : new String[] {flag, env, stored.asText(null)}) {
+      if (s != null && !s.isBlank()) {
+        return s.strip();
+      }
+    }
+    return null;
   }
 }

@@ -37,7 +37,27 @@ public final class PlinthCommand implements Runnable {
 
   /** A command line ready to execute, with the error handling every subcommand shares. */
   public static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new PlinthCommand());
+    return commandLine(System.getenv());
+  }
+
+  /**
+   * A command line whose client commands read {@code env} in place of the process environment
+   * ({@code PLINTH_URL}, {@code PLINTH_TOKEN}, {@code XDG_CONFIG_HOME}, {@code HOME}).
+   */
+  static CommandLine commandLine(java.util.Map<String, String> env) {
+    CommandLine.IFactory defaults = CommandLine.defaultFactory();
+    CommandLine.IFactory factory =
+        new CommandLine.IFactory() {
+          @Override
+          public <K> K create(Class<K> cls) throws Exception {
+            K k = defaults.create(cls);
+            if (k instanceof ClientOptions o) {
+              o.env = env;
+            }
+            return k;
+          }
+        };
+    CommandLine cl = new CommandLine(new PlinthCommand(), factory);
     cl.setExecutionExceptionHandler(new CliErrors());
     // The completion script is generated, never hand-written: plinth generate-completion.
     cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
