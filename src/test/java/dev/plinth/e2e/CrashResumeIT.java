@@ -52,6 +52,10 @@ class CrashResumeIT {
   }
 
   Process start() throws Exception {
+    Path maintenance = dir.resolve("var/media/maintenance.iso");
+    if (!Files.exists(maintenance)) {
+      SimulatedFleet.writeMaintenanceIso(maintenance);
+    }
     Process p =
         new ProcessBuilder(
                 List.of(

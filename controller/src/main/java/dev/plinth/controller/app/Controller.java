@@ -17,6 +17,7 @@ import dev.plinth.controller.jobs.JobSettings;
 import dev.plinth.controller.jobs.RecipeCheck;
 import dev.plinth.controller.jobs.RegistryResolver;
 import dev.plinth.controller.jobs.TaskBuilder;
+import dev.plinth.controller.media.MaintenanceIso;
 import dev.plinth.controller.media.MediaRoutes;
 import dev.plinth.controller.observe.Metrics;
 import dev.plinth.controller.security.AdminToken;
@@ -49,6 +50,7 @@ import java.util.function.Consumer;
  * in that order and stopped in reverse.
  */
 public final class Controller implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Controller.class.getName());
 
   /**
    * What varies between serve, demo and tests.
@@ -134,7 +136,12 @@ public final class Controller implements AutoCloseable {
       routes.add(
           new WebhookRoutes(jobs, box, parts.jobs(), parts.clock(), id -> wake.run(), jobMetrics)
               .routes());
-      routes.add(MediaRoutes.routes(layout, jobs));
+      MaintenanceIso maintenance = new MaintenanceIso(config.maintenanceIsoFile());
+      if (!maintenance.present()) {
+        // Not fatal: the API, registry and media serve; jobs fail at boot with this reason.
+        LOG.log(System.Logger.Level.WARNING, maintenance.missing());
+      }
+      routes.add(MediaRoutes.routes(layout, jobs, maintenance));
       ControllerServer server = ControllerServer.start(config, layout, metrics, routes);
       String base =
           config.publicUrl() != null
@@ -164,7 +171,8 @@ public final class Controller implements AutoCloseable {
                   parts.clock(),
                   owner,
                   base,
-                  jobMetrics)
+                  jobMetrics,
+                  maintenance)
               .start();
       engineRef.set(engine);
       server.markReady();

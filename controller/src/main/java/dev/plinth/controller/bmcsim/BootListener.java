@@ -11,14 +11,16 @@ import java.util.List;
 /**
  * Called when a simulated server boots from virtual CD: it was powered on or reset while a CD boot
  * override was active and a CD slot held media. {@code plinth demo} uses it to play the server:
- * fetch the task ISO and run the dispatcher. Called on its own virtual thread.
+ * boot the maintenance ISO, find the task ISO among the media and run the dispatcher. Called on its
+ * own virtual thread.
  */
 @FunctionalInterface
 public interface BootListener {
 
   /**
    * @param bmcId the simulated BMC's id ({@code bmc-0} ...)
-   * @param media the image URLs in the bootable CD slots, in slot order
+   * @param media the image URLs the server sees: those of the bootable CD slots (the first is what
+   *     boots), then those of the other slots, each in slot order
    */
   void bootedFromVirtualMedia(String bmcId, List<URI> media);
 

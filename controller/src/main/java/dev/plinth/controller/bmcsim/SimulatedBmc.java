@@ -344,6 +344,14 @@ public final class SimulatedBmc {
           media.add(URI.create(s.image));
         }
       }
+      if (!media.isEmpty()) {
+        // The booted OS sees every other attached medium too (a task ISO on a virtual USB stick).
+        for (SlotState s : slots.values()) {
+          if (!s.spec.bootable() && s.inserted && s.image != null) {
+            media.add(URI.create(s.image));
+          }
+        }
+      }
     }
     boots.add(new BootRecord(cd ? "Cd" : device, List.copyOf(media)));
     if (!media.isEmpty()) {

@@ -111,7 +111,12 @@ public final class DemoCommand implements Callable<Integer> {
       Path dir, int n, String recipe, Duration timeout, PrintWriter progress, PrintWriter out)
       throws Exception {
     Instant start = Instant.now();
-    PlinthConfig c = new PlinthConfig(new Listen("127.0.0.1", 0), dir.resolve("var"));
+    // The simulated servers boot a stand-in maintenance ISO; a real one is the maintenance-os's.
+    Path maintenance = dir.resolve("simulated-maintenance.iso");
+    SimulatedFleet.writeMaintenanceIso(maintenance);
+    PlinthConfig c =
+        new PlinthConfig(new Listen("127.0.0.1", 0), dir.resolve("var"))
+            .withMaintenanceIso(maintenance);
     Layout layout = new Layout(c.dataDir()).create();
     AdminToken admin = AdminToken.ensure(layout.adminToken(), layout.tmp());
     try (Registry registry = RegistryWiring.start(c, layout, admin, null);

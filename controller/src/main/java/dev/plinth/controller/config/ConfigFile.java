@@ -14,7 +14,11 @@ record ConfigFile(
     @JsonProperty("publicUrl") String publicUrl,
     @JsonProperty("database") Database database,
     @JsonProperty("tls") Tls tls,
-    @JsonProperty("allowPlainHttp") Boolean allowPlainHttp) {
+    @JsonProperty("allowPlainHttp") Boolean allowPlainHttp,
+    @JsonProperty("media") Media media) {
+
+  /** {@code media:} settings. */
+  record Media(@JsonProperty("maintenanceIso") String maintenanceIso) {}
 
   /** {@code database:} settings. */
   record Database(@JsonProperty("url") String url) {}

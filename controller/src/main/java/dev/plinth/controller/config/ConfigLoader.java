@@ -34,7 +34,7 @@ public final class ConfigLoader {
    * @param file the YAML file, or null for defaults only
    * @param env the process environment (PLINTH_LISTEN, PLINTH_DATA_DIR, STATE_DIRECTORY,
    *     PLINTH_DATABASE_URL, PLINTH_PUBLIC_URL, PLINTH_TLS_CERT, PLINTH_TLS_KEY,
-   *     PLINTH_ALLOW_PLAIN_HTTP)
+   *     PLINTH_ALLOW_PLAIN_HTTP, PLINTH_MAINTENANCE_ISO)
    * @throws ConfigException with the file, line and field when the file is wrong
    */
   public static PlinthConfig load(Path file, Map<String, String> env) {
@@ -68,6 +68,10 @@ public final class ConfigLoader {
     String plain = env.get("PLINTH_ALLOW_PLAIN_HTTP");
     if (plain != null && !plain.isBlank()) {
       c = c.withAllowPlainHttp(parseBoolean(plain, "PLINTH_ALLOW_PLAIN_HTTP"));
+    }
+    String maintenance = env.get("PLINTH_MAINTENANCE_ISO");
+    if (maintenance != null && !maintenance.isBlank()) {
+      c = c.withMaintenanceIso(Path.of(maintenance));
     }
     String data = env.get("PLINTH_DATA_DIR");
     if (data != null && !data.isBlank()) {
@@ -115,10 +119,15 @@ public final class ConfigLoader {
         c = c.withDatabaseUrl(f.database().url());
       }
       if (f.tls() != null) {
-        c = c.withTls(tlsPath(file, f.tls().certificate()), tlsPath(file, f.tls().privateKey()));
+        c =
+            c.withTls(
+                pathSetting(file, f.tls().certificate()), pathSetting(file, f.tls().privateKey()));
       }
       if (f.allowPlainHttp() != null) {
         c = c.withAllowPlainHttp(f.allowPlainHttp());
+      }
+      if (f.media() != null && f.media().maintenanceIso() != null) {
+        c = c.withMaintenanceIso(pathSetting(file, f.media().maintenanceIso()));
       }
       return c;
     } catch (UnrecognizedPropertyException e) {
@@ -143,7 +152,7 @@ public final class ConfigLoader {
   }
 
   // Relative paths are read from the configuration file's directory, as operators expect.
-  private static Path tlsPath(Path file, String value) {
+  private static Path pathSetting(Path file, String value) {
     if (value == null || value.isBlank()) {
       return null;
     }

@@ -20,6 +20,8 @@ import java.nio.file.Path;
  *     plain HTTP
  * @param tlsPrivateKey PEM private key (PKCS#8, unencrypted) matching {@code tlsCertificate}
  * @param allowPlainHttp whether plain HTTP may listen on an address other machines can reach
+ * @param maintenanceIso the maintenance OS's ISO that BMCs boot; null for {@code
+ *     media/maintenance.iso} in the data directory
  */
 public record PlinthConfig(
     Listen listen,
@@ -28,14 +30,15 @@ public record PlinthConfig(
     String publicUrl,
     Path tlsCertificate,
     Path tlsPrivateKey,
-    boolean allowPlainHttp) {
+    boolean allowPlainHttp,
+    Path maintenanceIso) {
 
   public PlinthConfig(Listen listen, Path dataDir) {
     this(listen, dataDir, null, null);
   }
 
   public PlinthConfig(Listen listen, Path dataDir, String databaseUrl, String publicUrl) {
-    this(listen, dataDir, databaseUrl, publicUrl, null, null, false);
+    this(listen, dataDir, databaseUrl, publicUrl, null, null, false, null);
   }
 
   /** The defaults of a checkout: loopback only, data in {@code ./var}. */
@@ -45,22 +48,50 @@ public record PlinthConfig(
 
   public PlinthConfig withListen(Listen l) {
     return new PlinthConfig(
-        l, dataDir, databaseUrl, publicUrl, tlsCertificate, tlsPrivateKey, allowPlainHttp);
+        l,
+        dataDir,
+        databaseUrl,
+        publicUrl,
+        tlsCertificate,
+        tlsPrivateKey,
+        allowPlainHttp,
+        maintenanceIso);
   }
 
   public PlinthConfig withDataDir(Path d) {
     return new PlinthConfig(
-        listen, d, databaseUrl, publicUrl, tlsCertificate, tlsPrivateKey, allowPlainHttp);
+        listen,
+        d,
+        databaseUrl,
+        publicUrl,
+        tlsCertificate,
+        tlsPrivateKey,
+        allowPlainHttp,
+        maintenanceIso);
   }
 
   public PlinthConfig withDatabaseUrl(String url) {
     return new PlinthConfig(
-        listen, dataDir, url, publicUrl, tlsCertificate, tlsPrivateKey, allowPlainHttp);
+        listen,
+        dataDir,
+        url,
+        publicUrl,
+        tlsCertificate,
+        tlsPrivateKey,
+        allowPlainHttp,
+        maintenanceIso);
   }
 
   public PlinthConfig withPublicUrl(String url) {
     return new PlinthConfig(
-        listen, dataDir, databaseUrl, url, tlsCertificate, tlsPrivateKey, allowPlainHttp);
+        listen,
+        dataDir,
+        databaseUrl,
+        url,
+        tlsCertificate,
+        tlsPrivateKey,
+        allowPlainHttp,
+        maintenanceIso);
   }
 
   /** With TLS from these PEM files (either may be null to keep the current one). */
@@ -72,12 +103,40 @@ public record PlinthConfig(
         publicUrl,
         certificate != null ? certificate : tlsCertificate,
         privateKey != null ? privateKey : tlsPrivateKey,
-        allowPlainHttp);
+        allowPlainHttp,
+        maintenanceIso);
   }
 
   public PlinthConfig withAllowPlainHttp(boolean allow) {
     return new PlinthConfig(
-        listen, dataDir, databaseUrl, publicUrl, tlsCertificate, tlsPrivateKey, allow);
+        listen,
+        dataDir,
+        databaseUrl,
+        publicUrl,
+        tlsCertificate,
+        tlsPrivateKey,
+        allow,
+        maintenanceIso);
+  }
+
+  /** With the maintenance ISO at {@code file} (null: {@code media/maintenance.iso} in the data). */
+  public PlinthConfig withMaintenanceIso(Path file) {
+    return new PlinthConfig(
+        listen,
+        dataDir,
+        databaseUrl,
+        publicUrl,
+        tlsCertificate,
+        tlsPrivateKey,
+        allowPlainHttp,
+        file);
+  }
+
+  /** The maintenance ISO's file: the configured one, else the data directory's. */
+  public Path maintenanceIsoFile() {
+    return maintenanceIso != null
+        ? maintenanceIso
+        : dataDir.resolve("media").resolve("maintenance.iso");
   }
 
   /** Whether the API is served over TLS. */

@@ -7,6 +7,7 @@ package dev.plinth.controller.demo;
 
 import dev.plinth.controller.bmcsim.BmcSimulator;
 import dev.plinth.controller.bmcsim.SimulatedBmc;
+import dev.plinth.controller.media.MaintenanceIso;
 import dev.plinth.dispatcher.Dispatcher;
 import dev.plinth.dispatcher.DispatcherOptions;
 import dev.plinth.dispatcher.contract.Task;
@@ -15,14 +16,20 @@ import dev.plinth.dispatcher.disks.BlockDisk;
 import dev.plinth.dispatcher.intake.IntakeException;
 import dev.plinth.dispatcher.runner.LocalRunner;
 import dev.plinth.iso.IsoReader;
+import dev.plinth.iso.IsoTree;
+import dev.plinth.iso.IsoWriter;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -74,11 +81,29 @@ public final class SimulatedFleet implements AutoCloseable {
     return sim.bmcs();
   }
 
+  private static final int PVD_OFFSET = 16 * 2048;
+
   private void booted(String bmcId, List<URI> media) {
     if (media.isEmpty()) {
       return;
     }
-    URI iso = media.getFirst();
+    // What boots is the first medium: a server only runs the dispatcher from a maintenance ISO.
+    String label;
+    try {
+      label = volumeLabel(media.getFirst());
+    } catch (IOException e) {
+      errors.put(bmcId, "cannot read the boot medium " + media.getFirst() + ": " + e.getMessage());
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    if (!MaintenanceIso.VOLUME_LABEL.equals(label)) {
+      errors.put(bmcId, "booted volume '" + label + "', not a maintenance ISO");
+      LOG.log(Level.WARNING, "simulated server {0}: {1}", bmcId, errors.get(bmcId));
+      return;
+    }
+    List<URI> attached = List.copyOf(media.subList(1, media.size()));
     Path state = dir.resolve(bmcId);
     // A reset stops whatever the server was running: the previous dispatcher dies here.
     Thread previous = current.put(bmcId, Thread.currentThread());
@@ -96,7 +121,7 @@ public final class SimulatedFleet implements AutoCloseable {
       DispatcherOptions o =
           DispatcherOptions.builder(
                   state,
-                  () -> fetch(iso, state),
+                  () -> fetch(attached, state),
                   ctx -> new LocalRunner(ctx.jobDir().resolve("sandbox"), Map.of(), true))
               .retryDelay(Duration.ofMillis(200))
               .heartbeatInterval(Duration.ofSeconds(5))
@@ -126,12 +151,15 @@ public final class SimulatedFleet implements AutoCloseable {
     }
   }
 
-  /** Downloads and checks the task ISO, retrying for two minutes as a real dispatcher does. */
-  private Task fetch(URI iso, Path state) throws IntakeException, InterruptedException {
+  /**
+   * Finds the task ISO among the attached media by its volume label, downloads and checks it,
+   * retrying for two minutes as a real dispatcher does.
+   */
+  private Task fetch(List<URI> attached, Path state) throws IntakeException, InterruptedException {
     long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     while (true) {
       try {
-        return fetchOnce(iso, state);
+        return fetchOnce(attached, state);
       } catch (IntakeException e) {
         if (System.nanoTime() > until) {
           throw e;
@@ -141,7 +169,24 @@ public final class SimulatedFleet implements AutoCloseable {
     }
   }
 
-  private Task fetchOnce(URI iso, Path state) throws IntakeException, InterruptedException {
+  private Task fetchOnce(List<URI> attached, Path state)
+      throws IntakeException, InterruptedException {
+    List<String> seen = new java.util.ArrayList<>();
+    for (URI iso : attached) {
+      try {
+        String label = volumeLabel(iso);
+        if (TaskIsoV1.VOLUME_LABEL.equals(label)) {
+          return download(iso, state);
+        }
+        seen.add(label);
+      } catch (IOException e) {
+        throw new IntakeException("medium " + iso + ": " + e, e);
+      }
+    }
+    throw new IntakeException("no " + TaskIsoV1.VOLUME_LABEL + " volume among " + seen);
+  }
+
+  private Task download(URI iso, Path state) throws IntakeException, InterruptedException {
     try {
       Files.createDirectories(state);
       Path file = state.resolve("task.iso");
@@ -163,6 +208,63 @@ public final class SimulatedFleet implements AutoCloseable {
       }
     } catch (IOException | dev.plinth.dispatcher.contract.ContractException e) {
       throw new IntakeException("task ISO " + iso + ": " + e, e);
+    }
+  }
+
+  /**
+   * The ISO 9660 volume label of a medium, read as firmware and blkid do: the primary volume
+   * descriptor in sector 16, fetched with a range request.
+   */
+  String volumeLabel(URI medium) throws IOException, InterruptedException {
+    HttpResponse<byte[]> r =
+        http.send(
+            HttpRequest.newBuilder(medium)
+                .header("Range", "bytes=" + PVD_OFFSET + "-" + (PVD_OFFSET + 2047))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    byte[] b = r.body();
+    int at = r.statusCode() == 206 ? 0 : r.statusCode() == 200 ? PVD_OFFSET : -1;
+    if (at < 0 || b.length < at + 72) {
+      throw new IOException("GET " + medium + ": HTTP " + r.statusCode());
+    }
+    if (b[at] != 1 || !"CD001".equals(new String(b, at + 1, 5, StandardCharsets.US_ASCII))) {
+      return "(not ISO 9660)";
+    }
+    return new String(b, at + 40, 32, StandardCharsets.US_ASCII).strip();
+  }
+
+  /**
+   * Writes the stand-in maintenance ISO simulated servers boot: labelled {@link
+   * MaintenanceIso#VOLUME_LABEL}, holding only a note, as a simulated server runs the dispatcher
+   * in-process rather than booting an OS.
+   */
+  public static void writeMaintenanceIso(Path target) throws IOException {
+    IsoTree tree = IsoTree.create();
+    tree.addFile(
+        "README.txt",
+        ("Stand-in maintenance ISO for simulated servers (plinth demo, tests).\n"
+                + "It boots nothing: a simulated server that boots it runs the dispatcher in-process.\n"
+                + "Real servers boot the maintenance-os module's ISO.\n")
+            .getBytes(StandardCharsets.UTF_8),
+        0444);
+    IsoWriter w =
+        IsoWriter.builder()
+            .volumeId(MaintenanceIso.VOLUME_LABEL)
+            .sourceDateEpoch(0)
+            .rockRidge(true)
+            .joliet(true)
+            .build();
+    Files.createDirectories(target.toAbsolutePath().getParent());
+    Path staged = Files.createTempFile(target.toAbsolutePath().getParent(), ".maint-", ".iso");
+    try {
+      try (var ch = FileChannel.open(staged, StandardOpenOption.WRITE)) {
+        w.write(tree, ch);
+        ch.force(true);
+      }
+      Files.move(
+          staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(staged);
     }
   }
 

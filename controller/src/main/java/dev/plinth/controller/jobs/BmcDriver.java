@@ -27,14 +27,17 @@ public interface BmcDriver {
 
   /** A logged-in session; closing it logs out. */
   interface Session extends AutoCloseable {
-    /** Power off, eject stale media, insert {@code iso}, boot once from CD, power on. */
-    void bootFromIso(URI iso);
+    /**
+     * Power off, eject stale media, insert {@code maintenanceIso} in a CD slot and {@code taskIso}
+     * in a second slot, boot once from CD, power on.
+     */
+    void bootFromMedia(URI maintenanceIso, URI taskIso);
 
     /**
-     * Whether the machine is on with {@code iso} inserted: a boot from it already happened. The
+     * Whether the machine is on with {@code taskIso} inserted: a boot with it already happened. The
      * engine asks after a restart instead of booting the machine a second time.
      */
-    boolean bootedFrom(URI iso);
+    boolean bootedWith(URI taskIso);
 
     /** Power off, eject all media, boot once from disk, power on. */
     void bootFromDisk();

@@ -6,6 +6,7 @@
 package dev.plinth.controller.jobs;
 
 import dev.plinth.controller.Layout;
+import dev.plinth.controller.media.MaintenanceIso;
 import dev.plinth.controller.media.MediaRoutes;
 import dev.plinth.controller.security.SecretBox;
 import dev.plinth.controller.store.EventStore;
@@ -71,6 +72,7 @@ public final class Engine implements AutoCloseable {
   private final String owner;
   private final String baseUrl;
   private final JobMetrics metrics;
+  private final MaintenanceIso maintenance;
 
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
@@ -87,6 +89,7 @@ public final class Engine implements AutoCloseable {
    * @param owner this controller's lease identity
    * @param baseUrl where BMCs and machines reach this controller (media, webhooks)
    * @param metrics where BMC call times go
+   * @param maintenance the ISO every job boots, beside its task ISO
    */
   public Engine(
       JobStore jobs,
@@ -100,8 +103,10 @@ public final class Engine implements AutoCloseable {
       InstantSource clock,
       String owner,
       String baseUrl,
-      JobMetrics metrics) {
+      JobMetrics metrics,
+      MaintenanceIso maintenance) {
     this.metrics = metrics;
+    this.maintenance = maintenance;
     this.jobs = jobs;
     this.machines = machines;
     this.events = events;
@@ -254,21 +259,28 @@ public final class Engine implements AutoCloseable {
     return move(j, JobState.MEDIA_READY, null);
   }
 
-  /** In Booting: insert the task ISO, boot once from CD, power on; then wait for {@code booted}. */
+  /**
+   * In Booting: insert the maintenance ISO and, in a second slot, the task ISO; boot once from CD,
+   * power on; then wait for {@code booted}.
+   */
   private boolean boot(Job j) {
     Job now = jobs.get(j.id()).orElseThrow();
     Machine m = machines.byName(now.machineName()).orElse(null);
     if (m == null) {
       return end(now, JobState.FAILED, "machine " + now.machineName() + " was deleted");
     }
+    if (!maintenance.present()) {
+      return end(now, JobState.FAILED, maintenance.missing());
+    }
+    URI maintenanceIso = URI.create(baseUrl + MaintenanceIso.PATH);
     URI iso = URI.create(baseUrl + "/media/" + now.mediaId() + "/task.iso");
     // After a restart the boot may have happened before the crash: a second one would reset a
     // machine whose dispatcher is already running.
     withBmc(
         m,
         s -> {
-          if (!s.bootedFrom(iso)) {
-            s.bootFromIso(iso);
+          if (!s.bootedWith(iso)) {
+            s.bootFromMedia(maintenanceIso, iso);
           }
         });
     events.record(j.id(), BOOT_REQUESTED, null, json("machine", m.name()), clock.instant());

@@ -50,16 +50,16 @@ public final class RedfishBmcDriver implements BmcDriver {
                     options));
     return new Session() {
       @Override
-      public void bootFromIso(URI iso) {
+      public void bootFromMedia(URI maintenanceIso, URI taskIso) {
         call(
             () ->
                 VirtualMediaBoot.with(c)
                     .powerTimeout(options.powerTimeout())
-                    .bootFromIso(iso, BootMode.UEFI));
+                    .bootFromIsos(maintenanceIso, taskIso, BootMode.UEFI));
       }
 
       @Override
-      public boolean bootedFrom(URI iso) {
+      public boolean bootedWith(URI iso) {
         return call(
             () ->
                 c.mediaSlots().stream()

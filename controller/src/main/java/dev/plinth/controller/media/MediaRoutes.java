@@ -29,7 +29,9 @@ import java.util.function.Consumer;
 
 /**
  * {@code GET|HEAD /media/{mediaId}/task.iso}: a job's task ISO, found by the job's unguessable
- * media id (256 random bits). BMCs fetch ISOs in ranges; every check happens before the first byte.
+ * media id (256 random bits); {@code /media/maintenance.iso}: the maintenance ISO every job boots
+ * (it holds no secret, so its URL is stable and BMCs may cache it). BMCs fetch ISOs in ranges;
+ * every check happens before the first byte.
  */
 public final class MediaRoutes {
 
@@ -42,19 +44,28 @@ public final class MediaRoutes {
     return layout.media().resolve(jobId).resolve("task.iso");
   }
 
-  public static Consumer<HttpRouting.Builder> routes(Layout layout, JobStore jobs) {
+  public static Consumer<HttpRouting.Builder> routes(
+      Layout layout, JobStore jobs, MaintenanceIso maintenance) {
     return r ->
         r.route(
-            m -> m == Method.GET || m == Method.HEAD,
-            io.helidon.http.PathMatchers.create("/media/{mediaId}/task.iso"),
-            (req, res) -> serve(layout, jobs, req, res));
+                m -> m == Method.GET || m == Method.HEAD,
+                io.helidon.http.PathMatchers.create("/media/{mediaId}/task.iso"),
+                (req, res) -> serveTask(layout, jobs, req, res))
+            .route(
+                m -> m == Method.GET || m == Method.HEAD,
+                io.helidon.http.PathMatchers.exact(MaintenanceIso.PATH),
+                (req, res) -> serve(maintenance.file(), req, res));
   }
 
-  private static void serve(Layout layout, JobStore jobs, ServerRequest req, ServerResponse res)
+  private static void serveTask(Layout layout, JobStore jobs, ServerRequest req, ServerResponse res)
       throws IOException {
     String mediaId = req.path().pathParameters().get("mediaId");
     Optional<Job> job = jobs.byMediaId(mediaId);
-    Path file = job.map(j -> taskIso(layout, j.id())).orElse(null);
+    serve(job.map(j -> taskIso(layout, j.id())).orElse(null), req, res);
+  }
+
+  /** Serves {@code file} with HEAD, ranges and validators; a missing file is a 404. */
+  private static void serve(Path file, ServerRequest req, ServerResponse res) throws IOException {
     if (file == null || !Files.isRegularFile(file)) {
       res.status(Status.NOT_FOUND_404).send("no such medium\n");
       return;

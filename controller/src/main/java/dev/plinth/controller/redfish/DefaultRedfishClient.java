@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The {@link RedfishClient} implementation: discovery, inventory and power. */
 final class DefaultRedfishClient implements RedfishClient {
@@ -295,6 +296,11 @@ final class DefaultRedfishClient implements RedfishClient {
   @Override
   public MediaSlot insertMedia(URI image) {
     return media.insert(image);
+  }
+
+  @Override
+  public Optional<MediaSlot> insertMediaBeside(URI image, MediaSlot beside) {
+    return media.insertBeside(image, beside.link());
   }
 
   @Override

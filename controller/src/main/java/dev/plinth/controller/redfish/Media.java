@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * VirtualMedia: finding slots (under the system first, then each manager), inserting by action or
@@ -26,6 +28,7 @@ import java.util.Locale;
 final class Media {
   private static final System.Logger LOG = System.getLogger(Media.class.getName());
   private static final int ADAPTATIONS = 6;
+  static final Set<String> IMAGE_TYPES = Set.of("CD", "DVD", "USBStick", "RemovableDisk");
 
   private final Calls calls;
   private final String systemLink;
@@ -128,6 +131,44 @@ final class Media {
     throw first;
   }
 
+  /**
+   * Inserts {@code image} into a free slot other than {@code besideLink}: a CD/DVD slot first, else
+   * a USB stick or removable disk (an ISO 9660 image still shows its volume label there).
+   *
+   * @return the slot used, or empty when the BMC has no other slot that takes an image
+   */
+  Optional<MediaSlot> insertBeside(URI image, String besideLink) {
+    Quirks q = calls.quirks();
+    List<Slot> candidates =
+        all().stream()
+            .filter(s -> !s.vm().odataId().equals(besideLink))
+            .filter(s -> q.usableSecondSlot(s.vm()) && s.canInsert() && !q.occupied(s.vm()))
+            .sorted(
+                Comparator.comparingInt(
+                    (Slot s) -> q.rank(s.vm()) + (s.vm().insertTarget() == null ? 3 : 0)))
+            .toList();
+    if (candidates.stream().anyMatch(s -> s.vm().insertTarget() != null)) {
+      // QUIRK(OpenBMC proxy slots, Cisco C845A): as for the first slot.
+      candidates = candidates.stream().filter(s -> s.vm().insertTarget() != null).toList();
+    }
+    RedfishHttpException first = null;
+    for (Slot s : candidates) {
+      try {
+        insertInto(s, image);
+        return Optional.of(verifyInserted(s.vm().odataId()));
+      } catch (RedfishHttpException e) {
+        if (e.status() != 400 && e.status() != 405 && e.status() != 403) {
+          throw e;
+        }
+        first = first == null ? e : first;
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+    return Optional.empty();
+  }
+
   private void insertInto(Slot s, URI image) {
     String action = s.vm().insertTarget();
     ObjectNode body = Json.object().put("Image", image.toString());
@@ -227,12 +268,12 @@ final class Media {
     Quirks q = calls.quirks();
     List<MediaSlot> done = new ArrayList<>();
     for (Slot s : all()) {
-      boolean cd =
+      // USB sticks and removable disks too: a task ISO of an earlier job may sit there.
+      boolean image =
           s.vm().mediaTypes().isEmpty()
-              || s.vm().mediaTypes().contains("CD")
-              || s.vm().mediaTypes().contains("DVD");
+              || s.vm().mediaTypes().stream().anyMatch(IMAGE_TYPES::contains);
       // QUIRK(HPE iLO): ejecting an empty slot fails, so only occupied slots are ejected.
-      if (cd && q.occupied(s.vm())) {
+      if (image && q.occupied(s.vm())) {
         eject(s);
         done.add(read(s.vm().odataId()).view(q));
       }

@@ -147,6 +147,21 @@ record Quirks(
     return vm.mediaTypes().contains("CD") || vm.mediaTypes().contains("DVD");
   }
 
+  /**
+   * Whether a slot may take a second image beside the boot ISO: a CD, DVD, USB stick or removable
+   * disk slot. A pinned slot id pins only the boot slot.
+   */
+  boolean usableSecondSlot(VirtualMedia vm) {
+    String id = vm.id() == null ? "" : vm.id();
+    if (vendor == Vendor.LENOVO && id.startsWith("RDOC")) {
+      return false;
+    }
+    if (vm.mediaTypes().isEmpty()) {
+      return vendor == Vendor.LENOVO;
+    }
+    return vm.mediaTypes().stream().anyMatch(Media.IMAGE_TYPES::contains);
+  }
+
   /** Slot preference, lower first: free slots, XCC Remote/EXT before others, CD before DVD. */
   int rank(VirtualMedia vm) {
     int r = occupied(vm) ? 10 : 0;

@@ -8,6 +8,7 @@ package dev.plinth.controller.redfish;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A logged-in connection to one BMC, driving one ComputerSystem. Thread-safe; requests to the BMC
@@ -69,7 +70,19 @@ public interface RedfishClient extends AutoCloseable {
    */
   MediaSlot insertMedia(URI image);
 
-  /** Ejects every CD/DVD slot that holds media; empty slots are left alone. Returns them. */
+  /**
+   * Inserts a second image into a free slot other than {@code beside} (the boot slot): a CD/DVD
+   * slot, else a USB stick or removable disk. Plinth puts the task ISO there, beside the
+   * maintenance ISO.
+   *
+   * @return the slot used, or empty when the BMC has no second slot that takes an image
+   */
+  Optional<MediaSlot> insertMediaBeside(URI image, MediaSlot beside);
+
+  /**
+   * Ejects every CD, DVD, USB stick and removable-disk slot that holds media; empty slots are left
+   * alone. Returns them.
+   */
   List<MediaSlot> ejectMedia();
 
   /** Deletes the session. Never throws. */

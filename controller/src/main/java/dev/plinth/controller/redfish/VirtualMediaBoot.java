@@ -44,11 +44,13 @@ public final class VirtualMediaBoot {
   /**
    * What a sequence did.
    *
-   * @param inserted the slot holding the ISO, or null when booting from disk
+   * @param inserted the slot holding the boot ISO, or null when booting from disk
+   * @param beside the slot holding the second image, or null when there is none
    * @param ejected slots that held media and were ejected
    * @param powerState the final power state
    */
-  public record Result(MediaSlot inserted, List<MediaSlot> ejected, PowerState powerState) {}
+  public record Result(
+      MediaSlot inserted, MediaSlot beside, List<MediaSlot> ejected, PowerState powerState) {}
 
   private final RedfishClient client;
   private final Listener listener;
@@ -79,16 +81,44 @@ public final class VirtualMediaBoot {
    * Power off, eject stale media, insert {@code iso}, boot once from CD in {@code mode}, power on.
    */
   public Result bootFromIso(URI iso, BootMode mode) {
+    return boot(iso, null, mode);
+  }
+
+  /**
+   * As {@link #bootFromIso}, with {@code second} inserted in another slot before the boot (the task
+   * ISO beside the maintenance ISO): a CD/DVD slot, else a USB stick or removable disk.
+   *
+   * @throws RedfishUnsupportedException when the BMC has no second slot that takes an image
+   */
+  public Result bootFromIsos(URI iso, URI second, BootMode mode) {
+    return boot(iso, Objects.requireNonNull(second), mode);
+  }
+
+  private Result boot(URI iso, URI second, BootMode mode) {
     powerOff();
     listener.step(Step.EJECT, "stale media");
     List<MediaSlot> ejected = client.ejectMedia();
     listener.step(Step.INSERT, Redaction.redact(iso.toString()));
     MediaSlot slot = client.insertMedia(iso);
+    MediaSlot beside = null;
+    if (second != null) {
+      listener.step(Step.INSERT, Redaction.redact(second.toString()));
+      beside =
+          client
+              .insertMediaBeside(second, slot)
+              .orElseThrow(
+                  () ->
+                      new RedfishUnsupportedException(
+                          client.endpoint().name(),
+                          "VirtualMedia",
+                          "only one slot takes an image; the task ISO needs a second one (CD, DVD,"
+                              + " USB stick or removable disk)"));
+    }
     listener.step(Step.BOOT_ONCE, "Cd " + mode.redfish());
     client.bootOnce(BootTarget.CD, mode);
     PowerState on = powerOn();
     listener.step(Step.DONE, "booting from " + slot.id());
-    return new Result(slot, ejected, on);
+    return new Result(slot, beside, ejected, on);
   }
 
   /** Power off, eject all media, boot once from disk in {@code mode}, power on. */
@@ -100,7 +130,7 @@ public final class VirtualMediaBoot {
     client.bootOnce(BootTarget.HDD, mode);
     PowerState on = powerOn();
     listener.step(Step.DONE, "booting from disk");
-    return new Result(null, ejected, on);
+    return new Result(null, null, ejected, on);
   }
 
   private void powerOff() {

@@ -40,6 +40,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void maintenanceIsoDefaultsToTheDataDirAndIsSetByFileOrEnvironment() throws Exception {
+    PlinthConfig d = ConfigLoader.load(null, Map.of("PLINTH_DATA_DIR", "/srv/plinth"));
+    assertThat(d.maintenanceIso()).isNull();
+    assertThat(d.maintenanceIsoFile()).isEqualTo(Path.of("/srv/plinth/media/maintenance.iso"));
+    Path f =
+        Files.writeString(
+            dir.resolve("plinth.yaml"), "media:\n  maintenanceIso: images/maintenance.iso\n");
+    assertThat(ConfigLoader.load(f, Map.of()).maintenanceIsoFile())
+        .isEqualTo(dir.toAbsolutePath().resolve("images/maintenance.iso"));
+    assertThat(
+            ConfigLoader.load(f, Map.of("PLINTH_MAINTENANCE_ISO", "/opt/m.iso"))
+                .maintenanceIsoFile())
+        .isEqualTo(Path.of("/opt/m.iso"));
+  }
+
+  @Test
   void tlsFromFileRelativeToItAndFromEnvironment() throws Exception {
     Path f =
         Files.writeString(

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.plinth.controller.testing.FakeBmc;
 import dev.plinth.controller.testing.SimulatedServer;
 import dev.plinth.controller.testing.TestController;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,6 +113,8 @@ class EngineIT {
     assertThat(bmc.callsOf("m1").get(0))
         .startsWith("m1:bootFromIso:" + t.controller.baseUrl() + "/media/");
     assertThat(bmc.callsOf("m1").get(1)).isEqualTo("m1:bootFromDisk");
+    assertThat(bmc.maintenance.get("m1"))
+        .isEqualTo(URI.create(t.controller.baseUrl() + "/media/maintenance.iso"));
     var task = sim.tasks.getFirst();
     assertThat(task.jobId()).isEqualTo(id);
     assertThat(task.steps()).isNotEmpty();
@@ -134,6 +137,22 @@ class EngineIT {
             t.call("GET", media.substring(t.controller.baseUrl().length()), null, null)
                 .statusCode())
         .isEqualTo(404);
+  }
+
+  @Test
+  void withoutAMaintenanceIsoAJobFailsAtBootSayingWhatToSet() throws Exception {
+    FakeBmc bmc = new FakeBmc();
+    start(bmc, fast());
+    Files.delete(t.controller.layout().media().resolve("maintenance.iso"));
+    addMachine("m1");
+    String id = submit("m1");
+    JsonNode done = awaitState(id, "Succeeded", "Failed", "TimedOut");
+    assertThat(done.get("state").asText()).isEqualTo("Failed");
+    assertThat(done.toString())
+        .contains("no maintenance ISO at")
+        .contains("media.maintenanceIso")
+        .contains("PLINTH_MAINTENANCE_ISO");
+    assertThat(bmc.callsOf("m1")).noneMatch(c -> c.contains("bootFromIso"));
   }
 
   @Test

@@ -6,6 +6,7 @@
 package dev.plinth.controller.redfish;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.plinth.controller.bmcsim.BmcSimulator;
 import dev.plinth.controller.bmcsim.Flavour;
@@ -14,6 +15,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -83,6 +85,80 @@ class SimulatorSequenceIT {
               VirtualMediaBoot.Step.POWER_ON);
       awaitListener(booted);
       assertThat(booted).containsExactly(new Booted("bmc-0", List.of(iso)));
+    }
+  }
+
+  // OpenBMC's proxy slot takes no URL: one slot, see bmcWithOneImageSlotIsAClearFailure.
+  @ParameterizedTest
+  @EnumSource(
+      value = Flavour.class,
+      names = {"BLADED", "OPENBMC"},
+      mode = EnumSource.Mode.EXCLUDE)
+  void maintenanceAndTaskIsosGoInTwoSlotsAndTheMaintenanceIsoBoots(Flavour flavour) {
+    List<Booted> booted = new CopyOnWriteArrayList<>();
+    try (BmcSimulator sim =
+        BmcSimulator.builder()
+            .flavour(flavour)
+            .credentials(ADMIN.username(), ADMIN.password())
+            .bootListener((id, media) -> booted.add(new Booted(id, media)))
+            .start()) {
+      SimulatedBmc bmc = sim.bmc(0);
+      String scheme = flavour == Flavour.OPENBMC ? "https" : "http";
+      URI maintenance = URI.create(scheme + "://ctl.example/media/maintenance.iso");
+      URI task = URI.create(scheme + "://ctl.example/media/j1/task.iso");
+      List<VirtualMediaBoot.Step> steps = new CopyOnWriteArrayList<>();
+      try (RedfishClient client =
+          RedfishClient.connect(
+              new BmcEndpoint("m1", bmc.url(), null), ADMIN, new TlsPolicy.SystemTrust(), fast())) {
+        VirtualMediaBoot seq =
+            VirtualMediaBoot.with(client)
+                .listener((s, d) -> steps.add(s))
+                .powerTimeout(Duration.ofSeconds(5));
+        VirtualMediaBoot.Result r = seq.bootFromIsos(maintenance, task, BootMode.UEFI);
+        assertThat(r.inserted().isCd()).isTrue();
+        assertThat(r.beside()).isNotNull();
+        assertThat(r.beside().id()).isNotEqualTo(r.inserted().id());
+        assertThat(bmc.insertedMedia())
+            .containsEntry(r.inserted().id(), maintenance.toString())
+            .containsEntry(r.beside().id(), task.toString());
+        assertThat(bmc.bootHistory().getLast().media()).containsExactly(maintenance, task);
+
+        // The next boot ejects both, the USB stick too.
+        seq.bootFromDisk(BootMode.UEFI);
+        assertThat(bmc.insertedMedia()).isEmpty();
+      }
+      assertThat(steps.stream().filter(VirtualMediaBoot.Step.INSERT::equals)).hasSize(2);
+      awaitListener(booted);
+      assertThat(booted).containsExactly(new Booted("bmc-0", List.of(maintenance, task)));
+    }
+  }
+
+  @Test
+  void bmcWithOneImageSlotIsAClearFailure() {
+    List<Booted> booted = new CopyOnWriteArrayList<>();
+    try (BmcSimulator sim =
+        BmcSimulator.builder()
+            .flavour(Flavour.OPENBMC)
+            .credentials(ADMIN.username(), ADMIN.password())
+            .bootListener((id, media) -> booted.add(new Booted(id, media)))
+            .start()) {
+      SimulatedBmc bmc = sim.bmc(0);
+      try (RedfishClient client =
+          RedfishClient.connect(
+              new BmcEndpoint("m1", bmc.url(), null), ADMIN, new TlsPolicy.SystemTrust(), fast())) {
+        VirtualMediaBoot seq = VirtualMediaBoot.with(client).powerTimeout(Duration.ofSeconds(5));
+        assertThatThrownBy(
+                () ->
+                    seq.bootFromIsos(
+                        URI.create("https://ctl.example/media/maintenance.iso"),
+                        URI.create("https://ctl.example/media/j1/task.iso"),
+                        BootMode.UEFI))
+            .isInstanceOf(RedfishUnsupportedException.class)
+            .hasMessageContaining("m1")
+            .hasMessageContaining("only one slot takes an image");
+      }
+      assertThat(bmc.bootHistory()).isEmpty();
+      assertThat(booted).isEmpty();
     }
   }
 

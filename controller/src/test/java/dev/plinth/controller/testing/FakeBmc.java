@@ -25,6 +25,9 @@ public final class FakeBmc implements BmcDriver {
   /** Passwords seen per machine (to prove they reach the BMC decrypted). */
   public final Map<String, String> passwords = new ConcurrentHashMap<>();
 
+  /** The maintenance ISO URL each machine was last booted with, beside its task ISO. */
+  public final Map<String, URI> maintenance = new ConcurrentHashMap<>();
+
   private final Map<String, Integer> failures = new ConcurrentHashMap<>();
   private volatile BiConsumer<String, URI> onIsoBoot = (m, iso) -> {};
 
@@ -53,13 +56,14 @@ public final class FakeBmc implements BmcDriver {
     String m = t.name();
     return new Session() {
       @Override
-      public void bootFromIso(URI iso) {
+      public void bootFromMedia(URI maintenanceIso, URI iso) {
+        maintenance.put(m, maintenanceIso);
         calls.add(m + ":bootFromIso:" + iso);
         onIsoBoot.accept(m, iso);
       }
 
       @Override
-      public boolean bootedFrom(URI iso) {
+      public boolean bootedWith(URI iso) {
         return calls.contains(m + ":bootFromIso:" + iso);
       }
 

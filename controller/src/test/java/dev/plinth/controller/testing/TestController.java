@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.plinth.controller.app.Controller;
 import dev.plinth.controller.config.Listen;
 import dev.plinth.controller.config.PlinthConfig;
+import dev.plinth.controller.demo.SimulatedFleet;
 import dev.plinth.controller.jobs.JobSettings;
 import dev.plinth.controller.jobs.RecipesModuleCheck;
 import dev.plinth.recipes.ReferenceResolver;
@@ -18,6 +19,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.InstantSource;
@@ -77,6 +79,9 @@ public final class TestController implements AutoCloseable {
       throws Exception {
     this.bmc = bmc;
     PlinthConfig c = new PlinthConfig(new Listen("127.0.0.1", port), dir, dbUrl, null);
+    if (!Files.exists(c.maintenanceIsoFile())) {
+      SimulatedFleet.writeMaintenanceIso(c.maintenanceIsoFile());
+    }
     controller =
         Controller.start(
             c,

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plinth.controller.jobs.JobSecrets;
 import dev.plinth.controller.jobs.JobSettings;
+import dev.plinth.controller.media.MaintenanceIso;
 import dev.plinth.controller.media.MediaRoutes;
 import dev.plinth.controller.security.SecretBox;
 import dev.plinth.controller.store.Database;
@@ -204,6 +205,21 @@ class WebhookAndMediaIT {
         .as("a malformed Range is ignored")
         .isEqualTo(200);
     assertThat(range("/media/guess/task.iso", null, null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void theMaintenanceIsoIsServedAtOneUrlWithRanges() throws Exception {
+    byte[] iso = Files.readAllBytes(t.controller.layout().media().resolve("maintenance.iso"));
+    var full = range(MaintenanceIso.PATH, null, null);
+    assertThat(full.statusCode()).isEqualTo(200);
+    assertThat(full.body()).isEqualTo(iso);
+    // The label firmware and blkid read: the primary volume descriptor of sector 16.
+    var pvd = range(MaintenanceIso.PATH, "bytes=32768-34815", null);
+    assertThat(pvd.statusCode()).isEqualTo(206);
+    assertThat(new String(pvd.body(), 40, 32, java.nio.charset.StandardCharsets.US_ASCII).strip())
+        .isEqualTo(MaintenanceIso.VOLUME_LABEL);
+    Files.delete(t.controller.layout().media().resolve("maintenance.iso"));
+    assertThat(range(MaintenanceIso.PATH, null, null).statusCode()).isEqualTo(404);
   }
 
   HttpResponse<byte[]> range(String path, String range, String ifRange) throws Exception {
