@@ -11,11 +11,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.plinth.registry.api.Action;
+import dev.plinth.registry.api.Authorizer;
 import dev.plinth.registry.api.Digest;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -164,6 +166,54 @@ class V2AuthIT {
     String t = token("scope=registry:catalog:*");
     h.auth = "Bearer " + t;
     assertEquals(200, h.get("/v2/_catalog").statusCode());
+  }
+
+  @Test
+  void catalogAsksTheAuthorizerAndListsOnlyPullableRepositories(@TempDir Path other)
+      throws Exception {
+    // "team" may list the catalog and pull team/**; "job" may pull team/app only and is refused
+    // registry-wide operations (repository null), as the controller's job tokens are.
+    Authorizer restricted =
+        (s, repo, a) ->
+            switch (s) {
+              case "team" -> repo == null || repo.value().startsWith("team/");
+              case "job" -> repo != null && repo.value().equals("team/app");
+              default -> true;
+            };
+    try (Harness r = new Harness(other, b -> b.authorizer(restricted))) {
+      for (String repo : List.of("team/app", "team/lib", "secret/db", "public/tools")) {
+        r.pushBlob(repo, new byte[] {7});
+      }
+      r.auth = basicAs("team");
+      assertEquals(
+          "{\"repositories\":[\"public/tools\",\"team/app\",\"team/lib\"]}",
+          Harness.body(r.get("/v2/_catalog")));
+      HttpResponse<byte[]> page = r.get("/v2/_catalog?n=1&last=public/tools");
+      assertEquals("{\"repositories\":[\"team/app\"]}", Harness.body(page));
+      assertTrue(
+          page.headers()
+              .firstValue("Link")
+              .orElseThrow()
+              .startsWith("</v2/_catalog?n=1&last=team%2Fapp>"));
+
+      r.auth = basicAs("job");
+      assertEquals(200, r.get("/v2/team/app/blobs/" + Digest.sha256(new byte[] {7})).statusCode());
+      HttpResponse<byte[]> basicJob = r.get("/v2/_catalog");
+      assertEquals(403, basicJob.statusCode());
+      assertEquals("DENIED", code(basicJob));
+      assertTrue(Harness.body(basicJob).indexOf("secret/db") < 0);
+      // The token flow refuses it the same way: no catalog scope is granted.
+      HttpResponse<byte[]> t = r.get("/v2/token?service=plinth&scope=registry:catalog:*");
+      assertEquals(200, t.statusCode());
+      r.auth = "Bearer " + new ObjectMapper().readTree(t.body()).get("token").asText();
+      assertEquals(401, r.get("/v2/_catalog").statusCode());
+    }
+  }
+
+  static String basicAs(String user) {
+    return "Basic "
+        + java.util.Base64.getEncoder()
+            .encodeToString((user + ":" + Harness.TOKEN).getBytes(StandardCharsets.UTF_8));
   }
 
   @Test

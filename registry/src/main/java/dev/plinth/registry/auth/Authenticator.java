@@ -128,12 +128,17 @@ public final class Authenticator {
     return p.subject() != null && authorizer.allows(p.subject(), repo, action);
   }
 
-  /** Throws unless {@code p} may list the catalog. */
+  /**
+   * Throws unless {@code p} may list the catalog: an authenticated subject whom the {@link
+   * Authorizer} allows registry-wide pull (repository null), asked on every request whether the
+   * credentials are Basic or a bearer token (which must also carry {@code registry:catalog:*}). The
+   * list itself then names only the repositories {@code p} may pull.
+   */
   public void requireCatalog(Principal p) {
     boolean ok =
-        p.token() != null
-            ? p.subject() != null && p.token().grants("registry", "catalog", Action.PULL)
-            : p.subject() != null;
+        p.subject() != null
+            && (p.token() == null || p.token().grants("registry", "catalog", Action.PULL))
+            && authorizer.allows(p.subject(), null, Action.PULL);
     if (!ok) {
       if (p.anonymous() || p.token() != null) {
         throw new AuthException("registry:catalog:*", p.token() != null);
