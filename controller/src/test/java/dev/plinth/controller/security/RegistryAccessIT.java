@@ -122,6 +122,10 @@ class RegistryAccessIT {
     assertThat(other.statusCode()).isEqualTo(403);
     assertThat(other.body()).contains("DENIED");
     assertThat(startUpload(repo, basic(jobToken)).statusCode()).isEqualTo(403);
+    // No registry-wide pull: the catalog is refused, not even its own repositories are listed.
+    HttpResponse<String> jobCatalog = catalog(basic(jobToken));
+    assertThat(jobCatalog.statusCode()).isEqualTo(403);
+    assertThat(jobCatalog.body()).contains("DENIED").doesNotContain(OTHER);
 
     // The token flow grants only what the job may do.
     String bearer = "Bearer " + token(jobToken, repo, "pull,push");
@@ -142,7 +146,9 @@ class RegistryAccessIT {
     String viewer = newToken("viewer");
     String operator = newToken("operator");
     assertThat(manifest(OTHER, basic(viewer)).statusCode()).isEqualTo(200);
-    assertThat(catalog(basic(viewer)).statusCode()).isEqualTo(200);
+    HttpResponse<String> viewerCatalog = catalog(basic(viewer));
+    assertThat(viewerCatalog.statusCode()).isEqualTo(200);
+    assertThat(viewerCatalog.body()).contains(OTHER).contains(repo);
     assertThat(startUpload(OTHER, basic(viewer)).statusCode()).isEqualTo(403);
     assertThat(push("ops/image", basic(operator))).isEqualTo(201);
     assertThat(delete(OTHER, basic(operator))).isEqualTo(403);
