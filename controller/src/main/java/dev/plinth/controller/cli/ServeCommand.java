@@ -12,7 +12,6 @@ import dev.plinth.controller.config.ConfigException;
 import dev.plinth.controller.config.ConfigLoader;
 import dev.plinth.controller.config.Listen;
 import dev.plinth.controller.config.PlinthConfig;
-import dev.plinth.controller.jobs.JobSettings;
 import dev.plinth.controller.jobs.RecipesModuleCheck;
 import dev.plinth.controller.jobs.RedfishBmcDriver;
 import dev.plinth.controller.security.AdminToken;
@@ -122,7 +121,7 @@ final class ServeCommand implements Callable<Integer> {
                   new RedfishBmcDriver(),
                   new RecipesModuleCheck(),
                   null,
-                  JobSettings.defaults(),
+                  EngineSettings.of(c, System.getProperties()),
                   java.time.InstantSource.system(),
                   List.of(r -> started(starting).routes().accept(r))));
     } catch (RuntimeException | IOException e) {

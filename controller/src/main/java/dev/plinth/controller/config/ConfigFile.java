@@ -15,7 +15,27 @@ record ConfigFile(
     @JsonProperty("database") Database database,
     @JsonProperty("tls") Tls tls,
     @JsonProperty("allowPlainHttp") Boolean allowPlainHttp,
-    @JsonProperty("media") Media media) {
+    @JsonProperty("media") Media media,
+    @JsonProperty("jobs") Jobs jobs) {
+
+  /** {@code jobs:} settings; values are text, checked by the loader with the key's line. */
+  record Jobs(
+      @JsonProperty("maxActive") String maxActive,
+      @JsonProperty("maxPerBmc") String maxPerBmc,
+      @JsonProperty("deadlines") Deadlines deadlines) {}
+
+  /** {@code jobs.deadlines:} how long a job may stay in each state. */
+  record Deadlines(
+      @JsonProperty("pending") String pending,
+      @JsonProperty("mediaReady") String mediaReady,
+      @JsonProperty("booting") String booting,
+      @JsonProperty("running") String running,
+      @JsonProperty("finishing") String finishing) {
+
+    java.util.List<String> values() {
+      return java.util.Arrays.asList(pending, mediaReady, booting, running, finishing);
+    }
+  }
 
   /** {@code media:} settings. */
   record Media(@JsonProperty("maintenanceIso") String maintenanceIso) {}

@@ -13,6 +13,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,7 +36,8 @@ public final class ConfigLoader {
    * @param file the YAML file, or null for defaults only
    * @param env the process environment (PLINTH_LISTEN, PLINTH_DATA_DIR, STATE_DIRECTORY,
    *     PLINTH_DATABASE_URL, PLINTH_PUBLIC_URL, PLINTH_TLS_CERT, PLINTH_TLS_KEY,
-   *     PLINTH_ALLOW_PLAIN_HTTP, PLINTH_MAINTENANCE_ISO)
+   *     PLINTH_ALLOW_PLAIN_HTTP, PLINTH_MAINTENANCE_ISO, PLINTH_JOBS_MAX_ACTIVE,
+   *     PLINTH_JOBS_MAX_PER_BMC)
    * @throws ConfigException with the file, line and field when the file is wrong
    */
   public static PlinthConfig load(Path file, Map<String, String> env) {
@@ -77,7 +80,66 @@ public final class ConfigLoader {
     if (data != null && !data.isBlank()) {
       c = c.withDataDir(Path.of(data));
     }
+    String active = env.get("PLINTH_JOBS_MAX_ACTIVE");
+    if (active != null && !active.isBlank()) {
+      c =
+          c.withJobs(
+              c.jobs().withMaxActive(JobLimits.parseLimit(active, "PLINTH_JOBS_MAX_ACTIVE")));
+    }
+    String perBmc = env.get("PLINTH_JOBS_MAX_PER_BMC");
+    if (perBmc != null && !perBmc.isBlank()) {
+      c =
+          c.withJobs(
+              c.jobs().withMaxPerBmc(JobLimits.parseLimit(perBmc, "PLINTH_JOBS_MAX_PER_BMC")));
+    }
     return c;
+  }
+
+  // jobs: limits and deadlines, each checked with the line of its key.
+  private static JobLimits jobs(Path file, ConfigFile.Jobs j) {
+    JobLimits l = JobLimits.none();
+    if (j.maxActive() != null) {
+      l = l.withMaxActive(JobLimits.parseLimit(j.maxActive(), where(file, "maxActive")));
+    }
+    if (j.maxPerBmc() != null) {
+      l = l.withMaxPerBmc(JobLimits.parseLimit(j.maxPerBmc(), where(file, "maxPerBmc")));
+    }
+    if (j.deadlines() != null) {
+      for (int i = 0; i < JobLimits.STATES.size(); i++) {
+        String state = JobLimits.STATES.get(i);
+        String v = j.deadlines().values().get(i);
+        if (v != null) {
+          l = l.withDeadline(state, JobLimits.parseDeadline(v, where(file, "deadlines", state)));
+        }
+      }
+    }
+    return l;
+  }
+
+  // "FILE:LINE: jobs.KEY", the line of the last key of the path under the top-level jobs:.
+  private static String where(Path file, String... path) {
+    String key = "jobs." + String.join(".", path);
+    try {
+      var lines = Files.readAllLines(file);
+      int from = 0;
+      List<String> keys = new ArrayList<>(List.of("jobs"));
+      keys.addAll(List.of(path));
+      for (String k : keys) {
+        int found = -1;
+        for (int i = from; i < lines.size() && found < 0; i++) {
+          if (lines.get(i).strip().startsWith(k + ":")) {
+            found = i;
+          }
+        }
+        if (found < 0) {
+          return file + ": " + key;
+        }
+        from = found;
+      }
+      return file + ":" + (from + 1) + ": " + key;
+    } catch (IOException e) {
+      return file + ": " + key;
+    }
   }
 
   static boolean parseBoolean(String value, String where) {
@@ -128,6 +190,9 @@ public final class ConfigLoader {
       }
       if (f.media() != null && f.media().maintenanceIso() != null) {
         c = c.withMaintenanceIso(pathSetting(file, f.media().maintenanceIso()));
+      }
+      if (f.jobs() != null) {
+        c = c.withJobs(jobs(file, f.jobs()));
       }
       return c;
     } catch (UnrecognizedPropertyException e) {

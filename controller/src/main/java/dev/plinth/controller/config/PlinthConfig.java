@@ -22,6 +22,7 @@ import java.nio.file.Path;
  * @param allowPlainHttp whether plain HTTP may listen on an address other machines can reach
  * @param maintenanceIso the maintenance OS's ISO that BMCs boot; null for {@code
  *     media/maintenance.iso} in the data directory
+ * @param jobs the job engine's limits and deadlines ({@code jobs:}); unset ones are built in
  */
 public record PlinthConfig(
     Listen listen,
@@ -31,14 +32,19 @@ public record PlinthConfig(
     Path tlsCertificate,
     Path tlsPrivateKey,
     boolean allowPlainHttp,
-    Path maintenanceIso) {
+    Path maintenanceIso,
+    JobLimits jobs) {
+
+  public PlinthConfig {
+    jobs = jobs == null ? JobLimits.none() : jobs;
+  }
 
   public PlinthConfig(Listen listen, Path dataDir) {
     this(listen, dataDir, null, null);
   }
 
   public PlinthConfig(Listen listen, Path dataDir, String databaseUrl, String publicUrl) {
-    this(listen, dataDir, databaseUrl, publicUrl, null, null, false, null);
+    this(listen, dataDir, databaseUrl, publicUrl, null, null, false, null, null);
   }
 
   /** The defaults of a checkout: loopback only, data in {@code ./var}. */
@@ -55,7 +61,8 @@ public record PlinthConfig(
         tlsCertificate,
         tlsPrivateKey,
         allowPlainHttp,
-        maintenanceIso);
+        maintenanceIso,
+        jobs);
   }
 
   public PlinthConfig withDataDir(Path d) {
@@ -67,7 +74,8 @@ public record PlinthConfig(
         tlsCertificate,
         tlsPrivateKey,
         allowPlainHttp,
-        maintenanceIso);
+        maintenanceIso,
+        jobs);
   }
 
   public PlinthConfig withDatabaseUrl(String url) {
@@ -79,7 +87,8 @@ public record PlinthConfig(
         tlsCertificate,
         tlsPrivateKey,
         allowPlainHttp,
-        maintenanceIso);
+        maintenanceIso,
+        jobs);
   }
 
   public PlinthConfig withPublicUrl(String url) {
@@ -91,7 +100,8 @@ public record PlinthConfig(
         tlsCertificate,
         tlsPrivateKey,
         allowPlainHttp,
-        maintenanceIso);
+        maintenanceIso,
+        jobs);
   }
 
   /** With TLS from these PEM files (either may be null to keep the current one). */
@@ -104,7 +114,8 @@ public record PlinthConfig(
         certificate != null ? certificate : tlsCertificate,
         privateKey != null ? privateKey : tlsPrivateKey,
         allowPlainHttp,
-        maintenanceIso);
+        maintenanceIso,
+        jobs);
   }
 
   public PlinthConfig withAllowPlainHttp(boolean allow) {
@@ -116,7 +127,8 @@ public record PlinthConfig(
         tlsCertificate,
         tlsPrivateKey,
         allow,
-        maintenanceIso);
+        maintenanceIso,
+        jobs);
   }
 
   /** With the maintenance ISO at {@code file} (null: {@code media/maintenance.iso} in the data). */
@@ -129,7 +141,22 @@ public record PlinthConfig(
         tlsCertificate,
         tlsPrivateKey,
         allowPlainHttp,
-        file);
+        file,
+        jobs);
+  }
+
+  /** With the job engine's limits and deadlines {@code j}. */
+  public PlinthConfig withJobs(JobLimits j) {
+    return new PlinthConfig(
+        listen,
+        dataDir,
+        databaseUrl,
+        publicUrl,
+        tlsCertificate,
+        tlsPrivateKey,
+        allowPlainHttp,
+        maintenanceIso,
+        j);
   }
 
   /** The maintenance ISO's file: the configured one, else the data directory's. */
