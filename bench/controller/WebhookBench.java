@@ -10,6 +10,7 @@ import dev.plinth.controller.config.PlinthConfig;
 import dev.plinth.controller.jobs.JobSecrets;
 import dev.plinth.controller.jobs.JobSettings;
 import dev.plinth.controller.jobs.RecipesModuleCheck;
+import dev.plinth.controller.observe.JsonLogging;
 import dev.plinth.controller.security.SecretBox;
 import dev.plinth.controller.store.Database;
 import dev.plinth.controller.store.EventStore;
@@ -35,14 +36,20 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Webhook events stored per second: through the real endpoint (bearer token, HMAC, SQLite) with
  * JOBS jobs posting in parallel, each its events in sequence; and the event store alone. The engine
- * has no capacity (jobs stay Pending), so only the webhook path is measured.
- * Usage: java -cp plinth.jar WebhookBench.java DIR JOBS EVENTS_PER_JOB
+ * has no capacity (jobs stay Pending), so only the webhook path is measured. The HTTP client runs
+ * in a second JVM (this class with "client"), so the controller's CPU time is measured apart from
+ * the load generator's; logging is the JSON lines of `plinth serve`.
+ * Usage: java -cp plinth.jar:DIR WebhookBench DIR JOBS EVENTS_PER_JOB
  */
 public final class WebhookBench {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public static void main(String[] args) throws Exception {
+    if (args[0].equals("client")) {
+      client(args[1], Path.of(args[2]), Path.of(args[3]), Integer.parseInt(args[4]));
+      return;
+    }
     Path dir = Path.of(args[0]);
     int jobs = Integer.parseInt(args[1]);
     int perJob = Integer.parseInt(args[2]);
@@ -52,6 +59,7 @@ public final class WebhookBench {
 
   static void http(Path dir, int jobs, int perJob) throws Exception {
     Files.createDirectories(dir);
+    JsonLogging.install();
     PlinthConfig cfg = new PlinthConfig(new Listen("127.0.0.1", 0), dir, null, null);
     try (Controller c =
         Controller.start(
@@ -76,25 +84,66 @@ public final class WebhookBench {
         ids.add(JSON.readTree(r).get("id").asText());
       }
       SecretBox box = SecretBox.load(c.layout().secretKey(), null);
-      List<JobSecrets> secrets = new ArrayList<>();
+      List<String> lines = new ArrayList<>();
       try (Database db = Database.open("jdbc:sqlite:" + c.layout().database(), null)) {
         JobStore js = new JobStore(db);
         for (String id : ids) {
-          secrets.add(JobSecrets.open(box, id, js.get(id).orElseThrow().sealedSecret()));
+          JobSecrets s = JobSecrets.open(box, id, js.get(id).orElseThrow().sealedSecret());
+          lines.add(id + " " + s.token() + " " + s.hmacKey());
         }
       }
-      // First round: warm-up (class loading, JIT) on the first half of the jobs, not reported.
-      for (int round = 0; round < 2; round++) {
+      // Round 0 warms both JVMs up (class loading, JIT) on the first half of the jobs; round 1 on
+      // the other half is reported.
+      Path warm = dir.resolve("jobs-0.txt");
+      Path measured = dir.resolve("jobs-1.txt");
+      Files.write(warm, lines.subList(0, jobs));
+      Files.write(measured, lines.subList(jobs, 2 * jobs));
+      List<String> cmd = new ArrayList<>();
+      cmd.add(ProcessHandle.current().info().command().orElseThrow());
+      for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+        if (!a.startsWith("-XX:StartFlightRecording")) {
+          cmd.add(a);
+        }
+      }
+      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "WebhookBench", "client",
+          c.baseUrl(), warm.toString(), measured.toString(), Integer.toString(perJob)));
+      Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+        for (String line; (line = out.readLine()) != null; ) {
+          String[] f = line.split(" ");
+          if (f[0].equals("start")) {
+            cpu0 = cpu();
+          } else if (f[0].equals("done")) {
+            row("HTTP webhook (token + HMAC + SQLite)", jobs, Long.parseLong(f[1]),
+                Long.parseLong(f[2]), Double.parseDouble(f[3]), f[4]);
+          }
+        }
+      }
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException("client exited " + p.exitValue());
+      }
+    }
+  }
+
+  /** The load generator: posts every job's events, jobs in parallel; warm-up round first. */
+  static void client(String base, Path warm, Path measured, int perJob) throws Exception {
+    HttpClient client = HttpClient.newHttpClient();
+    for (Path round : List.of(warm, measured)) {
+      List<String[]> jobs = Files.readAllLines(round).stream().map(l -> l.split(" ")).toList();
       AtomicLong accepted = new AtomicLong();
       AtomicLong other = new AtomicLong();
-      cpu0 = cpu();
+      if (round == measured) {
+        System.out.println("start");
+        System.out.flush();
+      }
+      long c0 = cpu();
       long t0 = System.nanoTime();
       List<Thread> ts = new ArrayList<>();
-      for (int j = round * jobs; j < (round + 1) * jobs; j++) {
-        String id = ids.get(j);
-        JobSecrets s = secrets.get(j);
-        byte[] key = Base64.getDecoder().decode(s.hmacKey());
-        URI uri = URI.create(c.baseUrl() + "/webhooks/v1/jobs/" + id + "/events");
+      for (String[] j : jobs) {
+        String id = j[0];
+        String token = j[1];
+        byte[] key = Base64.getDecoder().decode(j[2]);
+        URI uri = URI.create(base + "/webhooks/v1/jobs/" + id + "/events");
         ts.add(Thread.ofVirtual().start(() -> {
           try {
             for (int n = 1; n <= perJob; n++) {
@@ -106,7 +155,7 @@ public final class WebhookBench {
                   HttpRequest.newBuilder(uri)
                       .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                       .header("Content-Type", "application/json")
-                      .header("Authorization", "Bearer " + s.token())
+                      .header("Authorization", "Bearer " + token)
                       .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(now))
                       .header(WebhookSignature.SIGNATURE_HEADER,
                           WebhookSignature.sign(key, now, body))
@@ -124,9 +173,9 @@ public final class WebhookBench {
         t.join();
       }
       double secs = (System.nanoTime() - t0) / 1e9;
-      if (round == 1) {
-        row("HTTP webhook (token + HMAC + SQLite)", jobs, accepted.get(), other.get(), secs);
-      }
+      if (round == measured) {
+        System.out.printf("done %d %d %.3f %.2f%n", accepted.get(), other.get(), secs,
+            (cpu() - c0) / 1e9);
       }
     }
   }
@@ -172,7 +221,7 @@ public final class WebhookBench {
         t.join();
       }
       double secs = (System.nanoTime() - t0) / 1e9;
-      row("event store alone (SQLite)", ids.size(), accepted.get(), other.get(), secs);
+      row("event store alone (SQLite)", ids.size(), accepted.get(), other.get(), secs, "—");
     }
   }
 
@@ -193,18 +242,18 @@ public final class WebhookBench {
 
   static long cpu0 = cpu();
 
-  /** CPU time of this process (all threads, client included), ns. */
+  /** CPU time of this process (all threads), ns. */
   static long cpu() {
     return ((com.sun.management.OperatingSystemMXBean)
             java.lang.management.ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
   }
 
-  static void row(String what, int jobs, long ok, long bad, double secs) {
+  static void row(String what, int jobs, long ok, long bad, double secs, String clientCpu) {
     long c = cpu();
     System.out.printf(
-        "| %s | %d | %d | %d | %.2f | %.0f | %.2f |%n",
-        what, jobs, ok, bad, secs, ok / secs, (c - cpu0) / 1e9);
+        "| %s | %d | %d | %d | %.2f | %.0f | %.2f | %s |%n",
+        what, jobs, ok, bad, secs, ok / secs, (c - cpu0) / 1e9, clientCpu);
     cpu0 = c;
   }
 }

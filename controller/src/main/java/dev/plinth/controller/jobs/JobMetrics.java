@@ -13,11 +13,14 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Map;
 
-/** Job engine metrics: jobs by state, BMC call latency and errors, webhook events. */
+/**
+ * Job engine metrics: jobs by state, BMC call latency and errors, webhook events, step durations.
+ */
 public final class JobMetrics {
 
   private final Histogram bmcCalls;
   private final Counter webhookEvents;
+  private final Histogram stepDuration;
 
   public JobMetrics(PrometheusRegistry registry, JobStore jobs) {
     bmcCalls =
@@ -31,6 +34,15 @@ public final class JobMetrics {
             .name("plinth_webhook_events_total")
             .help("Dispatcher events received, by answer (stored, duplicate, refused...)")
             .labelNames("outcome")
+            .register(registry);
+    // Labelled by result only: step names come from recipes, an unbounded set.
+    stepDuration =
+        Histogram.builder()
+            .name("plinth_step_duration_seconds")
+            .help("Wall time of a recipe step attempt (by the dispatcher), by result")
+            .labelNames("result")
+            .classicOnly()
+            .classicUpperBounds(1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400)
             .register(registry);
     GaugeWithCallback.builder()
         .name("plinth_jobs")
@@ -53,6 +65,15 @@ public final class JobMetrics {
 
   void bmcCall(String operation, boolean ok, long nanos) {
     bmcCalls.labelValues(operation, ok ? "ok" : "error").observe(nanos / 1e9);
+  }
+
+  /**
+   * Observes one finished step attempt.
+   *
+   * @param succeeded whether the attempt succeeded ({@code step.succeeded}) or failed
+   */
+  public void stepFinished(boolean succeeded, double seconds) {
+    stepDuration.labelValues(succeeded ? "succeeded" : "failed").observe(seconds);
   }
 
   /** Counts one webhook answer. */

@@ -58,6 +58,10 @@ public final class EventStore {
   /**
    * Appends a dispatcher event inside the caller's transaction: once per event id, and only with
    * the next sequence number.
+   *
+   * <p>The expected case costs two statements: a compare-and-set of the job's sequence (which also
+   * checks that the job is active) and an insert that does nothing on a known event id. Only when
+   * one of them does not apply are the earlier event and the job read to tell which answer fits.
    */
   public static Appended append(
       Connection c,
@@ -69,26 +73,88 @@ public final class EventStore {
       String data,
       Instant at)
       throws SQLException {
+    if (claimSequence(c, jobId, seq)) {
+      Long id = insertOnce(c, jobId, eventId, seq, type, step, data, at);
+      if (id != null) {
+        return new Appended(
+            Outcome.ACCEPTED, seq + 1, new JobEvent(id, jobId, eventId, seq, type, step, data, at));
+      }
+      // The event id is stored under another sequence number: give the number back.
+      try (PreparedStatement ps =
+          c.prepareStatement("UPDATE jobs SET next_seq = ? WHERE id = ? AND next_seq = ?")) {
+        ps.setLong(1, seq);
+        ps.setString(2, jobId);
+        ps.setLong(3, seq + 1);
+        ps.executeUpdate();
+      }
+    }
     Optional<JobEvent> earlier = byEventId(c, jobId, eventId);
-    Optional<Job> job = JobStore.get(c, jobId);
-    long expected = job.map(Job::nextSeq).orElse(0L);
+    JobStore.SeqState job = JobStore.seqState(c, jobId);
+    long expected = job == null ? 0L : job.nextSeq();
     if (earlier.isPresent()) {
       return new Appended(Outcome.DUPLICATE, expected, earlier.get());
     }
-    if (job.isEmpty() || job.get().state().terminal()) {
+    if (job == null || job.state().terminal()) {
       return new Appended(Outcome.NO_ACTIVE_JOB, expected, null);
     }
+    return new Appended(Outcome.OUT_OF_ORDER, expected, null);
+  }
+
+  /** Moves the job's next sequence number past {@code seq} if it is {@code seq} and active. */
+  private static boolean claimSequence(Connection c, String jobId, long seq) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "UPDATE jobs SET next_seq = next_seq + 1 WHERE id = ? AND next_seq = ?")) {
+            "UPDATE jobs SET next_seq = next_seq + 1 WHERE id = ? AND next_seq = ?"
+                + " AND state NOT IN "
+                + JobState.terminalSql())) {
       ps.setString(1, jobId);
       ps.setLong(2, seq);
-      if (ps.executeUpdate() != 1) {
-        return new Appended(Outcome.OUT_OF_ORDER, expected, null);
+      return ps.executeUpdate() == 1;
+    }
+  }
+
+  /** Inserts a dispatcher event unless its id is stored: the new row's id, or null. */
+  private static Long insertOnce(
+      Connection c,
+      String jobId,
+      String eventId,
+      long seq,
+      String type,
+      String step,
+      String data,
+      Instant at)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO job_events (job_id, event_id, seq, type, step, data, at)"
+                + " VALUES (?,?,?,?,?,?,?) ON CONFLICT (job_id, event_id) DO NOTHING RETURNING id")) {
+      ps.setString(1, jobId);
+      ps.setString(2, eventId);
+      ps.setLong(3, seq);
+      ps.setString(4, type);
+      ps.setString(5, step);
+      ps.setString(6, data);
+      Sql.instant(ps, 7, at);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : null;
       }
     }
-    JobEvent e = insert(c, jobId, eventId, seq, type, step, data, at);
-    return new Appended(Outcome.ACCEPTED, seq + 1, e);
+  }
+
+  /** The job's latest dispatcher event of {@code type} about {@code step}, in the caller's tx. */
+  public static Optional<JobEvent> latest(Connection c, String jobId, String type, String step)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT * FROM job_events WHERE job_id = ? AND type = ? AND step = ?"
+                + " ORDER BY id DESC LIMIT 1")) {
+      ps.setString(1, jobId);
+      ps.setString(2, type);
+      ps.setString(3, step);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+      }
+    }
   }
 
   /** Whether the job has an event of this type. */

@@ -92,6 +92,25 @@ public final class JobStore {
     return one(c, "SELECT " + COLS + " FROM jobs WHERE id = ?", id);
   }
 
+  /** A job's state and the dispatcher sequence number it expects next. */
+  record SeqState(JobState state, long nextSeq) {}
+
+  /** The job's state and next sequence number (a narrow read for the webhook path), or null. */
+  static SeqState seqState(Connection c, String id) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT state, next_seq FROM jobs WHERE id = ?")) {
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? new SeqState(JobState.valueOf(rs.getString(1)), rs.getLong(2)) : null;
+      }
+    }
+  }
+
+  /** The job's state inside the caller's transaction, or empty when there is no such job. */
+  public static Optional<JobState> state(Connection c, String id) throws SQLException {
+    return Optional.ofNullable(seqState(c, id)).map(SeqState::state);
+  }
+
   /** The job whose token hashes to {@code tokenHash}. */
   public Optional<Job> byTokenHash(String tokenHash) {
     return db.tx(c -> one(c, "SELECT " + COLS + " FROM jobs WHERE token_hash = ?", tokenHash));

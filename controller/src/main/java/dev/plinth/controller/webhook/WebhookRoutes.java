@@ -5,22 +5,21 @@
 
 package dev.plinth.controller.webhook;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.plinth.controller.jobs.JobMetrics;
-import dev.plinth.controller.jobs.JobSecrets;
 import dev.plinth.controller.jobs.JobSettings;
 import dev.plinth.controller.security.SecretBox;
 import dev.plinth.controller.security.TokenHash;
 import dev.plinth.controller.store.EventStore;
-import dev.plinth.controller.store.Job;
 import dev.plinth.controller.store.JobState;
 import dev.plinth.controller.store.JobStore;
 import dev.plinth.controller.store.Transition;
 import dev.plinth.dispatcher.contract.ContractException;
 import dev.plinth.dispatcher.contract.ContractJson;
 import dev.plinth.dispatcher.contract.Event;
+import dev.plinth.dispatcher.contract.EventType;
 import dev.plinth.dispatcher.contract.WebhookSignature;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
@@ -30,10 +29,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -48,15 +47,17 @@ import java.util.function.Consumer;
 public final class WebhookRoutes {
 
   private static final System.Logger LOG = System.getLogger(WebhookRoutes.class.getName());
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_BODY = 64 * 1024;
+  private static final Status UNPROCESSABLE = Status.create(422, "Unprocessable Content");
+  private static final HeaderName TIMESTAMP = HeaderNames.create(WebhookSignature.TIMESTAMP_HEADER);
+  private static final HeaderName SIGNATURE = HeaderNames.create(WebhookSignature.SIGNATURE_HEADER);
 
   private final JobStore jobs;
-  private final SecretBox box;
   private final JobSettings settings;
   private final InstantSource clock;
   private final Consumer<String> changed;
   private final JobMetrics metrics;
+  private final JobKeys keys;
 
   /**
    * @param changed told the job id after an accepted event (wakes the engine and streams)
@@ -70,10 +71,10 @@ public final class WebhookRoutes {
       JobMetrics metrics) {
     this.metrics = metrics;
     this.jobs = jobs;
-    this.box = box;
     this.settings = settings;
     this.clock = clock;
     this.changed = changed;
+    this.keys = new JobKeys(jobs, box);
   }
 
   public Consumer<HttpRouting.Builder> routes() {
@@ -87,28 +88,21 @@ public final class WebhookRoutes {
       body = in.readNBytes(MAX_BODY + 1);
     }
     if (body.length > MAX_BODY) {
-      answer(
-          res,
-          Status.create(422, "Unprocessable Content"),
-          "event body over " + MAX_BODY + " bytes",
-          null);
+      answer(res, UNPROCESSABLE, "event body over " + MAX_BODY + " bytes", null);
       return;
     }
-    Optional<Job> job = jobs.get(id);
+    JobKeys.Keys k = keys.get(id);
     String auth = req.headers().first(HeaderNames.AUTHORIZATION).orElse(null);
     Optional<String> token = WebhookSignature.parseBearer(auth);
-    if (job.isEmpty()
-        || token.isEmpty()
-        || !TokenHash.matches(token.get(), job.get().tokenHash())) {
+    if (k == null || token.isEmpty() || !TokenHash.matches(token.get(), k.tokenHash)) {
       answer(res, Status.UNAUTHORIZED_401, "bad job token", null);
       return;
     }
-    JobSecrets secrets = JobSecrets.open(box, id, job.get().sealedSecret());
     WebhookSignature.Verdict v =
         WebhookSignature.verify(
-            java.util.Base64.getDecoder().decode(secrets.hmacKey()),
-            req.headers().first(HeaderNames.create(WebhookSignature.TIMESTAMP_HEADER)).orElse(null),
-            req.headers().first(HeaderNames.create(WebhookSignature.SIGNATURE_HEADER)).orElse(null),
+            k.hmacKey(),
+            req.headers().first(TIMESTAMP).orElse(null),
+            req.headers().first(SIGNATURE).orElse(null),
             body,
             clock.instant());
     if (v != WebhookSignature.Verdict.OK) {
@@ -119,31 +113,43 @@ public final class WebhookRoutes {
     try {
       e = ContractJson.readEvent(body);
     } catch (ContractException x) {
-      answer(res, Status.create(422, "Unprocessable Content"), x.getMessage(), null);
+      answer(res, UNPROCESSABLE, x.getMessage(), null);
       return;
     }
     if (!id.equals(e.jobId())) {
-      answer(
-          res,
-          Status.create(422, "Unprocessable Content"),
-          "jobId in the body is not this job",
-          null);
+      answer(res, UNPROCESSABLE, "jobId in the body is not this job", null);
       return;
     }
-    EventStore.Appended a = store(id, e, body);
+    Stored s = store(id, e, body);
+    EventStore.Appended a = s.appended();
     switch (a.outcome()) {
       case ACCEPTED -> {
+        if (e.type() == EventType.FINISHED) {
+          keys.forget(id);
+        }
+        if (!Double.isNaN(s.stepSeconds())) {
+          metrics.stepFinished(e.type() == EventType.STEP_SUCCEEDED, s.stepSeconds());
+        }
         changed.accept(id);
         answer(res, Status.ACCEPTED_202, "stored", a.expectedSeq());
       }
       case DUPLICATE -> answer(res, Status.OK_200, "duplicate of a stored event", a.expectedSeq());
       case OUT_OF_ORDER ->
           answer(res, Status.CONFLICT_409, "expected sequence " + a.expectedSeq(), a.expectedSeq());
-      case NO_ACTIVE_JOB -> answer(res, Status.CONFLICT_409, "the job has finished", null);
+      case NO_ACTIVE_JOB -> {
+        keys.forget(id);
+        answer(res, Status.CONFLICT_409, "the job has finished", null);
+      }
     }
   }
 
-  private EventStore.Appended store(String id, Event e, byte[] body) {
+  /**
+   * What storing an event did, and for an accepted step result the attempt's duration in seconds
+   * (NaN when there is none).
+   */
+  private record Stored(EventStore.Appended appended, double stepSeconds) {}
+
+  private Stored store(String id, Event e, byte[] body) {
     Instant now = clock.instant();
     String data = new String(body, StandardCharsets.UTF_8);
     // Durable before the 202: group-committed with concurrent events, one fsync for the group.
@@ -154,12 +160,12 @@ public final class WebhookRoutes {
                   EventStore.append(
                       c, id, e.eventId(), e.sequence(), e.type().wire(), e.step(), data, now);
               if (a.outcome() != EventStore.Outcome.ACCEPTED) {
-                return a;
+                return new Stored(a, Double.NaN);
               }
-              Job j = JobStore.get(c, id).orElseThrow();
+              double stepSeconds = Double.NaN;
               switch (e.type()) {
-                case BOOTED -> {
-                  if (j.state() == JobState.BOOTING) {
+                // Each transition is a compare-and-set on the state it starts from.
+                case BOOTED ->
                     JobStore.transition(
                         c,
                         new Transition(
@@ -170,31 +176,27 @@ public final class WebhookRoutes {
                             null,
                             now.plus(settings.running()),
                             now));
-                  }
-                }
                 case STEP_STARTED -> JobStore.lastStep(c, id, e.step(), now);
-                case FINISHED -> {
-                  if (j.state() == JobState.RUNNING || j.state() == JobState.BOOTING) {
-                    String reason =
-                        Event.OUTCOME_SUCCEEDED.equals(e.outcome())
-                            ? "succeeded"
-                            : "failed: " + (e.message() == null ? "a step failed" : e.message());
-                    JobStore.transition(
-                        c,
-                        new Transition(
-                            id,
-                            j.state(),
-                            JobState.FINISHING,
-                            reason,
-                            null,
-                            now.plus(settings.finishing()),
-                            now));
-                  }
-                }
-                case STEP_SUCCEEDED, STEP_FAILED, HEARTBEAT -> {}
+                case FINISHED -> finish(c, id, e, now);
+                case STEP_SUCCEEDED, STEP_FAILED -> stepSeconds = StepDurations.seconds(c, e);
+                case HEARTBEAT -> {}
               }
-              return a;
+              return new Stored(a, stepSeconds);
             });
+  }
+
+  private void finish(Connection c, String id, Event e, Instant now) throws SQLException {
+    JobState from = JobStore.state(c, id).orElseThrow();
+    if (from == JobState.RUNNING || from == JobState.BOOTING) {
+      String reason =
+          Event.OUTCOME_SUCCEEDED.equals(e.outcome())
+              ? "succeeded"
+              : "failed: " + (e.message() == null ? "a step failed" : e.message());
+      JobStore.transition(
+          c,
+          new Transition(
+              id, from, JobState.FINISHING, reason, null, now.plus(settings.finishing()), now));
+    }
   }
 
   private void answer(ServerResponse res, Status status, String detail, Long expected) {
@@ -206,20 +208,18 @@ public final class WebhookRoutes {
     if (status.code() >= 400) {
       LOG.log(Level.INFO, "webhook refused: {0} {1}", status.code(), detail);
     }
-    Map<String, Object> b = new LinkedHashMap<>();
-    b.put("status", status.code());
-    b.put("detail", detail);
+    // {"status":N,"detail":"...","expectedSequence":N}, written directly: this answers every event.
+    StringBuilder b = new StringBuilder(96).append("{\"status\":").append(status.code());
+    b.append(",\"detail\":\"").append(JsonStringEncoder.getInstance().quoteAsString(detail));
+    b.append('"');
     if (expected != null) {
-      b.put("expectedSequence", expected);
+      b.append(",\"expectedSequence\":").append(expected.longValue());
     }
+    b.append('}');
     res.status(status);
     res.header(
         HeaderNames.CONTENT_TYPE,
         status.code() >= 400 ? "application/problem+json" : "application/json");
-    try {
-      res.send(JSON.writeValueAsBytes(b));
-    } catch (JsonProcessingException x) {
-      throw new IllegalStateException(x);
-    }
+    res.send(b.toString().getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -167,6 +168,37 @@ abstract class StoreContract {
         .containsExactly(null, "e1", "e2");
     assertThat(db().tx(c -> EventStore.append(c, "nope", "x", 1, "t", null, "{}", T0)).outcome())
         .isEqualTo(EventStore.Outcome.NO_ACTIVE_JOB);
+
+    // A stored event id sent again under the next number is a duplicate, and frees the number.
+    EventStore.Appended again = append("e2", 3);
+    assertThat(again.outcome()).isEqualTo(EventStore.Outcome.DUPLICATE);
+    assertThat(again.expectedSeq()).isEqualTo(3);
+    assertThat(again.event().seq()).isEqualTo(2);
+    assertThat(append("e3", 3).outcome()).isEqualTo(EventStore.Outcome.ACCEPTED);
+
+    new JobStore(db())
+        .transition(new Transition("j1", JobState.PENDING, JobState.CANCELED, "x", null, null, T0));
+    assertThat(append("e4", 4).outcome()).isEqualTo(EventStore.Outcome.NO_ACTIVE_JOB);
+    assertThat(append("e3", 3).outcome())
+        .as("a resend after the end is still a duplicate")
+        .isEqualTo(EventStore.Outcome.DUPLICATE);
+    assertThat(new EventStore(db()).list("j1", 0, 100))
+        .filteredOn(e -> e.seq() != null)
+        .extracting(JobEvent::seq)
+        .containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void latestFindsTheNewestEventOfAStep() {
+    Machine m = new MachineStore(db()).create(machine("a"));
+    new JobStore(db()).create(job("j1", m));
+    db().tx(c -> EventStore.append(c, "j1", "a", 1, "step.started", "s", "{\"n\":1}", T0));
+    db().tx(c -> EventStore.append(c, "j1", "b", 2, "step.started", "s", "{\"n\":2}", T0));
+    db().tx(c -> EventStore.append(c, "j1", "c", 3, "step.started", "t", "{\"n\":3}", T0));
+    Optional<JobEvent> s = db().tx(c -> EventStore.latest(c, "j1", "step.started", "s"));
+    assertThat(s.map(JobEvent::eventId)).hasValue("b");
+    Optional<JobEvent> none = db().tx(c -> EventStore.latest(c, "j1", "step.failed", "s"));
+    assertThat(none).isEmpty();
   }
 
   private EventStore.Appended append(String id, long seq) {
