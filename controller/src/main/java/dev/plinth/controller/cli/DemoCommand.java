@@ -28,12 +28,18 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -52,6 +58,8 @@ import picocli.CommandLine.Spec;
 public final class DemoCommand implements Callable<Integer> {
 
   private static final Set<String> FINAL = Set.of("Succeeded", "Failed", "Canceled", "TimedOut");
+
+  private static final int SUBMITTERS = 4;
 
   @Spec CommandSpec spec;
 
@@ -82,11 +90,42 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "Only the summary.")
   boolean quiet;
 
+  @Option(
+      names = "--bmc-latency",
+      defaultValue = "PT0S",
+      paramLabel = "DURATION",
+      description = "Simulated time of every BMC answer (ISO-8601, default: ${DEFAULT-VALUE}).")
+  Duration bmcLatency;
+
+  @Option(
+      names = "--power-transition",
+      defaultValue = "PT0S",
+      paramLabel = "DURATION",
+      description = "Simulated time of every power change (default: ${DEFAULT-VALUE}).")
+  Duration powerTransition;
+
+  @Option(
+      names = "--boot-time",
+      defaultValue = "PT0S",
+      paramLabel = "DURATION",
+      description =
+          "Simulated firmware POST plus maintenance OS boot, before the dispatcher runs"
+              + " (default: ${DEFAULT-VALUE}).")
+  Duration bootTime;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Path dir = data != null ? data : Files.createTempDirectory("plinth-demo-");
-    int code = run(dir, machines, recipeText(), timeout, quiet ? null : out, out);
+    int code =
+        run(
+            dir,
+            machines,
+            recipeText(),
+            timeout,
+            new SimulatedFleet.Timing(bmcLatency, powerTransition, bootTime),
+            quiet ? null : out,
+            out);
     out.println("data: " + dir);
     out.flush();
     return code;
@@ -108,7 +147,13 @@ public final class DemoCommand implements Callable<Integer> {
    * @param progress where progress lines go, or null
    */
   public static int run(
-      Path dir, int n, String recipe, Duration timeout, PrintWriter progress, PrintWriter out)
+      Path dir,
+      int n,
+      String recipe,
+      Duration timeout,
+      SimulatedFleet.Timing timing,
+      PrintWriter progress,
+      PrintWriter out)
       throws Exception {
     Instant start = Instant.now();
     // The simulated servers boot a stand-in maintenance ISO; a real one is the maintenance-os's.
@@ -134,33 +179,20 @@ public final class DemoCommand implements Callable<Integer> {
             new SimulatedFleet(
                 n,
                 dir.resolve("fleet"),
-                Math.max(2, Runtime.getRuntime().availableProcessors() * 2))) {
+                Math.max(2, Runtime.getRuntime().availableProcessors() * 2),
+                timing)) {
       out.printf(
           "plinth demo: controller on %s, %d simulated BMCs, data in %s%n", ctl.baseUrl(), n, dir);
       out.flush();
       DemoImages.publishTools(ctl.baseUrl(), admin.token());
       ApiClient api = new ApiClient(ctl.baseUrl(), admin.token());
-      Map<String, String> jobs = new LinkedHashMap<>();
-      for (int i = 0; i < n; i++) {
-        String name = "sim-" + i;
-        api.post(
-            "/api/v1/machines",
-            Map.of(
-                "name",
-                name,
-                "bmc",
-                Map.of(
-                    "url", fleet.bmcs().get(i).url().toString(),
-                    "username", SimulatedFleet.USER,
-                    "password", SimulatedFleet.PASSWORD)));
-        JsonNode j = api.post("/api/v1/jobs", Map.of("machine", name, "recipeText", recipe));
-        jobs.put(j.path("id").asText(), name);
-      }
+      Map<String, String> jobs = submit(api, fleet, n, recipe);
       Map<String, String> states = watch(api, jobs, start.plus(timeout).plusSeconds(30), progress);
       long ok = states.values().stream().filter("Succeeded"::equals).count();
       out.printf(
           "plinth demo: %d of %d machines provisioned in %.1f s%n",
           ok, n, Duration.between(start, Instant.now()).toMillis() / 1000.0);
+      out.println("plinth demo: " + JobTimes.of(api, jobs.keySet()));
       states.forEach(
           (id, st) -> {
             if (!"Succeeded".equals(st)) {
@@ -172,6 +204,52 @@ public final class DemoCommand implements Callable<Integer> {
       out.flush();
       return ok == n ? 0 : 1;
     }
+  }
+
+  /**
+   * Adds the machines and submits a job for each, a few at a time: in a large fleet, one after
+   * another would make the submissions, not the machines, the critical path.
+   */
+  private static Map<String, String> submit(
+      ApiClient api, SimulatedFleet fleet, int n, String recipe) throws Exception {
+    Map<String, String> jobs = new ConcurrentHashMap<>();
+    try (ExecutorService submitters =
+        Executors.newFixedThreadPool(SUBMITTERS, Thread.ofVirtual().factory())) {
+      List<Future<?>> done = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        String name = "sim-" + i;
+        String bmc = fleet.bmcs().get(i).url().toString();
+        done.add(
+            submitters.submit(
+                () -> {
+                  api.post(
+                      "/api/v1/machines",
+                      Map.of(
+                          "name",
+                          name,
+                          "bmc",
+                          Map.of(
+                              "url", bmc,
+                              "username", SimulatedFleet.USER,
+                              "password", SimulatedFleet.PASSWORD)));
+                  JsonNode j =
+                      api.post("/api/v1/jobs", Map.of("machine", name, "recipeText", recipe));
+                  jobs.put(j.path("id").asText(), name);
+                  return null;
+                }));
+      }
+      for (Future<?> f : done) {
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof Exception cause) {
+            throw cause;
+          }
+          throw e;
+        }
+      }
+    }
+    return jobs;
   }
 
   /** Polls the jobs until all are final (or the deadline), printing each change. */

@@ -6,6 +6,7 @@
 package dev.plinth.controller.demo;
 
 import dev.plinth.controller.bmcsim.BmcSimulator;
+import dev.plinth.controller.bmcsim.Faults;
 import dev.plinth.controller.bmcsim.SimulatedBmc;
 import dev.plinth.controller.media.MaintenanceIso;
 import dev.plinth.dispatcher.Dispatcher;
@@ -61,10 +62,30 @@ public final class SimulatedFleet implements AutoCloseable {
   public final Map<String, String> errors = new ConcurrentHashMap<>();
 
   /**
+   * How long the simulated hardware takes: every BMC answer, every power change, and the boot of
+   * the maintenance OS (firmware POST plus the OS) before its dispatcher starts. Zero by default;
+   * benchmarks set them so that the critical path is that of real hardware.
+   */
+  public record Timing(Duration bmcLatency, Duration powerTransition, Duration bootTime) {
+    public static final Timing NONE = new Timing(Duration.ZERO, Duration.ZERO, Duration.ZERO);
+  }
+
+  private final Duration bootTime;
+
+  /**
    * @param concurrency how many dispatchers run at once (each step is a process)
    */
   public SimulatedFleet(int machines, Path dir, int concurrency) throws IOException {
+    this(machines, dir, concurrency, Timing.NONE);
+  }
+
+  /**
+   * @param concurrency how many dispatchers run at once (each step is a process)
+   * @param timing the simulated hardware's latencies
+   */
+  public SimulatedFleet(int machines, Path dir, int concurrency, Timing timing) throws IOException {
     this.dir = Files.createDirectories(dir);
+    this.bootTime = timing.bootTime();
     // PLINTH_DEMO_DISPATCHERS overrides it (benchmarks: every simulated server at once).
     String env = System.getenv("PLINTH_DEMO_DISPATCHERS");
     this.running =
@@ -73,6 +94,10 @@ public final class SimulatedFleet implements AutoCloseable {
         BmcSimulator.builder()
             .count(machines)
             .credentials(USER, PASSWORD)
+            .faults(
+                Faults.NONE
+                    .withLatency(timing.bmcLatency())
+                    .withPowerTransition(timing.powerTransition()))
             .bootListener(this::booted)
             .start();
   }
@@ -111,6 +136,15 @@ public final class SimulatedFleet implements AutoCloseable {
       previous.interrupt();
       try {
         previous.join(Duration.ofSeconds(10));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    if (!bootTime.isZero()) {
+      // Firmware POST and the maintenance OS's boot; a reset meanwhile interrupts it.
+      try {
+        Thread.sleep(bootTime);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
