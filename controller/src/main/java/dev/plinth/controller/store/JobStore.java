@@ -225,9 +225,9 @@ public final class JobStore {
   }
 
   /**
-   * Claims up to {@code max} active jobs that no live lease holds (or that {@code owner} holds),
-   * leasing them to {@code owner} until {@code until}. Each claim is a conditional update, so two
-   * controllers racing for one job cannot both win.
+   * Claims up to {@code max} active jobs that no live lease holds and {@code owner} does not hold
+   * yet, leasing them to {@code owner} until {@code until}. Each claim is a conditional update, so
+   * two controllers racing for one job cannot both win.
    */
   public List<Job> claim(String owner, Instant now, Instant until, int max) {
     List<Job> candidates =
@@ -239,9 +239,11 @@ public final class JobStore {
                         + COLS
                         + " FROM jobs WHERE state NOT IN "
                         + JobState.terminalSql()
-                        + " AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < "
+                        // Not the jobs this owner holds already: they would fill the room
+                        // meant for new ones (held() returns those).
+                        + " AND (lease_owner IS NULL OR (lease_owner <> ? AND lease_until < "
                         + now.toEpochMilli()
-                        + ") ORDER BY created_at, id LIMIT "
+                        + ")) ORDER BY created_at, id LIMIT "
                         + max,
                     owner));
     List<Job> won = new ArrayList<>();

@@ -206,6 +206,21 @@ abstract class StoreContract {
   }
 
   @Test
+  void aClaimTakesNewJobsNotTheOnesTheOwnerHoldsAlready() throws Exception {
+    JobStore js = new JobStore(db());
+    for (String n : List.of("a", "b", "c")) {
+      js.create(job("j" + n, new MachineStore(db()).create(machine(n))));
+    }
+    Instant until = T0.plusSeconds(30);
+    assertThat(js.claim("c1", T0, until, 1)).extracting(Job::id).containsExactly("ja");
+    // Room for one more: the engine asks with what its limit leaves; "ja" must not fill it.
+    assertThat(js.claim("c1", T0.plusSeconds(1), until, 1))
+        .extracting(Job::id)
+        .containsExactly("jb");
+    assertThat(js.held("c1")).extracting(Job::id).containsExactly("ja", "jb");
+  }
+
+  @Test
   void leasesGoToOneOwnerUntilTheyExpire() throws Exception {
     Machine a = new MachineStore(db()).create(machine("a"));
     Machine b = new MachineStore(db()).create(machine("b"));
