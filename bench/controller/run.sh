@@ -40,7 +40,7 @@ grep 'machines provisioned' "$work/demo.log" || tail -5 "$work/demo.log"
 # JOBS jobs posting in parallel after a warm-up round, then the event store alone.
 JOBS=${JOBS:-50}; EVENTS=${EVENTS:-100}
 "$JAVA_HOME/bin/javac" -d "$work/wb" -cp "$JAR" bench/controller/WebhookBench.java
-echo "| path | jobs | events 202 | other | wall s | events/s | process CPU s |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| path | jobs | events 202 | other | wall s | events/s | controller CPU s | client CPU s |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 # shellcheck disable=SC2086
 "$JAVA" $OPTS -cp "$JAR:$work/wb" WebhookBench "$work/webhook" "$JOBS" "$EVENTS" 2>/dev/null | grep '^|'

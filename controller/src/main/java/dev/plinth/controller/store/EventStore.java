@@ -23,6 +23,12 @@ import java.util.Optional;
 public final class EventStore {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String CLAIM_SEQUENCE =
+      "UPDATE jobs SET next_seq = next_seq + 1 WHERE id = ? AND next_seq = ? AND state NOT IN "
+          + JobState.terminalSql();
+  private static final String INSERT_ONCE =
+      "INSERT INTO job_events (job_id, event_id, seq, type, step, data, at) VALUES (?,?,?,?,?,?,?)"
+          + " ON CONFLICT (job_id, event_id) DO NOTHING RETURNING id";
 
   /** What happened to a posted dispatcher event. */
   public enum Outcome {
@@ -102,11 +108,8 @@ public final class EventStore {
 
   /** Moves the job's next sequence number past {@code seq} if it is {@code seq} and active. */
   private static boolean claimSequence(Connection c, String jobId, long seq) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "UPDATE jobs SET next_seq = next_seq + 1 WHERE id = ? AND next_seq = ?"
-                + " AND state NOT IN "
-                + JobState.terminalSql())) {
+    try (StatementCache.Lease l = StatementCache.prepare(c, CLAIM_SEQUENCE)) {
+      PreparedStatement ps = l.ps();
       ps.setString(1, jobId);
       ps.setLong(2, seq);
       return ps.executeUpdate() == 1;
@@ -124,10 +127,8 @@ public final class EventStore {
       String data,
       Instant at)
       throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO job_events (job_id, event_id, seq, type, step, data, at)"
-                + " VALUES (?,?,?,?,?,?,?) ON CONFLICT (job_id, event_id) DO NOTHING RETURNING id")) {
+    try (StatementCache.Lease l = StatementCache.prepare(c, INSERT_ONCE)) {
+      PreparedStatement ps = l.ps();
       ps.setString(1, jobId);
       ps.setString(2, eventId);
       ps.setLong(3, seq);

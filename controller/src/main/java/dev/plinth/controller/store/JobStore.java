@@ -192,8 +192,9 @@ public final class JobStore {
   /** Records the step a job is at, inside the caller's transaction. */
   public static void lastStep(Connection c, String id, String step, Instant at)
       throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement("UPDATE jobs SET last_step=?, updated_at=? WHERE id=?")) {
+    try (StatementCache.Lease l =
+        StatementCache.prepare(c, "UPDATE jobs SET last_step=?, updated_at=? WHERE id=?")) {
+      PreparedStatement ps = l.ps();
       ps.setString(1, step);
       Sql.instant(ps, 2, at);
       ps.setString(3, id);
