@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Pins image references to digests by asking an OCI registry ({@code HEAD
@@ -32,7 +33,9 @@ public final class RegistryResolver implements ReferenceResolver {
           "application/vnd.docker.distribution.manifest.v2+json",
           "application/vnd.docker.distribution.manifest.list.v2+json");
 
-  private final HttpClient http;
+  private final HttpClient.Builder httpBuilder;
+  private final ReentrantLock httpLock = new ReentrantLock();
+  private volatile HttpClient http;
   private final String base;
   private final String authorization;
 
@@ -53,7 +56,9 @@ public final class RegistryResolver implements ReferenceResolver {
     if (tls != null) {
       hb.sslContext(tls);
     }
-    this.http = hb.build();
+    // Built at the first resolve: a JDK HttpClient initializes TLS (the default SSLContext and
+    // its trust store) when built, about a tenth of a second of CPU that start-up need not pay.
+    this.httpBuilder = hb;
     this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     this.authorization =
         password == null
@@ -61,6 +66,23 @@ public final class RegistryResolver implements ReferenceResolver {
             : "Basic "
                 + Base64.getEncoder()
                     .encodeToString(("plinth:" + password).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private HttpClient http() {
+    HttpClient h = http;
+    if (h == null) {
+      httpLock.lock();
+      try {
+        h = http;
+        if (h == null) {
+          h = httpBuilder.build();
+          http = h;
+        }
+      } finally {
+        httpLock.unlock();
+      }
+    }
+    return h;
   }
 
   @Override
@@ -76,7 +98,7 @@ public final class RegistryResolver implements ReferenceResolver {
       b.header("Authorization", authorization);
     }
     try {
-      HttpResponse<Void> r = http.send(b.build(), HttpResponse.BodyHandlers.discarding());
+      HttpResponse<Void> r = http().send(b.build(), HttpResponse.BodyHandlers.discarding());
       if (r.statusCode() == 200) {
         return r.headers().firstValue("Docker-Content-Digest");
       }

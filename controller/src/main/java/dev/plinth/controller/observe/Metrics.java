@@ -12,6 +12,7 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.concurrent.locks.ReentrantLock;
 
 /** The controller's metrics registry and the HTTP metrics every request updates. */
 public final class Metrics {
@@ -23,8 +24,12 @@ public final class Metrics {
   private final Counter httpRequests;
   private final Histogram httpDuration;
 
+  // JVM metrics are registered at the first scrape: registering them reads JMX beans, about a
+  // tenth of a second of CPU that start-up need not pay.
+  private final ReentrantLock jvmLock = new ReentrantLock();
+  private volatile boolean jvmRegistered;
+
   public Metrics() {
-    JvmMetrics.builder().register(registry);
     httpRequests =
         Counter.builder()
             .name("plinth_http_requests_total")
@@ -49,8 +54,24 @@ public final class Metrics {
     httpDuration.labelValues(method).observe(seconds);
   }
 
+  private void registerJvmMetrics() {
+    if (jvmRegistered) {
+      return;
+    }
+    jvmLock.lock();
+    try {
+      if (!jvmRegistered) {
+        JvmMetrics.builder().register(registry);
+        jvmRegistered = true;
+      }
+    } finally {
+      jvmLock.unlock();
+    }
+  }
+
   /** Writes every metric in the Prometheus text format. */
   public void write(OutputStream out) throws IOException {
+    registerJvmMetrics();
     PrometheusTextFormatWriter.create().write(out, registry.scrape());
   }
 }
