@@ -60,7 +60,8 @@ public final class WebhookRoutes {
   private final JobKeys keys;
 
   /**
-   * @param changed told the job id after an accepted event (wakes the engine and streams)
+   * @param changed told the job id after an accepted event that changed the job's state ({@code
+   *     booted}, {@code finished}): wakes the engine
    */
   public WebhookRoutes(
       JobStore jobs,
@@ -124,13 +125,17 @@ public final class WebhookRoutes {
     EventStore.Appended a = s.appended();
     switch (a.outcome()) {
       case ACCEPTED -> {
-        if (e.type() == EventType.FINISHED) {
-          keys.forget(id);
-        }
         if (!Double.isNaN(s.stepSeconds())) {
           metrics.stepFinished(e.type() == EventType.STEP_SUCCEEDED, s.stepSeconds());
         }
-        changed.accept(id);
+        // Only these two change the job's state; step events and heartbeats give the engine
+        // nothing to do, and waking it for each would cost a tick per event.
+        if (e.type() == EventType.BOOTED || e.type() == EventType.FINISHED) {
+          if (e.type() == EventType.FINISHED) {
+            keys.forget(id);
+          }
+          changed.accept(id);
+        }
         answer(res, Status.ACCEPTED_202, "stored", a.expectedSeq());
       }
       case DUPLICATE -> answer(res, Status.OK_200, "duplicate of a stored event", a.expectedSeq());
