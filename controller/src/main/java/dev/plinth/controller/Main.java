@@ -14,6 +14,6 @@ public final class Main {
 
   public static void main(String[] args) {
     JsonLogging.install();
-    System.exit(PlinthCommand.commandLine().execute(args));
+    System.exit(PlinthCommand.commandLineFor(args).execute(args));
   }
 }
