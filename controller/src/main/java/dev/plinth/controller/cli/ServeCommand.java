@@ -87,6 +87,12 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
+    // Helidon discovers its services (a classpath-wide metadata scan) when routing is first built:
+    // done here on another core while the data directory, the database and the registry open.
+    Thread.ofPlatform()
+        .daemon()
+        .name("plinth-helidon-warm")
+        .start(() -> io.helidon.webserver.http.HttpRouting.builder());
     PlinthConfig c = effectiveConfig();
     Layout layout = new Layout(c.dataDir()).create();
     AdminToken admin = AdminToken.ensure(layout.adminToken(), layout.tmp());
