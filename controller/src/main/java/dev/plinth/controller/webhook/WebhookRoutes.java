@@ -45,6 +45,9 @@ import java.util.function.Consumer;
  * finished}: to Finishing with the outcome) are stored in one transaction.
  */
 public final class WebhookRoutes {
+  static final String STARTED_OVER =
+      "the maintenance OS started the task over from its first event (its dispatcher lost its"
+          + " state, e.g. in a reboot); steps may have run twice, resubmit the job";
 
   private static final System.Logger LOG = System.getLogger(WebhookRoutes.class.getName());
   private static final int MAX_BODY = 64 * 1024;
@@ -139,8 +142,14 @@ public final class WebhookRoutes {
         answer(res, Status.ACCEPTED_202, "stored", a.expectedSeq());
       }
       case DUPLICATE -> answer(res, Status.OK_200, "duplicate of a stored event", a.expectedSeq());
-      case OUT_OF_ORDER ->
+      case OUT_OF_ORDER -> {
+        if (e.type() == EventType.BOOTED && e.sequence() == 1 && startedOver(id)) {
+          changed.accept(id);
+          answer(res, Status.CONFLICT_409, STARTED_OVER, a.expectedSeq());
+        } else {
           answer(res, Status.CONFLICT_409, "expected sequence " + a.expectedSeq(), a.expectedSeq());
+        }
+      }
       case NO_ACTIVE_JOB -> {
         keys.forget(id);
         answer(res, Status.CONFLICT_409, "the job has finished", null);
@@ -202,6 +211,37 @@ public final class WebhookRoutes {
           new Transition(
               id, from, JobState.FINISHING, reason, null, now.plus(settings.finishing()), now));
     }
+  }
+
+  /**
+   * A second {@code booted} with sequence 1 but another event id: the maintenance OS booted again
+   * and its dispatcher lost its state (a reboot, a power cut), so it starts the task over. Its
+   * events cannot follow the stored ones, and steps run twice on a half-provisioned machine: the
+   * job fails, through Finishing, so the engine ejects the media and returns the machine to its
+   * disk. A restarted dispatcher that kept its state resumes with its next sequence instead.
+   *
+   * @return whether the job was running and now fails
+   */
+  private boolean startedOver(String id) {
+    Instant now = clock.instant();
+    return jobs.database()
+        .txDurable(
+            c -> {
+              if (JobStore.state(c, id).orElse(null) != JobState.RUNNING) {
+                return false;
+              }
+              return JobStore.transition(
+                      c,
+                      new Transition(
+                          id,
+                          JobState.RUNNING,
+                          JobState.FINISHING,
+                          "failed: " + STARTED_OVER,
+                          null,
+                          now.plus(settings.finishing()),
+                          now))
+                  .isPresent();
+            });
   }
 
   private void answer(ServerResponse res, Status status, String detail, Long expected) {

@@ -14,7 +14,9 @@ import dev.plinth.controller.media.MediaRoutes;
 import dev.plinth.controller.security.SecretBox;
 import dev.plinth.controller.store.Database;
 import dev.plinth.controller.store.Job;
+import dev.plinth.controller.store.JobState;
 import dev.plinth.controller.store.JobStore;
+import dev.plinth.controller.store.Transition;
 import dev.plinth.controller.testing.FakeBmc;
 import dev.plinth.controller.testing.TestController;
 import dev.plinth.dispatcher.contract.ContractJson;
@@ -205,6 +207,45 @@ class WebhookAndMediaIT {
         .as("a malformed Range is ignored")
         .isEqualTo(200);
     assertThat(range("/media/guess/task.iso", null, null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void aDispatcherThatStartsTheTaskOverFailsTheJobInsteadOfMixingTwoRuns() throws Exception {
+    try (Database db = Database.open("jdbc:sqlite:" + t.controller.layout().database(), null)) {
+      JobStore js = new JobStore(db);
+      Instant now = Instant.now();
+      Instant later = now.plusSeconds(600);
+      js.transition(
+          new Transition(job.id(), JobState.PENDING, JobState.MEDIA_READY, null, null, later, now));
+      js.transition(
+          new Transition(job.id(), JobState.MEDIA_READY, JobState.BOOTING, null, null, later, now));
+    }
+    assertThat(signed(Event.builder(job.id(), 1, EventType.BOOTED, Instant.now()).build()))
+        .extracting(HttpResponse::statusCode)
+        .isEqualTo(202);
+    assertThat(
+            signed(
+                    Event.builder(job.id(), 2, EventType.STEP_STARTED, Instant.now())
+                        .step(0, "e", 1)
+                        .build())
+                .statusCode())
+        .isEqualTo(202);
+    // The maintenance OS rebooted and its dispatcher lost its state: a new booted, sequence 1.
+    HttpResponse<String> again =
+        signed(Event.builder(job.id(), 1, EventType.BOOTED, Instant.now()).build());
+    assertThat(again.statusCode()).isEqualTo(409);
+    assertThat(again.body()).contains("started the task over");
+    var j = TestController.json(t.call("GET", "/api/v1/jobs/" + job.id(), null));
+    assertThat(j.get("state").asText()).isEqualTo("Finishing");
+    assertThat(j.get("reason").asText()).startsWith("failed: the maintenance OS started the task");
+    // Its later events are refused too: the stored history stays that of the first run.
+    assertThat(
+            signed(
+                    Event.builder(job.id(), 2, EventType.STEP_STARTED, Instant.now())
+                        .step(0, "e", 1)
+                        .build())
+                .statusCode())
+        .isEqualTo(409);
   }
 
   @Test
