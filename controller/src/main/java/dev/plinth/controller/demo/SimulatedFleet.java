@@ -115,9 +115,9 @@ public final class SimulatedFleet implements AutoCloseable {
     // What boots is the first medium: a server only runs the dispatcher from a maintenance ISO.
     String label;
     try {
-      label = volumeLabel(media.getFirst());
+      label = bootLabel(media.getFirst());
     } catch (IOException e) {
-      errors.put(bmcId, "cannot read the boot medium " + media.getFirst() + ": " + e.getMessage());
+      errors.put(bmcId, "cannot read the boot medium " + media.getFirst() + ": " + e);
       return;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -242,6 +242,24 @@ public final class SimulatedFleet implements AutoCloseable {
       }
     } catch (IOException | dev.plinth.dispatcher.contract.ContractException e) {
       throw new IntakeException("task ISO " + iso + ": " + e, e);
+    }
+  }
+
+  /**
+   * The boot medium's label, retried for two minutes: the controller serving it may be restarting
+   * (a BMC's virtual media retries its reads too).
+   */
+  private String bootLabel(URI medium) throws IOException, InterruptedException {
+    long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (true) {
+      try {
+        return volumeLabel(medium);
+      } catch (IOException e) {
+        if (System.nanoTime() > until) {
+          throw e;
+        }
+        Thread.sleep(500);
+      }
     }
   }
 
