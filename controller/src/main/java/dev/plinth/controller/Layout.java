@@ -19,6 +19,7 @@ import java.nio.file.Path;
  * ├── secrets/               secret.key: AES-256 key sealing BMC passwords and job secrets (0600)
  * ├── registry/              the embedded OCI registry's storage root
  * ├── media/                 task ISOs and maintenance ISOs served to BMCs
+ * ├── native/                native libraries unpacked from jars once (sqlite-jdbc's), by version
  * └── tmp/                   staging for atomic writes (same filesystem as the above)
  * </pre>
  */
@@ -51,6 +52,11 @@ public record Layout(Path root) {
 
   public Path media() {
     return root.resolve("media");
+  }
+
+  /** Native libraries unpacked from their jars once, by version, instead of at every start. */
+  public Path nativeLibs() {
+    return root.resolve("native");
   }
 
   public Path tmp() {

@@ -17,6 +17,7 @@ import dev.plinth.controller.jobs.RedfishBmcDriver;
 import dev.plinth.controller.security.AdminToken;
 import dev.plinth.controller.security.ApiTls;
 import dev.plinth.controller.security.RegistryAccess;
+import dev.plinth.controller.store.SqliteNative;
 import dev.plinth.registry.Registry;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -95,6 +96,7 @@ final class ServeCommand implements Callable<Integer> {
         .start(() -> io.helidon.webserver.http.HttpRouting.builder());
     PlinthConfig c = effectiveConfig();
     Layout layout = new Layout(c.dataDir()).create();
+    SqliteNative.useCacheIn(layout.nativeLibs());
     AdminToken admin = AdminToken.ensure(layout.adminToken(), layout.tmp());
     // Said before anything listens: once /healthz answers, the operator can find the token.
     var out = spec.commandLine().getOut();
