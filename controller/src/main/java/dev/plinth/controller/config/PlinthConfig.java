@@ -6,6 +6,7 @@
 package dev.plinth.controller.config;
 
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * The controller's configuration.
@@ -53,110 +54,83 @@ public record PlinthConfig(
   }
 
   public PlinthConfig withListen(Listen l) {
-    return new PlinthConfig(
-        l,
-        dataDir,
-        databaseUrl,
-        publicUrl,
-        tlsCertificate,
-        tlsPrivateKey,
-        allowPlainHttp,
-        maintenanceIso,
-        jobs);
+    return edit(b -> b.listen = l);
   }
 
   public PlinthConfig withDataDir(Path d) {
-    return new PlinthConfig(
-        listen,
-        d,
-        databaseUrl,
-        publicUrl,
-        tlsCertificate,
-        tlsPrivateKey,
-        allowPlainHttp,
-        maintenanceIso,
-        jobs);
+    return edit(b -> b.dataDir = d);
   }
 
   public PlinthConfig withDatabaseUrl(String url) {
-    return new PlinthConfig(
-        listen,
-        dataDir,
-        url,
-        publicUrl,
-        tlsCertificate,
-        tlsPrivateKey,
-        allowPlainHttp,
-        maintenanceIso,
-        jobs);
+    return edit(b -> b.databaseUrl = url);
   }
 
   public PlinthConfig withPublicUrl(String url) {
-    return new PlinthConfig(
-        listen,
-        dataDir,
-        databaseUrl,
-        url,
-        tlsCertificate,
-        tlsPrivateKey,
-        allowPlainHttp,
-        maintenanceIso,
-        jobs);
+    return edit(b -> b.publicUrl = url);
   }
 
   /** With TLS from these PEM files (either may be null to keep the current one). */
   public PlinthConfig withTls(Path certificate, Path privateKey) {
-    return new PlinthConfig(
-        listen,
-        dataDir,
-        databaseUrl,
-        publicUrl,
-        certificate != null ? certificate : tlsCertificate,
-        privateKey != null ? privateKey : tlsPrivateKey,
-        allowPlainHttp,
-        maintenanceIso,
-        jobs);
+    return edit(
+        b -> {
+          b.tlsCertificate = certificate != null ? certificate : tlsCertificate;
+          b.tlsPrivateKey = privateKey != null ? privateKey : tlsPrivateKey;
+        });
   }
 
   public PlinthConfig withAllowPlainHttp(boolean allow) {
-    return new PlinthConfig(
-        listen,
-        dataDir,
-        databaseUrl,
-        publicUrl,
-        tlsCertificate,
-        tlsPrivateKey,
-        allow,
-        maintenanceIso,
-        jobs);
+    return edit(b -> b.allowPlainHttp = allow);
   }
 
   /** With the maintenance ISO at {@code file} (null: {@code media/maintenance.iso} in the data). */
   public PlinthConfig withMaintenanceIso(Path file) {
-    return new PlinthConfig(
-        listen,
-        dataDir,
-        databaseUrl,
-        publicUrl,
-        tlsCertificate,
-        tlsPrivateKey,
-        allowPlainHttp,
-        file,
-        jobs);
+    return edit(b -> b.maintenanceIso = file);
   }
 
   /** With the job engine's limits and deadlines {@code j}. */
   public PlinthConfig withJobs(JobLimits j) {
+    return edit(b -> b.jobs = j);
+  }
+
+  /** A copy with {@code change} applied: one place that lists every component. */
+  private PlinthConfig edit(Consumer<Fields> change) {
+    Fields f = new Fields(this);
+    change.accept(f);
     return new PlinthConfig(
-        listen,
-        dataDir,
-        databaseUrl,
-        publicUrl,
-        tlsCertificate,
-        tlsPrivateKey,
-        allowPlainHttp,
-        maintenanceIso,
-        j);
+        f.listen,
+        f.dataDir,
+        f.databaseUrl,
+        f.publicUrl,
+        f.tlsCertificate,
+        f.tlsPrivateKey,
+        f.allowPlainHttp,
+        f.maintenanceIso,
+        f.jobs);
+  }
+
+  /** The components, mutable, for {@link #edit}. */
+  private static final class Fields {
+    Listen listen;
+    Path dataDir;
+    String databaseUrl;
+    String publicUrl;
+    Path tlsCertificate;
+    Path tlsPrivateKey;
+    boolean allowPlainHttp;
+    Path maintenanceIso;
+    JobLimits jobs;
+
+    Fields(PlinthConfig c) {
+      listen = c.listen;
+      dataDir = c.dataDir;
+      databaseUrl = c.databaseUrl;
+      publicUrl = c.publicUrl;
+      tlsCertificate = c.tlsCertificate;
+      tlsPrivateKey = c.tlsPrivateKey;
+      allowPlainHttp = c.allowPlainHttp;
+      maintenanceIso = c.maintenanceIso;
+      jobs = c.jobs;
+    }
   }
 
   /** The maintenance ISO's file: the configured one, else the data directory's. */

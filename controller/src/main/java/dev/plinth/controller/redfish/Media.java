@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * VirtualMedia: finding slots (under the system first, then each manager), inserting by action or
@@ -99,36 +100,11 @@ final class Media {
 
   MediaSlot insert(URI image) {
     Quirks q = calls.quirks();
-    List<Slot> candidates =
-        all().stream()
-            .filter(s -> q.usableSlot(s.vm()) && s.canInsert())
-            .sorted(
-                Comparator.comparingInt(
-                    (Slot s) -> q.rank(s.vm()) + (s.vm().insertTarget() == null ? 3 : 0)))
-            .toList();
-    if (candidates.stream().anyMatch(s -> s.vm().insertTarget() != null)) {
-      // QUIRK(OpenBMC proxy slots, Cisco C845A): where InsertMedia exists, slots without it are
-      // KVM/NBD-only; a PATCH there only hides the real error.
-      candidates = candidates.stream().filter(s -> s.vm().insertTarget() != null).toList();
-    }
-    if (candidates.isEmpty()) {
-      throw new RedfishUnsupportedException(
-          calls.bmc(), "VirtualMedia", "no CD/DVD slot that can take an image URL");
-    }
-    RedfishHttpException first = null;
-    for (Slot s : candidates) {
-      try {
-        insertInto(s, image);
-        return verifyInserted(s.vm().odataId());
-      } catch (RedfishHttpException e) {
-        // QUIRK(Cisco UCS, C845A, OpenBMC proxy slots): some slots refuse (400/405): next one.
-        if (e.status() != 400 && e.status() != 405 && e.status() != 403) {
-          throw e;
-        }
-        first = first == null ? e : first;
-      }
-    }
-    throw first;
+    return insertIntoFirst(image, s -> q.usableSlot(s.vm()))
+        .orElseThrow(
+            () ->
+                new RedfishUnsupportedException(
+                    calls.bmc(), "VirtualMedia", "no CD/DVD slot that can take an image URL"));
   }
 
   /**
@@ -139,16 +115,32 @@ final class Media {
    */
   Optional<MediaSlot> insertBeside(URI image, String besideLink) {
     Quirks q = calls.quirks();
+    return insertIntoFirst(
+        image,
+        s ->
+            !s.vm().odataId().equals(besideLink)
+                && q.usableSecondSlot(s.vm())
+                && !q.occupied(s.vm()));
+  }
+
+  /**
+   * Inserts {@code image} into the best slot that {@code usable} accepts and that takes an insert,
+   * trying the next on a refusal.
+   *
+   * @return the slot used, or empty when there is no such slot
+   */
+  private Optional<MediaSlot> insertIntoFirst(URI image, Predicate<Slot> usable) {
+    Quirks q = calls.quirks();
     List<Slot> candidates =
         all().stream()
-            .filter(s -> !s.vm().odataId().equals(besideLink))
-            .filter(s -> q.usableSecondSlot(s.vm()) && s.canInsert() && !q.occupied(s.vm()))
+            .filter(s -> usable.test(s) && s.canInsert())
             .sorted(
                 Comparator.comparingInt(
                     (Slot s) -> q.rank(s.vm()) + (s.vm().insertTarget() == null ? 3 : 0)))
             .toList();
     if (candidates.stream().anyMatch(s -> s.vm().insertTarget() != null)) {
-      // QUIRK(OpenBMC proxy slots, Cisco C845A): as for the first slot.
+      // QUIRK(OpenBMC proxy slots, Cisco C845A): where InsertMedia exists, slots without it are
+      // KVM/NBD-only; a PATCH there only hides the real error.
       candidates = candidates.stream().filter(s -> s.vm().insertTarget() != null).toList();
     }
     RedfishHttpException first = null;
@@ -157,6 +149,7 @@ final class Media {
         insertInto(s, image);
         return Optional.of(verifyInserted(s.vm().odataId()));
       } catch (RedfishHttpException e) {
+        // QUIRK(Cisco UCS, C845A, OpenBMC proxy slots): some slots refuse (400/405): next one.
         if (e.status() != 400 && e.status() != 405 && e.status() != 403) {
           throw e;
         }
