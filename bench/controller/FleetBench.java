@@ -36,6 +36,8 @@ import java.util.concurrent.Future;
  * FleetBench maintenance-iso FILE
  * FleetBench run URL TOKEN_FILE N PREFIX LATENCY_MS POWER_MS BOOT_MS DIR
  * </pre>
+ *
+ * <p>{@code -Dsubmitters=K} submits K machines at a time (default 4).
  */
 public final class FleetBench {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -65,7 +67,8 @@ public final class FleetBench {
       DemoImages.publishTools(base, token);
       Map<String, String> jobs = new ConcurrentHashMap<>();
       try (ExecutorService submitters =
-          Executors.newFixedThreadPool(4, Thread.ofVirtual().factory())) {
+          Executors.newFixedThreadPool(
+              Integer.getInteger("submitters", 4), Thread.ofVirtual().factory())) {
         List<Future<?>> done = new ArrayList<>();
         for (int i = 0; i < n; i++) {
           String name = prefix + i;

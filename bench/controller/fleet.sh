@@ -4,6 +4,7 @@
 # hardware timing for one machine alone, on the same controller, in the same run. The simulated
 # servers (and their dispatchers) run in a second JVM, so RSS and CPU of serve are its own.
 # Usage: bench/controller/fleet.sh [N=1000] [LATENCY_MS=100] [POWER_MS=5000] [BOOT_MS=30000]
+# SUBMITTERS=K submits K machines at a time (default 4).
 # Needs a built controller (./mvnw -pl controller -am package -DskipTests).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -26,7 +27,7 @@ until curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do sleep 0.05; d
 cpu() { awk '{print ($14+$15)/100}' /proc/$pid/stat; }
 run() { # N PREFIX
   /usr/bin/time -f "%U %S" -o "$work/fleet-cpu" \
-    "$JAVA" -XX:+UseSerialGC -Xss512k -cp "$JAR:$work/fb" FleetBench run "http://127.0.0.1:$port" \
+    "$JAVA" -XX:+UseSerialGC -Xss512k -Dsubmitters="${SUBMITTERS:-4}" -cp "$JAR:$work/fb" FleetBench run "http://127.0.0.1:$port" \
     "$work/var/admin.token" "$1" "$2" "$LAT" "$POWER" "$BOOT" "$work/fleet-$2" 2>"$work/fleet-$2.err" \
     | tee "$work/fleet-$2.out" | grep '^RESULT'
 }
