@@ -12,7 +12,7 @@ N=${1:-1000}; LAT=${2:-100}; POWER=${3:-5000}; BOOT=${4:-30000}
 . scripts/find-jdk.sh; plinth_find_jdk
 JAR=${PLINTH_JAR:-controller/target/plinth.jar}
 JAVA="$JAVA_HOME/bin/java"
-OPTS=${PLINTH_JAVA_OPTS:--XX:+UseSerialGC -Xss512k}
+OPTS=${PLINTH_JAVA_OPTS:--XX:+UseSerialGC -Xss512k -Xmx256m}  # as the launcher runs serve
 work=$(mktemp -d -t plinth-fleet.XXXXXX)
 trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 "$JAVA_HOME/bin/javac" -d "$work/fb" -cp "$JAR" bench/controller/FleetBench.java
