@@ -239,8 +239,10 @@ class GcIT {
         new Harness(
             root,
             b ->
+                // The grace must outlast the gap between pushing "fresh" and the manifest that
+                // references it: 3 s was too short once under load 10 (fresh was collected).
                 b.gcEvery(Duration.ofMillis(300))
-                    .gcGrace(Duration.ofSeconds(3))
+                    .gcGrace(Duration.ofSeconds(10))
                     .retention(keepOne))) {
       Digest config = h.pushBlob("app", "{}".getBytes(StandardCharsets.UTF_8));
       Digest old = h.pushBlob("app", "old".getBytes(StandardCharsets.UTF_8));
