@@ -180,7 +180,13 @@ public final class Engine implements AutoCloseable {
       Instant nb = notBefore.get(j.id());
       boolean due = nb == null || !now.isBefore(nb) || j.cancelRequested();
       if (due && inFlight.add(j.id())) {
-        workers.submit(() -> drive(j.id()));
+        try {
+          workers.submit(() -> drive(j.id()));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          // close() shut the workers down during this tick: the job stays leased for the next.
+          inFlight.remove(j.id());
+          return;
+        }
       }
     }
   }

@@ -96,7 +96,9 @@ class EngineIT {
             + " never reached "
             + List.of(states)
             + ": "
-            + t.call("GET", "/api/v1/jobs/" + id, null).body());
+            + t.call("GET", "/api/v1/jobs/" + id, null).body()
+            + "; events: "
+            + t.call("GET", "/api/v1/jobs/" + id + "/events", null).body());
   }
 
   @Test

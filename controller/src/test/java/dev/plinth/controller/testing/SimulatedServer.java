@@ -67,8 +67,7 @@ public final class SimulatedServer {
   private void run(String machine, URI iso) {
     try {
       Path file = Files.createTempFile(work, machine + "-", ".iso");
-      HttpResponse<Path> r =
-          http.send(HttpRequest.newBuilder(iso).build(), HttpResponse.BodyHandlers.ofFile(file));
+      HttpResponse<Path> r = fetch(iso, file);
       if (r.statusCode() != 200) {
         errors.add(machine + ": GET " + iso + " answered " + r.statusCode());
         return;
@@ -92,6 +91,25 @@ public final class SimulatedServer {
       report(task);
     } catch (Exception e) {
       errors.add(machine + ": " + e);
+    }
+  }
+
+  /**
+   * GETs the task ISO, retrying for 30 s while the controller cannot be reached, as a dispatcher
+   * does: a restart test may stop the controller just after the boot it asked for.
+   */
+  private HttpResponse<Path> fetch(URI iso, Path file) throws Exception {
+    long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      try {
+        return http.send(
+            HttpRequest.newBuilder(iso).build(), HttpResponse.BodyHandlers.ofFile(file));
+      } catch (java.io.IOException e) {
+        if (System.nanoTime() > until) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
     }
   }
 
@@ -137,7 +155,8 @@ public final class SimulatedServer {
   }
 
   private void send(WebhookClient client, Event e) throws InterruptedException {
-    for (int attempt = 0; attempt < 50; attempt++) {
+    // 30 s of retries, as long as a restart test may keep the controller away.
+    for (int attempt = 0; attempt < 300; attempt++) {
       WebhookClient.Answer a = client.send(e);
       switch (a.outcome()) {
         case ACKED -> {
