@@ -8,6 +8,7 @@ package dev.plinth.controller.redfish;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.Locale;
+import javax.net.ssl.SSLContext;
 
 /**
  * How the client trusts a BMC's HTTPS certificate. BMCs mostly carry self-signed certificates, so
@@ -52,5 +53,14 @@ public sealed interface TlsPolicy {
   /** The default: the system trust store. */
   static TlsPolicy system() {
     return new SystemTrust();
+  }
+
+  /**
+   * The client SSLContext of this policy (also for the controller's calls to its own pinned API).
+   *
+   * @throws IllegalArgumentException when the CA bundle cannot be read
+   */
+  default SSLContext sslContext() {
+    return Tls.context(this);
   }
 }

@@ -7,21 +7,17 @@ package dev.plinth.controller.security;
 
 import dev.plinth.controller.config.ConfigException;
 import dev.plinth.controller.config.PlinthConfig;
+import dev.plinth.controller.redfish.TlsPolicy;
 import io.helidon.common.configurable.Resource;
 import io.helidon.common.pki.Keys;
 import io.helidon.common.tls.Tls;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.cert.CertificateException;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * TLS for the API listener, from the PEM files of {@link PlinthConfig#tlsCertificate()} and {@link
@@ -54,11 +50,10 @@ public final class ApiTls {
     }
     X509Certificate leaf = read(config).chain().getFirst();
     try {
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, new TrustManager[] {new Pinned(leaf)}, null);
-      return ctx;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("TLS is unavailable in this JDK", e);
+      // The same pin the Redfish client offers for BMCs: one trust manager for both.
+      return TlsPolicy.PinnedSha256.ofCertificate(leaf.getEncoded()).sslContext();
+    } catch (CertificateEncodingException e) {
+      throw new IllegalStateException("TLS: cannot encode the configured certificate", e);
     }
   }
 
@@ -100,61 +95,5 @@ public final class ApiTls {
           "TLS: the key in " + keyFile + " does not belong to the certificate in " + certFile);
     }
     return new Pem(key, keys.certChain());
-  }
-
-  /** Trusts one certificate, by equality, whatever the host name. */
-  private static final class Pinned extends X509ExtendedTrustManager {
-    private final X509Certificate pinned;
-
-    Pinned(X509Certificate pinned) {
-      this.pinned = pinned;
-    }
-
-    private void check(X509Certificate[] chain) throws CertificateException {
-      if (chain == null || chain.length == 0 || !chain[0].equals(pinned)) {
-        throw new CertificateException("not the controller's configured certificate");
-      }
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType)
-        throws CertificateException {
-      check(chain);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      check(chain);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      check(chain);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType)
-        throws CertificateException {
-      throw new CertificateException("client certificates are not used");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      throw new CertificateException("client certificates are not used");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      throw new CertificateException("client certificates are not used");
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
-    }
   }
 }
