@@ -371,7 +371,7 @@ final class BmcCommand implements Runnable {
     @Command(
         name = "eject",
         mixinStandardHelpOptions = true,
-        description = "Eject every CD/DVD slot that holds media.")
+        description = "Eject every CD, DVD, USB stick and removable-disk slot that holds media.")
     static final class Eject implements Callable<Integer> {
       @Spec CommandSpec spec;
       @Mixin Target target;

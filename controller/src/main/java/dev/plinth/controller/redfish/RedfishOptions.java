@@ -7,6 +7,7 @@ package dev.plinth.controller.redfish;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Tunables of a {@link RedfishClient}. The defaults follow what Ironic and sushy settled on for
@@ -80,97 +81,95 @@ public record RedfishOptions(
 
   /** These options with other timeouts. */
   public RedfishOptions withTimeouts(Duration connect, Duration read) {
-    return new RedfishOptions(
-        connect,
-        read,
-        maxConcurrentRequests,
-        transportRetries,
-        serverRetries,
-        retryDelay,
-        maxRetryDelay,
-        pollInterval,
-        powerTimeout,
-        taskTimeout,
-        auth);
+    return edit(
+        f -> {
+          f.connectTimeout = connect;
+          f.readTimeout = read;
+        });
   }
 
   /** These options with other retry and polling delays. */
   public RedfishOptions withDelays(Duration retry, Duration maxRetry, Duration poll) {
-    return new RedfishOptions(
-        connectTimeout,
-        readTimeout,
-        maxConcurrentRequests,
-        transportRetries,
-        serverRetries,
-        retry,
-        maxRetry,
-        poll,
-        powerTimeout,
-        taskTimeout,
-        auth);
+    return edit(
+        f -> {
+          f.retryDelay = retry;
+          f.maxRetryDelay = maxRetry;
+          f.pollInterval = poll;
+        });
   }
 
   /** These options with other deadlines for power changes and tasks. */
   public RedfishOptions withDeadlines(Duration power, Duration task) {
-    return new RedfishOptions(
-        connectTimeout,
-        readTimeout,
-        maxConcurrentRequests,
-        transportRetries,
-        serverRetries,
-        retryDelay,
-        maxRetryDelay,
-        pollInterval,
-        power,
-        task,
-        auth);
+    return edit(
+        f -> {
+          f.powerTimeout = power;
+          f.taskTimeout = task;
+        });
   }
 
   /** These options with other retry counts. */
   public RedfishOptions withRetries(int transport, int server) {
-    return new RedfishOptions(
-        connectTimeout,
-        readTimeout,
-        maxConcurrentRequests,
-        transport,
-        server,
-        retryDelay,
-        maxRetryDelay,
-        pollInterval,
-        powerTimeout,
-        taskTimeout,
-        auth);
+    return edit(
+        f -> {
+          f.transportRetries = transport;
+          f.serverRetries = server;
+        });
   }
 
   /** These options with another authentication mode. */
   public RedfishOptions withAuth(AuthMode mode) {
-    return new RedfishOptions(
-        connectTimeout,
-        readTimeout,
-        maxConcurrentRequests,
-        transportRetries,
-        serverRetries,
-        retryDelay,
-        maxRetryDelay,
-        pollInterval,
-        powerTimeout,
-        taskTimeout,
-        mode);
+    return edit(f -> f.auth = mode);
   }
 
   /** These options with another per-BMC concurrency bound. */
   public RedfishOptions withMaxConcurrentRequests(int n) {
+    return edit(f -> f.maxConcurrentRequests = n);
+  }
+
+  /** A copy with {@code change} applied: one place that lists every component. */
+  private RedfishOptions edit(Consumer<Fields> change) {
+    Fields f = new Fields(this);
+    change.accept(f);
     return new RedfishOptions(
-        connectTimeout,
-        readTimeout,
-        n,
-        transportRetries,
-        serverRetries,
-        retryDelay,
-        maxRetryDelay,
-        pollInterval,
-        powerTimeout,
-        taskTimeout,
-        auth);
+        f.connectTimeout,
+        f.readTimeout,
+        f.maxConcurrentRequests,
+        f.transportRetries,
+        f.serverRetries,
+        f.retryDelay,
+        f.maxRetryDelay,
+        f.pollInterval,
+        f.powerTimeout,
+        f.taskTimeout,
+        f.auth);
+  }
+
+  /** The components, mutable, for {@link #edit}. */
+  private static final class Fields {
+    Duration connectTimeout;
+    Duration readTimeout;
+    int maxConcurrentRequests;
+    int transportRetries;
+    int serverRetries;
+    Duration retryDelay;
+    Duration maxRetryDelay;
+    Duration pollInterval;
+    Duration powerTimeout;
+    Duration taskTimeout;
+    AuthMode auth;
+
+    Fields(RedfishOptions o) {
+      connectTimeout = o.connectTimeout;
+      readTimeout = o.readTimeout;
+      maxConcurrentRequests = o.maxConcurrentRequests;
+      transportRetries = o.transportRetries;
+      serverRetries = o.serverRetries;
+      retryDelay = o.retryDelay;
+      maxRetryDelay = o.maxRetryDelay;
+      pollInterval = o.pollInterval;
+      powerTimeout = o.powerTimeout;
+      taskTimeout = o.taskTimeout;
+      auth = o.auth;
+    }
   }
 }
