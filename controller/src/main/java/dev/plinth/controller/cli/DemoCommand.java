@@ -187,16 +187,17 @@ public final class DemoCommand implements Callable<Integer> {
       DemoImages.publishTools(ctl.baseUrl(), admin.token());
       ApiClient api = new ApiClient(ctl.baseUrl(), admin.token());
       Map<String, String> jobs = submit(api, fleet, n, recipe);
-      Map<String, String> states = watch(api, jobs, start.plus(timeout).plusSeconds(30), progress);
-      long ok = states.values().stream().filter("Succeeded"::equals).count();
+      Map<String, JsonNode> last = watch(api, jobs, start.plus(timeout).plusSeconds(30), progress);
+      long ok =
+          last.values().stream().filter(j -> "Succeeded".equals(j.path("state").asText())).count();
       out.printf(
           "plinth demo: %d of %d machines provisioned in %.1f s%n",
           ok, n, Duration.between(start, Instant.now()).toMillis() / 1000.0);
-      out.println("plinth demo: " + JobTimes.of(api, jobs.keySet()));
-      states.forEach(
-          (id, st) -> {
+      out.println("plinth demo: " + JobTimes.of(last.values()));
+      last.forEach(
+          (id, j) -> {
+            String st = j.path("state").asText();
             if (!"Succeeded".equals(st)) {
-              JsonNode j = api.get("/api/v1/jobs/" + id);
               out.printf("  %s %s %s: %s%n", jobs.get(id), id, st, j.path("reason").asText("-"));
             }
           });
@@ -252,12 +253,15 @@ public final class DemoCommand implements Callable<Integer> {
     return jobs;
   }
 
-  /** Polls the jobs until all are final (or the deadline), printing each change. */
-  private static Map<String, String> watch(
+  /**
+   * Polls the jobs until all are final (or the deadline), printing each change; returns each job as
+   * last listed.
+   */
+  private static Map<String, JsonNode> watch(
       ApiClient api, Map<String, String> jobs, Instant deadline, PrintWriter progress)
       throws InterruptedException {
     Map<String, String> seen = new HashMap<>();
-    Map<String, String> states = new LinkedHashMap<>();
+    Map<String, JsonNode> last = new LinkedHashMap<>();
     while (true) {
       String after = null;
       do {
@@ -269,7 +273,7 @@ public final class DemoCommand implements Callable<Integer> {
             continue;
           }
           String st = j.path("state").asText();
-          states.put(id, st);
+          last.put(id, j);
           String shown =
               st + (j.hasNonNull("lastStep") ? " (" + j.path("lastStep").asText() + ")" : "");
           if (progress != null && !shown.equals(seen.put(id, shown))) {
@@ -282,9 +286,10 @@ public final class DemoCommand implements Callable<Integer> {
         after = page.path("next").asText(null);
       } while (after != null);
       boolean done =
-          states.size() == jobs.size() && states.values().stream().allMatch(FINAL::contains);
+          last.size() == jobs.size()
+              && last.values().stream().allMatch(j -> FINAL.contains(j.path("state").asText()));
       if (done || Instant.now().isAfter(deadline)) {
-        return states;
+        return last;
       }
       Thread.sleep(500);
     }

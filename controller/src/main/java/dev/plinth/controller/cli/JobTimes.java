@@ -24,12 +24,12 @@ import java.util.Locale;
  */
 record JobTimes(Duration span, Duration median, Duration max) {
 
-  static JobTimes of(ApiClient api, Collection<String> ids) {
+  /** From jobs as the API lists them ({@code createdAt}, {@code finishedAt}). */
+  static JobTimes of(Collection<JsonNode> jobs) {
     Instant first = null;
     Instant last = null;
     List<Duration> each = new ArrayList<>();
-    for (String id : ids) {
-      JsonNode j = api.get("/api/v1/jobs/" + id);
+    for (JsonNode j : jobs) {
       Instant created = instant(j.path("createdAt"));
       Instant finished = instant(j.path("finishedAt"));
       if (created == null || finished == null) {
