@@ -74,6 +74,7 @@ public final class TaskResolver {
         }
       }
       Map<String, String> env = new TreeMap<>(s.env());
+      env.putAll(toolEnvironment(task, s));
       if (s.devices().contains(TaskStep.TARGET_DISK)) {
         env.put("PLINTH_TARGET_DISK", target);
       }
@@ -88,6 +89,20 @@ public final class TaskResolver {
       steps.add(s.resolved(List.copyOf(devices), env, mounts));
     }
     return task.withSteps(steps);
+  }
+
+  /**
+   * The part of the tool runtime contract (docs/tools.md) that comes from the task: which registry
+   * {@code --source} references are relative to, and how to reach it. The runner adds the
+   * credentials file, the CA file and {@code /dev}.
+   */
+  static Map<String, String> toolEnvironment(Task task, TaskStep s) {
+    Map<String, String> env = new TreeMap<>();
+    env.put("PLINTH_JOB_ID", task.jobId());
+    env.put("PLINTH_STEP", s.name());
+    env.put("PLINTH_REGISTRY", task.registryHost());
+    env.put("PLINTH_REGISTRY_SCHEME", task.registryPlainHttp() ? "http" : "https");
+    return env;
   }
 
   private static String target(Task task, Disks disks, Path chosenDisk)

@@ -5,6 +5,7 @@
 
 package dev.plinth.dispatcher.contract;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
@@ -86,6 +87,13 @@ public record Task(
         credentials,
         steps,
         null);
+  }
+
+  /** True when the task's registry URL is plain HTTP (a lab or a test, never a default). */
+  @JsonIgnore
+  public boolean registryPlainHttp() {
+    String url = controller == null ? null : controller.registry();
+    return url != null && url.regionMatches(true, 0, "http://", 0, 7);
   }
 
   /** Copy with other steps (the dispatcher's resolved form). */

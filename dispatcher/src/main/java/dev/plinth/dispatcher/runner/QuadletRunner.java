@@ -6,7 +6,9 @@
 package dev.plinth.dispatcher.runner;
 
 import dev.plinth.dispatcher.contract.ImageRef;
+import dev.plinth.dispatcher.contract.StepMount;
 import dev.plinth.dispatcher.contract.Task;
+import dev.plinth.dispatcher.contract.TaskStep;
 import dev.plinth.dispatcher.sys.Commands;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Runs steps as Quadlet units under systemd, inside the maintenance OS.
@@ -64,6 +67,12 @@ public final class QuadletRunner implements StepRunner {
     this.pollInterval = pollInterval;
   }
 
+  /** Where a step container finds the job's registry credentials (containers-auth.json). */
+  public static final String TOOL_AUTH_FILE = "/run/plinth/auth.json";
+
+  /** Where a step container finds the CA bundle to trust for the registry. */
+  public static final String TOOL_CA_FILE = "/run/plinth/ca.pem";
+
   /** The production setup: /run/containers/systemd, /run/plinth-dispatcher, real commands. */
   public static QuadletRunner system() {
     return new QuadletRunner(
@@ -87,9 +96,13 @@ public final class QuadletRunner implements StepRunner {
       Path certs = certDir(task);
       Files.createDirectories(certs);
       writePrivate(certs.resolve("ca.crt"), task.caBundle().getBytes(StandardCharsets.US_ASCII));
+      // The same bundle at a path without the registry's "host:port": podman's -v splits on ':'.
+      writePrivate(
+          runtimeDir.resolve("registry-ca.pem"),
+          task.caBundle().getBytes(StandardCharsets.US_ASCII));
     }
     Files.createDirectories(unitDir);
-    for (Map.Entry<String, String> u : QuadletRenderer.renderAll(task).entrySet()) {
+    for (Map.Entry<String, String> u : QuadletRenderer.renderAll(withRuntime(task)).entrySet()) {
       writeAtomically(unitDir.resolve(u.getKey()), u.getValue().getBytes(StandardCharsets.UTF_8));
     }
     Commands.Result reload = systemctl("daemon-reload");
@@ -192,9 +205,39 @@ public final class QuadletRunner implements StepRunner {
             || state.equals("reloading"));
   }
 
+  /**
+   * The runner's part of the tool runtime contract (docs/tools.md): the job's registry credentials
+   * and CA as read-only files at fixed paths, and the host's {@code /dev} for steps that touch
+   * disks, so partitions a step creates are visible to it and to the steps after it (podman's
+   * {@code --privileged} copies only the device nodes that exist when the container starts).
+   */
+  Task withRuntime(Task task) {
+    List<TaskStep> steps = new ArrayList<>();
+    for (TaskStep s : task.steps()) {
+      Map<String, String> env = new TreeMap<>(s.env());
+      List<StepMount> mounts = new ArrayList<>(s.mounts());
+      env.put("REGISTRY_AUTH_FILE", TOOL_AUTH_FILE);
+      mounts.add(new StepMount(runtimeDir.resolve("auth.json").toString(), TOOL_AUTH_FILE, true));
+      if (task.caBundle() != null) {
+        env.put("PLINTH_CA_FILE", TOOL_CA_FILE);
+        mounts.add(
+            new StepMount(runtimeDir.resolve("registry-ca.pem").toString(), TOOL_CA_FILE, true));
+      }
+      if (!s.devices().isEmpty()) {
+        mounts.add(new StepMount("/dev", "/dev", false));
+      }
+      steps.add(s.resolved(s.devices(), env, mounts));
+    }
+    return task.withSteps(steps);
+  }
+
   private Commands.Result pull(StepAttempt a) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of("podman", "pull", "--quiet"));
     cmd.add("--authfile=" + runtimeDir.resolve("auth.json"));
+    if (a.task().registryPlainHttp()) {
+      // The task says the registry is plain HTTP (a lab, or the QEMU end-to-end test).
+      cmd.add("--tls-verify=false");
+    }
     if (a.task().caBundle() != null) {
       cmd.add("--cert-dir=" + certDir(a.task()));
     }

@@ -44,7 +44,15 @@ class QuadletRendererTest {
   @Test
   void unitsOfTheExampleTaskMatchTheGoldenFiles() throws Exception {
     Map<String, String> units = new java.util.LinkedHashMap<>();
-    QuadletRenderer.renderAll(resolvedExample(tmp))
+    // As QuadletRunner.prepare writes them: with the runtime contract's credentials and /dev.
+    QuadletRunner runner =
+        new QuadletRunner(
+            Path.of("/run/containers/systemd"),
+            Path.of("/run/plinth-dispatcher"),
+            null,
+            java.time.Duration.ofMinutes(1),
+            java.time.Duration.ofSeconds(1));
+    QuadletRenderer.renderAll(runner.withRuntime(resolvedExample(tmp)))
         .forEach((k, v) -> units.put(k, v.replace(tmp.resolve("files").toString(), FILES)));
     assertThat(Files.readString(tmp.resolve("files/03-config-drive/plinth/input/user-data")))
         .isEqualTo("#cloud-config\nhostname: m1\n");
