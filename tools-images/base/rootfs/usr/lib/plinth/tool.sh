@@ -213,7 +213,14 @@ plinth_mount() {
   shift 2
   mkdir -p "$dir"
   run mount "$@" "$dev" "$dir" || plinth_die 1 "cannot mount $dev on $dir: does it hold a filesystem? (partition step filesystem)"
-  plinth_dry || plinth_at_exit umount -l "$dir"
+  # never removed recursively: if the unmount fails, rmdir fails too and the files stay
+  plinth_dry || plinth_at_exit _plinth_umount "$dir"
+}
+
+_plinth_umount() {
+  sync -f "$1" 2>/dev/null || true
+  umount "$1" || umount -l "$1" || return 0
+  rmdir "$1" 2>/dev/null || true
 }
 
 plinth_fs_uuid() { blkid -p -o value -s UUID "$1" 2>/dev/null || true; }
