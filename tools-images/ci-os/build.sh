@@ -218,6 +218,17 @@ truncate -s $(((last - first + 1) * 512)) "$W/raw-part.img"
 E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH mke2fs -q -F -t ext4 -L plinth-raw -U 0f1e7a5d-0002-4000-8000-00000000c105 \
   -E root_owner=0:0,hash_seed=0f1e7a5d-0003-4000-8000-00000000c105,lazy_itable_init=0,nodiscard \
   -d "$T" "$W/raw-part.img"
+# mke2fs -d copies each file's atime and ctime (which no one can set on the host): pin every time field.
+(cd "$T" && find . | sed -e 's#^\.##' -e 's#^$#/#') | while read -r p; do
+  for f in atime ctime mtime crtime; do
+    printf 'set_inode_field "%s" %s @%s\nset_inode_field "%s" %s_extra 0\n' "$p" $f "$SOURCE_DATE_EPOCH" "$p" $f
+  done
+done >"$W/debugfs.cmd"
+E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH debugfs -w -f "$W/debugfs.cmd" "$W/raw-part.img" >/dev/null 2>"$W/debugfs.log"
+if grep -v '^debugfs [0-9]' "$W/debugfs.log" | grep -q .; then
+  cat "$W/debugfs.log" >&2
+  exit 1
+fi
 dd if="$W/raw-part.img" of="$RAW" bs=512 seek="$first" conv=notrunc status=none
 $ZSTD -f "$RAW" -o "$OUT/linux-raw.img.zst"
 
