@@ -64,20 +64,37 @@ public final class BmcSimulator implements AutoCloseable {
     String scheme = certificate == null ? "http" : "https";
     List<SimulatedBmc> list = new ArrayList<>(b.count);
     Map<InetAddress, SimulatedBmc> map = new HashMap<>();
-    for (int i = 0; i < b.count; i++) {
-      InetAddress a = single ? host : address(b.firstAddress, i);
-      Flavour f = b.flavours.get(i % b.flavours.size());
-      URI url = URI.create(scheme + "://" + a.getHostAddress() + ":" + port);
-      SimulatedBmc bmc =
-          new SimulatedBmc(
-              "bmc-" + i, f, url, b.username, b.password, b.faults, b.seed + i, b.listener);
-      list.add(bmc);
-      map.put(a, bmc);
+    try {
+      for (int i = 0; i < b.count; i++) {
+        InetAddress a = single ? host : address(b.firstAddress, i);
+        Flavour f = b.flavours.get(i % b.flavours.size());
+        URI url = URI.create(scheme + "://" + a.getHostAddress() + ":" + port);
+        String id = "bmc-" + i;
+        Hardware.Identity identity = b.hardware == null ? null : newIdentity();
+        Hardware hw = b.hardware == null ? null : b.hardware.create(id, identity);
+        SimulatedBmc bmc =
+            new SimulatedBmc(
+                id, f, url, b.username, b.password, b.faults, b.seed + i, b.listener, hw, identity);
+        list.add(bmc);
+        map.put(a, bmc);
+      }
+    } catch (IOException | RuntimeException e) {
+      list.forEach(SimulatedBmc::closeHardware);
+      server.stop(0);
+      executor.shutdownNow();
+      throw e;
     }
     this.bmcs = List.copyOf(list);
     this.byAddress = Map.copyOf(map);
     server.createContext("/", this::serve);
     server.start();
+  }
+
+  /** A system serial number and UUID of its own, for a BMC with hardware (SMBIOS shows them). */
+  private static Hardware.Identity newIdentity() {
+    java.util.UUID uuid = java.util.UUID.randomUUID();
+    String serial = "PLINTH-" + uuid.toString().substring(0, 8).toUpperCase(Locale.ROOT);
+    return new Hardware.Identity(serial, uuid.toString());
   }
 
   /** Address of BMC {@code i}: the first address plus {@code i}, inside 127.0.0.0/8. */
@@ -159,6 +176,21 @@ public final class BmcSimulator implements AutoCloseable {
   public void close() {
     server.stop(0);
     executor.shutdownNow();
+    // Each machine stops on its own thread: a QEMU that does not quit costs its timeout once.
+    List<Thread> stopping = new ArrayList<>();
+    for (SimulatedBmc b : bmcs) {
+      if (b.hardware() != null) {
+        stopping.add(Thread.ofVirtual().name("bmcsim-close-" + b.id()).start(b::closeHardware));
+      }
+    }
+    for (Thread t : stopping) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     LOG.log(System.Logger.Level.DEBUG, "simulator stopped");
   }
 
@@ -175,6 +207,7 @@ public final class BmcSimulator implements AutoCloseable {
     private Faults faults = Faults.NONE;
     private long seed = 1;
     private BootListener listener = BootListener.NONE;
+    private Hardware.Factory hardware;
 
     private Builder() {
       try {
@@ -258,6 +291,16 @@ public final class BmcSimulator implements AutoCloseable {
     /** Called when a simulated server boots from virtual CD. */
     public Builder bootListener(BootListener l) {
       listener = Objects.requireNonNull(l);
+      return this;
+    }
+
+    /**
+     * Puts a machine behind every BMC (e.g. {@code QemuBmcOptions.defaults(dir).factory()}: one
+     * QEMU VM per BMC), created at start and closed with the simulator. Null (the default)
+     * simulates the machines in memory.
+     */
+    public Builder hardware(Hardware.Factory f) {
+      hardware = f;
       return this;
     }
 

@@ -22,7 +22,7 @@ final class MediaRoutes {
     this.flavour = bmc.flavour();
   }
 
-  Replies insert(SimulatedBmc.Request req, SlotState s, JsonNode body) {
+  Replies insert(SimulatedBmc.Request req, String path, SlotState s, JsonNode body) {
     Replies pre = routes.actionIfMatch(req);
     if (pre != null) {
       return pre;
@@ -81,10 +81,10 @@ final class MediaRoutes {
     }
     boolean inserted = body.path("Inserted").asBoolean(true);
     boolean wp = body.path("WriteProtected").asBoolean(true);
-    return routes.async(() -> s.insert(image, inserted, wp, protocol));
+    return routes.async(() -> bmc.insertMedia(path, s, image, inserted, wp, protocol));
   }
 
-  Replies eject(SimulatedBmc.Request req, SlotState s) {
+  Replies eject(SimulatedBmc.Request req, String path, SlotState s) {
     Replies pre = routes.actionIfMatch(req);
     if (pre != null) {
       return pre;
@@ -104,7 +104,7 @@ final class MediaRoutes {
       return Replies.error(400, "iLO.2.14.UnableToEjectMedia", "No media is inserted in the slot.");
     }
     boolean keep = flavour.has(Behaviour.KEEPS_IMAGE_AFTER_EJECT);
-    return routes.async(() -> s.eject(keep));
+    return routes.async(() -> bmc.ejectMedia(path, s, keep));
   }
 
   Replies patch(SimulatedBmc.Request req, String path, SlotState s, JsonNode body) {
@@ -122,7 +122,7 @@ final class MediaRoutes {
     boolean ejecting =
         image.isNull() || (body.has("Inserted") && !body.path("Inserted").asBoolean());
     if (ejecting) {
-      return routes.async(() -> s.eject(false));
+      return routes.async(() -> bmc.ejectMedia(path, s, false));
     }
     if (!image.isTextual()) {
       return Routes.missing("Image");
@@ -140,6 +140,6 @@ final class MediaRoutes {
             : !flavour.has(Behaviour.PATCH_NEEDS_INSERTED);
     boolean wp = body.path("WriteProtected").asBoolean(true);
     String protocol = Routes.text(body, "TransferProtocolType");
-    return routes.async(() -> s.insert(image.asText(), inserted, wp, protocol));
+    return routes.async(() -> bmc.insertMedia(path, s, image.asText(), inserted, wp, protocol));
   }
 }

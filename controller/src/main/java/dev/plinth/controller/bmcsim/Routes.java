@@ -83,6 +83,7 @@ final class Routes {
     }
     SlotState slot = bmc.slots().get(path);
     if (slot != null) {
+      bmc.refresh(path, slot);
       return switch (m) {
         case "GET" -> slot(path, slot);
         case "PATCH" -> new MediaRoutes(bmc, this).patch(req, path, slot, body);
@@ -91,14 +92,16 @@ final class Routes {
     }
     if (path.endsWith(INSERT) && bmc.slots().containsKey(cut(path, INSERT))) {
       SlotState s = bmc.slots().get(cut(path, INSERT));
+      bmc.refresh(cut(path, INSERT), s);
       return "POST".equals(m) && s.spec.insertAction()
-          ? new MediaRoutes(bmc, this).insert(req, s, body)
+          ? new MediaRoutes(bmc, this).insert(req, cut(path, INSERT), s, body)
           : notAllowed();
     }
     if (path.endsWith(EJECT) && bmc.slots().containsKey(cut(path, EJECT))) {
       SlotState s = bmc.slots().get(cut(path, EJECT));
+      bmc.refresh(cut(path, EJECT), s);
       return "POST".equals(m) && s.spec.ejectAction()
-          ? new MediaRoutes(bmc, this).eject(req, s)
+          ? new MediaRoutes(bmc, this).eject(req, cut(path, EJECT), s)
           : notAllowed();
     }
     if (path.startsWith(MONITORS)
@@ -223,7 +226,11 @@ final class Routes {
       n.put("Manufacturer", shape.manufacturer());
       n.put("Model", shape.model());
     }
-    n.put("PowerState", s.power(bmc.faults().powerTransition()));
+    n.put("PowerState", bmc.powerOf(s));
+    if (bmc.identity() != null && path.equals(bmc.systems().keySet().iterator().next())) {
+      n.put("SerialNumber", bmc.identity().serial());
+      n.put("UUID", bmc.identity().uuid());
+    }
     n.set("Boot", bootJson(s, n.path("Boot")));
     ObjectNode actions = n.putObject("Actions");
     ObjectNode reset = actions.putObject("#ComputerSystem.Reset");
@@ -450,7 +457,7 @@ final class Routes {
           type,
           "ComputerSystem.Reset");
     }
-    boolean on = "On".equals(s.power);
+    boolean on = "On".equals(bmc.powerOf(s));
     switch (type) {
       case "On", "ForceOn" -> {
         if (on && flavour.has(Behaviour.ALREADY_ON_409)) {
@@ -473,6 +480,10 @@ final class Routes {
   }
 
   private void power(SystemState s, String type) {
+    if (bmc.onHardware(s)) {
+      bmc.hardwarePower(s, type);
+      return;
+    }
     boolean on = "On".equals(s.power);
     switch (type) {
       case "On", "ForceOn" -> {
@@ -532,7 +543,11 @@ final class Routes {
     if ("Exception".equals(t.state)) {
       ObjectNode m = n.putArray("Messages").addObject();
       m.put("MessageId", "Base.1.18.InternalError");
-      m.put("Message", "The request failed due to an internal service error (injected).");
+      m.put(
+          "Message",
+          t.failure != null
+              ? "The request failed due to an internal service error: " + t.failure
+              : "The request failed due to an internal service error (injected).");
       m.put("Severity", "Critical");
     }
     return n;

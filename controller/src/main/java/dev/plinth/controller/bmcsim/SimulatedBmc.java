@@ -52,6 +52,9 @@ public final class SimulatedBmc {
   private final Map<String, SimTask> tasks = new LinkedHashMap<>();
   private final List<BootRecord> boots = new ArrayList<>();
   private final String mediaCollection;
+  private final Hardware hardware;
+  private final Hardware.Identity identity;
+  private final Map<String, Integer> drives = new LinkedHashMap<>();
   private volatile Faults faults;
   private int sessionCounter;
   private int taskCounter;
@@ -66,7 +69,27 @@ public final class SimulatedBmc {
       Faults faults,
       long seed,
       BootListener listener) {
+    this(id, flavour, url, username, password, faults, seed, listener, null, null);
+  }
+
+  /**
+   * @param hardware the machine behind this BMC, or null for the in-memory simulation
+   * @param identity the serial number and UUID its system reports (null: the mockup's)
+   */
+  SimulatedBmc(
+      String id,
+      Flavour flavour,
+      URI url,
+      String username,
+      String password,
+      Faults faults,
+      long seed,
+      BootListener listener,
+      Hardware hardware,
+      Hardware.Identity identity) {
     this.id = id;
+    this.hardware = hardware;
+    this.identity = identity;
     this.flavour = flavour;
     this.url = url;
     this.tree = MockupTree.of(flavour);
@@ -84,8 +107,53 @@ public final class SimulatedBmc {
         shape.mediaOnManager() && !tree.managers().isEmpty() ? tree.managers().get(0) : primary;
     this.mediaCollection =
         owner == null || shape.slots().isEmpty() ? null : owner + "/VirtualMedia";
-    for (Flavour.SlotSpec spec : shape.slots()) {
-      slots.put(mediaCollection + "/" + spec.id(), new SlotState(spec));
+    if (hardware == null) {
+      for (Flavour.SlotSpec spec : shape.slots()) {
+        slots.put(mediaCollection + "/" + spec.id(), new SlotState(spec));
+      }
+    } else {
+      attachDrives(shape.slots());
+    }
+  }
+
+  /**
+   * With hardware, the BMC shows only the slots that have a drive, empty at start: drive 0 is the
+   * first bootable CD slot, drive 1 the next slot taking a CD (else a USB stick), which is where
+   * the controller puts the task ISO beside the boot ISO.
+   */
+  private void attachDrives(List<Flavour.SlotSpec> specs) {
+    Flavour.SlotSpec boot =
+        specs.stream()
+            .filter(s -> s.bootable() && s.mediaTypes().contains("CD"))
+            .findFirst()
+            .orElse(null);
+    Flavour.SlotSpec beside =
+        specs.stream()
+            .filter(s -> s != boot && s.mediaTypes().contains("CD"))
+            .findFirst()
+            .or(
+                () ->
+                    specs.stream()
+                        .filter(s -> s != boot && s.mediaTypes().contains("USBStick"))
+                        .findFirst())
+            .orElse(null);
+    int drive = 0;
+    for (Flavour.SlotSpec spec : specs) {
+      if ((spec == boot || spec == beside) && drive < hardware.drives()) {
+        Flavour.SlotSpec empty =
+            new Flavour.SlotSpec(
+                spec.id(),
+                spec.mediaTypes(),
+                spec.insertAction(),
+                spec.ejectAction(),
+                spec.bootable(),
+                null,
+                false,
+                "NotConnected");
+        String path = mediaCollection + "/" + spec.id();
+        slots.put(path, new SlotState(empty));
+        drives.put(path, spec == boot ? 0 : 1);
+      }
     }
   }
 
@@ -123,7 +191,141 @@ public final class SimulatedBmc {
 
   /** The primary system's power state as Redfish shows it now. */
   public String powerState() {
-    return locked(() -> primary().power(faults.powerTransition()));
+    return locked(() -> powerOf(primary()));
+  }
+
+  /** The machine behind this BMC, or null when it is simulated in memory. */
+  public Hardware hardware() {
+    return hardware;
+  }
+
+  /** The primary system's serial number, as its Redfish resource reports it. */
+  public String systemSerial() {
+    return identity != null
+        ? identity.serial()
+        : tree.object(tree.systems().getFirst()).path("SerialNumber").asText(null);
+  }
+
+  /** The primary system's UUID, as its Redfish resource reports it. */
+  public String systemUuid() {
+    return identity != null
+        ? identity.uuid()
+        : tree.object(tree.systems().getFirst()).path("UUID").asText(null);
+  }
+
+  /** The identity that replaces the mockup's serial and UUID, or null. */
+  Hardware.Identity identity() {
+    return identity;
+  }
+
+  /** A system's power state: from the hardware for the primary system when there is hardware. */
+  String powerOf(SystemState s) {
+    if (hardware != null && s == primary()) {
+      return hardware.poweredOn() ? "On" : "Off";
+    }
+    return s.power(faults.powerTransition());
+  }
+
+  /** Whether {@code s} is backed by hardware. */
+  boolean onHardware(SystemState s) {
+    return hardware != null && s == primary();
+  }
+
+  /**
+   * A power action on the hardware. A boot goes to the override device (consumed when Once, as
+   * {@link #boot} does); later boots by the guest go to the override only when Continuous.
+   */
+  void hardwarePower(SystemState s, String type) {
+    boolean on = hardware.poweredOn();
+    switch (type) {
+      case "On", "ForceOn" -> {
+        if (!on) {
+          hardwareStart(s);
+        }
+      }
+      case "ForceOff" -> {
+        if (on) {
+          hardware.forceOff();
+        }
+      }
+      case "GracefulShutdown" -> {
+        if (on) {
+          hardware.gracefulShutdown();
+        }
+      }
+      case "ForceRestart", "GracefulRestart", "PowerCycle" -> hardwareStart(s);
+      case "PushPowerButton" -> {
+        if (on) {
+          hardware.gracefulShutdown();
+        } else {
+          hardwareStart(s);
+        }
+      }
+      case "Nmi" -> hardware.nmi();
+      default -> {}
+    }
+  }
+
+  private void hardwareStart(SystemState s) {
+    String device = boot(s);
+    String later = "Continuous".equals(s.bootEnabled) ? hardwareDevice(s.bootTarget) : "None";
+    hardware.start(device, later);
+  }
+
+  private String hardwareDevice(String target) {
+    boolean usbCd = flavour.has(Flavour.Behaviour.CD_NEEDS_USBCD);
+    if (usbCd ? "UsbCd".equals(target) : "Cd".equals(target)) {
+      return "Cd";
+    }
+    return "Hdd".equals(target) ? "Hdd" : "None";
+  }
+
+  /** Reads a slot's medium back from its drive: the guest or QEMU may have changed it. */
+  void refresh(String path, SlotState s) {
+    Integer drive = drives.get(path);
+    if (drive == null) {
+      return;
+    }
+    java.util.Optional<String> m = hardware.medium(drive);
+    if (m.isEmpty()) {
+      if (s.inserted) {
+        s.eject(false);
+      }
+    } else if (!s.inserted || !m.get().equals(s.image)) {
+      s.insert(m.get(), true, true, s.transferProtocol);
+    }
+  }
+
+  /** Inserts media into a slot, and into its drive first when it has one. */
+  void insertMedia(
+      String path, SlotState s, String image, boolean inserted, boolean wp, String protocol) {
+    Integer drive = drives.get(path);
+    if (drive != null && inserted) {
+      URI uri;
+      try {
+        uri = URI.create(image);
+      } catch (IllegalArgumentException e) {
+        throw new HardwareException("the image " + image + " is not a URL: " + e.getMessage(), e);
+      }
+      hardware.insert(drive, uri);
+    }
+    s.insert(image, inserted, wp, protocol);
+  }
+
+  /** Ejects a slot's media, and its drive's first when it has one. */
+  void ejectMedia(String path, SlotState s, boolean keepImage) {
+    Integer drive = drives.get(path);
+    if (drive != null) {
+      hardware.eject(drive);
+    }
+    s.eject(keepImage);
+  }
+
+  /** Stops the hardware, if any. */
+  void closeHardware() {
+    if (hardware != null) {
+      hardware.close();
+    }
   }
 
   /** The primary system's override: target, enabled, mode. */
@@ -208,7 +410,15 @@ public final class SimulatedBmc {
         // QUIRK(HPE iLO Gen9/Gen10): a body without Content-Type: application/json is refused.
         return Replies.error(415, "Base.1.18.UnsupportedMediaType", "Unsupported media type.");
       }
-      return new Routes(this).route(req, path);
+      try {
+        return new Routes(this).route(req, path);
+      } catch (HardwareException e) {
+        // A QMP error (or QEMU gone) is the BMC's failure: the client sees it, never a silent OK.
+        return Replies.error(
+            500,
+            "Base.1.18.InternalError",
+            "The request failed due to an internal service error: " + e.getMessage());
+      }
     } finally {
       lock.unlock();
     }
@@ -323,8 +533,11 @@ public final class SimulatedBmc {
     return String.valueOf(++taskCounter);
   }
 
-  /** The server starts: it boots from the override (once) or its disk; a CD boot calls back. */
-  void boot(SystemState sys) {
+  /**
+   * The server starts: it boots from the override (once) or its disk; a CD boot calls back. Returns
+   * the device it boots: {@code Cd}, {@code Hdd} or {@code None} (the default order).
+   */
+  String boot(SystemState sys) {
     String device = "Hdd";
     if ("Once".equals(sys.bootEnabled) || "Continuous".equals(sys.bootEnabled)) {
       device = sys.bootTarget;
@@ -361,6 +574,7 @@ public final class SimulatedBmc {
           .name("bmcsim-boot-" + id)
           .start(() -> listener.bootedFromVirtualMedia(bmcId, m));
     }
+    return cd ? "Cd" : "Hdd".equals(device) ? "Hdd" : "None";
   }
 
   /** A login session. */
@@ -450,6 +664,7 @@ public final class SimulatedBmc {
     final Runnable effect;
     int polls;
     String state = "New";
+    String failure;
 
     SimTask(String id, boolean fail, Runnable effect) {
       this.id = id;
@@ -465,8 +680,13 @@ public final class SimulatedBmc {
         if (fail) {
           state = "Exception";
         } else {
-          effect.run();
-          state = "Completed";
+          try {
+            effect.run();
+            state = "Completed";
+          } catch (HardwareException e) {
+            state = "Exception";
+            failure = e.getMessage();
+          }
         }
       }
     }
