@@ -147,10 +147,18 @@ public final class Controller implements AutoCloseable {
           config.publicUrl() != null
               ? config.publicUrl()
               : config.scheme() + "://" + config.listen().host() + ":" + server.port();
+      // The controller resolves references against its own registry. The public URL is where
+      // machines reach it (behind NAT, or 10.0.2.2 from a QEMU guest) and may not route from
+      // here; over plain HTTP the listener itself is used. Under TLS the public URL stays: it is
+      // the name the certificate carries.
+      String self =
+          config.publicUrl() != null && !config.tls()
+              ? "http://" + loopbackIfWildcard(config.listen().host()) + ":" + server.port()
+              : base;
       ReferenceResolver resolver =
           parts.resolver() != null
               ? parts.resolver()
-              : new RegistryResolver(base, admin.token(), ApiTls.clientContext(config));
+              : new RegistryResolver(self, admin.token(), ApiTls.clientContext(config));
       resolverRef.set(resolver);
       TaskBuilder tasks = new TaskBuilder(resolver, java.net.URI.create(base).getAuthority());
       String owner =
@@ -192,6 +200,14 @@ public final class Controller implements AutoCloseable {
       db.close();
       throw e;
     }
+  }
+
+  private static String loopbackIfWildcard(String host) {
+    return switch (host) {
+      case "0.0.0.0", "", "*" -> "127.0.0.1";
+      case "::", "[::]" -> "[::1]";
+      default -> host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    };
   }
 
   /** A systemd credential holding the secret key, if the unit passes one. */
