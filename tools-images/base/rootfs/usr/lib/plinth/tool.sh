@@ -223,6 +223,21 @@ _plinth_umount() {
   rmdir "$1" 2>/dev/null || true
 }
 
+# plinth_fat_put DEV DIR: copy DIR's tree into the FAT filesystem on DEV with mtools (no mount:
+# works where the kernel has no vfat, and never leaves a mounted ESP behind). Overwrites files.
+plinth_fat_put() {
+  local dev=$1 dir=$2 f
+  export MTOOLS_SKIP_CHECK=1
+  while IFS= read -r -d '' f; do
+    f=${f#"$dir"/}
+    if [ -d "$dir/$f" ]; then
+      if ! MTOOLS_SKIP_CHECK=1 mdir -i "$dev" "::$f" >/dev/null 2>&1; then run mmd -i "$dev" "::$f"; fi
+    else
+      run mcopy -o -i "$dev" "$dir/$f" "::$f"
+    fi
+  done < <(find "$dir" -mindepth 1 -print0 | sort -z)
+}
+
 plinth_fs_uuid() { blkid -p -o value -s UUID "$1" 2>/dev/null || true; }
 
 # ---------------------------------------------------------------- registry
