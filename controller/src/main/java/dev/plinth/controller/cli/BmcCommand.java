@@ -12,6 +12,8 @@ import dev.plinth.controller.bmcsim.BmcSimulator;
 import dev.plinth.controller.bmcsim.Faults;
 import dev.plinth.controller.bmcsim.Flavour;
 import dev.plinth.controller.bmcsim.SimulatedBmc;
+import dev.plinth.controller.bmcsim.qemu.QemuBmcOptions;
+import dev.plinth.controller.bmcsim.qemu.QemuMachine;
 import dev.plinth.controller.redfish.BmcEndpoint;
 import dev.plinth.controller.redfish.BootMode;
 import dev.plinth.controller.redfish.BootTarget;
@@ -26,6 +28,7 @@ import dev.plinth.controller.redfish.RedfishOptions;
 import dev.plinth.controller.redfish.TlsPolicy;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -521,6 +524,52 @@ final class BmcCommand implements Runnable {
         description = "text or json")
     String output;
 
+    @Option(
+        names = "--qemu",
+        description =
+            "Each BMC drives a QEMU VM over QMP (power, boot override, virtual CDs, disk).")
+    boolean qemu;
+
+    @Option(
+        names = "--qemu-disk-size",
+        defaultValue = "8G",
+        paramLabel = "SIZE",
+        description = "Each VM's qcow2 disk (default ${DEFAULT-VALUE}).")
+    String qemuDiskSize;
+
+    @Option(
+        names = "--qemu-firmware",
+        defaultValue = "ovmf",
+        description = "ovmf (UEFI) or seabios (default ${DEFAULT-VALUE}).")
+    String qemuFirmware;
+
+    @Option(
+        names = "--qemu-dir",
+        paramLabel = "DIR",
+        description = "Where each VM's directory goes: DIR/<bmc>/serial.log (default: a new one).")
+    Path qemuDir;
+
+    @Option(names = "--qemu-keep-disk", description = "Keep the disk images at exit.")
+    boolean qemuKeepDisk;
+
+    /** The VM settings of --qemu, or null without it. */
+    QemuBmcOptions qemuOptions() throws IOException {
+      if (!qemu) {
+        return null;
+      }
+      QemuBmcOptions.Firmware fw;
+      try {
+        fw = QemuBmcOptions.Firmware.parse(qemuFirmware);
+      } catch (IllegalArgumentException e) {
+        throw new UserException("--qemu-firmware takes ovmf or seabios, not " + qemuFirmware);
+      }
+      Path dir = qemuDir != null ? qemuDir : Files.createTempDirectory("plinth-bmcsim-qemu-");
+      return QemuBmcOptions.defaults(dir)
+          .withFirmware(fw)
+          .withDiskSize(qemuDiskSize)
+          .withKeepDisk(qemuKeepDisk);
+    }
+
     @Override
     public Integer call() throws Exception {
       int colon = listen.lastIndexOf(':');
@@ -548,16 +597,23 @@ final class BmcCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new UserException("unknown flavour in " + flavours);
       }
-      BmcSimulator sim =
-          BmcSimulator.builder()
-              .count(count)
-              .host(listen.substring(0, colon))
-              .port(Integer.parseInt(listen.substring(colon + 1)))
-              .flavours(fs)
-              .https(https)
-              .credentials(username, password)
-              .faults(faults)
-              .start();
+      QemuBmcOptions vm = qemuOptions();
+      BmcSimulator sim;
+      try {
+        sim =
+            BmcSimulator.builder()
+                .count(count)
+                .host(listen.substring(0, colon))
+                .port(Integer.parseInt(listen.substring(colon + 1)))
+                .flavours(fs)
+                .https(https)
+                .credentials(username, password)
+                .faults(faults)
+                .hardware(vm == null ? null : vm.factory())
+                .start();
+      } catch (UncheckedIOException e) {
+        throw new UserException(e.getMessage(), e);
+      }
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime()
           .addShutdownHook(
@@ -575,6 +631,11 @@ final class BmcCommand implements Runnable {
           m.put("id", b.id());
           m.put("url", b.url().toString());
           m.put("flavour", b.flavour());
+          if (b.hardware() instanceof QemuMachine q) {
+            m.put("serialLog", q.serialLog().toString());
+            m.put("systemSerial", b.systemSerial());
+            m.put("systemUuid", b.systemUuid());
+          }
           list.add(m);
         }
         Map<String, Object> doc = new LinkedHashMap<>();
@@ -588,6 +649,11 @@ final class BmcCommand implements Runnable {
         for (int i = 0; i < shown; i++) {
           SimulatedBmc b = sim.bmc(i);
           out.printf("  %s %s %s%n", b.id(), b.url(), b.flavour());
+          if (b.hardware() instanceof QemuMachine q) {
+            out.printf(
+                "    QEMU VM, serial %s, UUID %s, console log %s%n",
+                b.systemSerial(), b.systemUuid(), q.serialLog());
+          }
         }
         if (count > shown) {
           SimulatedBmc b = sim.bmc(count - 1);

@@ -11,7 +11,6 @@ import dev.plinth.controller.bmcsim.HardwareException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -186,18 +185,16 @@ public final class QemuMachine implements Hardware {
     if (!GUEST_HOST_ADDRESS.equals(image.getHost())) {
       return image;
     }
-    try {
-      return new URI(
-          image.getScheme(),
-          image.getRawUserInfo(),
-          "127.0.0.1",
-          image.getPort(),
-          image.getRawPath(),
-          image.getRawQuery(),
-          image.getRawFragment());
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException(e);
-    }
+    // Built from the raw parts: the multi-argument URI constructors would quote '%' again.
+    return URI.create(
+        image.getScheme()
+            + "://"
+            + (image.getRawUserInfo() == null ? "" : image.getRawUserInfo() + "@")
+            + "127.0.0.1"
+            + (image.getPort() < 0 ? "" : ":" + image.getPort())
+            + image.getRawPath()
+            + (image.getRawQuery() == null ? "" : "?" + image.getRawQuery())
+            + (image.getRawFragment() == null ? "" : "#" + image.getRawFragment()));
   }
 
   private QmpClient connect() throws IOException {
