@@ -115,8 +115,8 @@ public final class DebCache {
       try {
         download(e, target);
         return target;
-      } catch (DebGoneException gone) {
-        throw gone;
+      } catch (DebGoneException | MismatchException fatal) {
+        throw fatal;
       } catch (IOException io) {
         last = io;
         Thread.sleep(500L * attempt);
@@ -149,7 +149,7 @@ public final class DebCache {
       long size = Files.size(staged);
       String hex = HexFormat.of().formatHex(md.digest());
       if (size != e.size() || !hex.equals(e.sha256())) {
-        throw new IOException(
+        throw new MismatchException(
             uri
                 + " does not match the lock for "
                 + e.label()
@@ -215,6 +215,15 @@ public final class DebCache {
       }
     }
     return sb.toString();
+  }
+
+  /** The mirror served other bytes than the lock pins: not retried. */
+  private static final class MismatchException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    MismatchException(String message) {
+      super(message);
+    }
   }
 
   static MessageDigest sha256() {
