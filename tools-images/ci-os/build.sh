@@ -27,7 +27,10 @@ CACHE=$(cd "$CACHE" && pwd)
 export SOURCE_DATE_EPOCH
 MIRROR=${PLINTH_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 LOCK=$HERE/../debian/trixie.lock
+# Level 19 for the small initramfs; 12 for the rest (the kernel in the tar does not compress: 19 took 16 s
+# for 0.2 MB less).
 ZSTD="zstd -q -19 -T0 --no-progress"
+ZSTD_FAST="zstd -q -12 -T0 --no-progress"
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/plinth-ci-os.XXXXXX")
 trap 'rm -rf "$W"' EXIT
@@ -113,10 +116,21 @@ for p in $(packages); do
   esac
 done
 say "kernel $(basename "$KDEB"), busybox $(basename "$BBDEB")"
-dpkg-deb -x "$KDEB" "$W/kpkg"
+# The kernel package, unpacked and depmod-ed once per .deb in the cache (about 30 s, 121 MB).
+KX=$CACHE/unpacked/$(basename "$KDEB" .deb)
+if [ ! -f "$KX/done" ]; then
+  rm -rf "$KX" "$KX.tmp"
+  mkdir -p "$KX.tmp/kst/lib/modules"
+  dpkg-deb -x "$KDEB" "$KX.tmp/kpkg"
+  K=$(basename "$(ls "$KX".tmp/kpkg/boot/vmlinuz-*)")
+  K=${K#vmlinuz-}
+  ln -s "../../../kpkg/usr/lib/modules/$K" "$KX.tmp/kst/lib/modules/$K"
+  depmod -b "$KX.tmp/kst" "$K"
+  echo "$K" >"$KX.tmp/done"
+  mv "$KX.tmp" "$KX"
+fi
+K=$(cat "$KX/done")
 dpkg-deb -x "$BBDEB" "$W/bb"
-K=$(basename "$(ls "$W"/kpkg/boot/vmlinuz-*)")
-K=${K#vmlinuz-}
 BUSYBOX=$W/bb/usr/bin/busybox
 [ -x "$BUSYBOX" ] || BUSYBOX=$W/bb/bin/busybox
 BBVER=$(dpkg-deb -f "$BBDEB" Version)
@@ -134,14 +148,11 @@ normalize() {
 # Module closure (uncompressed .ko, with its own modules.dep): the initramfs and the root tree share it.
 MODS="virtio_pci virtio_blk virtio_scsi sd_mod crc32c_generic crc32c_intel ext4 vfat nls_cp437 nls_ascii nls_utf8 isofs
 virtio_net"
-mkdir -p "$W/kst/lib/modules"
-ln -s "$W/kpkg/usr/lib/modules/$K" "$W/kst/lib/modules/$K"
-depmod -b "$W/kst" "$K"
 MT=$W/mods/lib/modules/$K
 mkdir -p "$MT"
-for m in $MODS; do modprobe -d "$W/kst" -S "$K" --show-depends "$m"; done | awk '$1 == "insmod" { print $2 }' |
+for m in $MODS; do modprobe -d "$KX/kst" -S "$K" --show-depends "$m"; done | awk '$1 == "insmod" { print $2 }' |
   sort -u | while read -r f; do
-  rel=${f#"$W"/kst/lib/modules/"$K"/}
+  rel=${f#"$KX"/kst/lib/modules/"$K"/}
   mkdir -p "$MT/$(dirname "$rel")"
   case "$f" in
     *.xz) xz -dc "$f" >"$MT/${rel%.xz}" ;;
@@ -149,8 +160,8 @@ for m in $MODS; do modprobe -d "$W/kst" -S "$K" --show-depends "$m"; done | awk 
     *) cp "$f" "$MT/$rel" ;;
   esac
 done
-cp "$W/kpkg/usr/lib/modules/$K"/modules.{builtin,builtin.modinfo} "$MT/"
-sed -e 's/\.ko\.\(xz\|zst\)$/.ko/' "$W/kpkg/usr/lib/modules/$K/modules.order" >"$MT/modules.order"
+cp "$KX/kpkg/usr/lib/modules/$K"/modules.{builtin,builtin.modinfo} "$MT/"
+sed -e 's/\.ko\.\(xz\|zst\)$/.ko/' "$KX/kpkg/usr/lib/modules/$K/modules.order" >"$MT/modules.order"
 depmod -b "$W/mods" "$K"
 say "module closure: $(find "$MT" -name '*.ko' | wc -l) modules, $(du -sk "$MT" | cut -f1) KiB"
 
@@ -172,8 +183,8 @@ normalize "$I"
 
 R=$W/rootfs
 mkdir -p "$R"/{boot,bin,sbin,etc,dev,proc,sys,tmp,run,root,usr/lib}
-cp "$W/kpkg/boot/vmlinuz-$K" "$R/boot/vmlinuz-$K"
-cp "$W/kpkg/boot/config-$K" "$R/boot/config-$K"
+cp "$KX/kpkg/boot/vmlinuz-$K" "$R/boot/vmlinuz-$K"
+cp "$KX/kpkg/boot/config-$K" "$R/boot/config-$K"
 cp "$W/initrd.img" "$R/boot/initrd.img-$K"
 cp "$BUSYBOX" "$R/bin/busybox"
 ln -s busybox "$R/bin/sh"
@@ -198,7 +209,7 @@ normalize "$R"
 chmod 0700 "$R/root"
 tar -C "$R" --sort=name --format=gnu --owner=0 --group=0 --numeric-owner --mtime="@$SOURCE_DATE_EPOCH" \
   -cf "$W/linux-rootfs.tar" .
-$ZSTD -f "$W/linux-rootfs.tar" -o "$OUT/linux-rootfs.tar.zst"
+$ZSTD_FAST -f "$W/linux-rootfs.tar" -o "$OUT/linux-rootfs.tar.zst"
 
 # ---------------------------------------------------------------------------------------------------------------
 # 2. linux-raw: 64 MiB GPT, partition 1 (sectors 2048..129023, 62 MiB) ext4 with a marker
@@ -230,7 +241,7 @@ if grep -v '^debugfs [0-9]' "$W/debugfs.log" | grep -q .; then
   exit 1
 fi
 dd if="$W/raw-part.img" of="$RAW" bs=512 seek="$first" conv=notrunc status=none
-$ZSTD -f "$RAW" -o "$OUT/linux-raw.img.zst"
+$ZSTD_FAST -f "$RAW" -o "$OUT/linux-raw.img.zst"
 
 # ---------------------------------------------------------------------------------------------------------------
 # 3. minimal-wim
