@@ -86,7 +86,9 @@ final class TestRegistry implements AutoCloseable {
   }
 
   long rangeRequests() {
-    return requests.stream().filter(r -> r.startsWith("GET /data/") && r.contains("Range: bytes=")).count();
+    return requests.stream()
+        .filter(r -> r.startsWith("GET /data/") && r.contains("Range: bytes="))
+        .count();
   }
 
   private void handle(HttpExchange x) throws IOException {
