@@ -20,9 +20,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * Publishes the payloads that {@code ci-os/build.sh} wrote as OCI artifacts: for each one, an OCI
@@ -85,6 +87,7 @@ public final class CiOsArtifacts {
       Path payloads, Path layoutDir, Path bundle, long epochSeconds, String version)
       throws IOException {
     Map<String, String> payloadDigests = PayloadSums.read(payloads.resolve("payloads.sha256"));
+    deleteTree(layoutDir); // a reused layout would keep (and bundle) the blobs of earlier builds
     OciLayout layout = OciLayout.create(layoutDir);
     Descriptor config = layout.put(EMPTY, EMPTY_JSON);
     List<Published> out = new ArrayList<>();
@@ -106,6 +109,17 @@ public final class CiOsArtifacts {
       layout.bundle(bundle, epochSeconds);
     }
     return out;
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   private static Descriptor copyBlob(OciLayout layout, Path file, String mediaType)

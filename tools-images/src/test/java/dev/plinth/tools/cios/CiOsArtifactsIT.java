@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +58,10 @@ class CiOsArtifactsIT {
     assertThat(second).isEqualTo(first);
     assertThat(Digests.of(work.resolve("b/plinth-ci-os-1.tar")))
         .isEqualTo(Digests.of(work.resolve("a/plinth-ci-os-1.tar")));
+    // Exactly the empty config, three layers and three manifests: nothing left from earlier builds.
+    try (Stream<Path> blobs = Files.list(work.resolve("b/layout/blobs/sha256"))) {
+      assertThat(blobs.count()).isEqualTo(7);
+    }
   }
 
   @Test
