@@ -10,6 +10,9 @@
 # vmlinuz, plinth-maintenance-os-VERSION.tar (OCI layout), packages.lock, SHA256SUMS.
 # Every step is described in docs/maintenance-os.md.
 set -euo pipefail
+# The whole script is one function, read completely before it runs: editing this file during a
+# build does not change the running build.
+main() {
 umask 022
 export LC_ALL=C.UTF-8 TZ=UTC
 
@@ -60,6 +63,16 @@ done
 # update-initramfs is diverted to /bin/true while packages are installed and restored afterwards.
 mm_opts+=(--essential-hook='chroot "$1" dpkg-divert --quiet --local --rename --add /usr/sbin/update-initramfs; ln -sf /bin/true "$1/usr/sbin/update-initramfs"')
 
+# A cache of downloaded .debs (apt re-checks each one against the signed index, and the verify
+# hook against the lock): a rebuild downloads nothing. Set MOS_DEB_CACHE= (empty) to disable it.
+cache=${MOS_DEB_CACHE-${XDG_CACHE_HOME:-$HOME/.cache}/plinth/mos-debs}
+cache_in=() cache_out=()
+if [ -n "$cache" ]; then
+  mkdir -p "$cache"
+  cache_in=(--setup-hook="mkdir -p \"\$1/var/cache/apt/archives\" && find \"$cache\" -name '*.deb' -exec cp -t \"\$1/var/cache/apt/archives/\" {} +")
+  cache_out=(--customize-hook="find \"\$1/var/cache/apt/archives\" -maxdepth 1 -name '*.deb' -exec cp -n -t \"$cache/\" {} +")
+fi
+
 # Runs mmdebstrap, turning apt's "Version '…' for '…' was not found" into a clear error.
 run_mmdebstrap() {
   local logf=$1; shift
@@ -79,8 +92,8 @@ if [ "$cmd" = lock ]; then
   work=$(mktemp -d /tmp/plinth-mos-lock.XXXXXX)
   trap 'rm -rf "$work"' EXIT
   log "resolving the newest versions of $(echo "$packages" | tr ',' '\n' | wc -l) packages from $mirror $suite"
-  run_mmdebstrap "$work/mmdebstrap.log" "${mm_opts[@]}" --include="$packages" --skip=download/empty \
-    --customize-hook="\"$here/debian/lock-hook.sh\" \"\$1\" \"$work/new.lock\"" \
+  run_mmdebstrap "$work/mmdebstrap.log" "${mm_opts[@]}" --include="$packages" --skip=essential/unlink \
+    --customize-hook="\"$here/debian/lock-hook.sh\" \"\$1\" \"$work/new.lock\"" "${cache_out[@]}" \
     "$suite" /dev/null "$mirror"
   mv "$work/new.lock" "$lock"
   log "wrote $lock ($(($(wc -l < "$lock") - 1)) packages); review 'git diff' and commit it"
@@ -133,12 +146,12 @@ mkdir -p "$work" "$out"
 root=$work/rootfs
 
 # 2. The root file system: exactly the locked versions (pkg=version for every locked package).
-#    The .debs are kept (--skip=download/empty) so that the verify hook can check each one against
+#    The .debs are kept (--skip=essential/unlink) so that the verify hook can check each one against
 #    the lock's sha256; the cache is deleted afterwards.
 pinned=$(awk -F'\t' 'NR > 1 {printf "%s%s=%s", (n++ ? "," : ""), $1, $2}' "$lock")
 log "mmdebstrap $suite: $(($(wc -l < "$lock") - 1)) locked packages"
-run_mmdebstrap "$work/mmdebstrap.log" "${mm_opts[@]}" --include="$pinned" --skip=download/empty \
-  --customize-hook="\"$here/debian/verify-hook.sh\" \"\$1\" \"$lock\"" \
+run_mmdebstrap "$work/mmdebstrap.log" "${mm_opts[@]}" --include="$pinned" --skip=essential/unlink \
+  "${cache_in[@]}" --customize-hook="\"$here/debian/verify-hook.sh\" \"\$1\" \"$lock\"" "${cache_out[@]}" \
   "$suite" "$root" "$mirror"
 log "root file system installed ($((SECONDS - t0)) s)"
 
@@ -241,3 +254,5 @@ cp "$lock" "$out/packages.lock"
 (cd "$out" && sha256sum maintenance.iso rootfs.cpio.zst vmlinuz "plinth-maintenance-os-$version.tar" packages.lock > SHA256SUMS)
 log "done in $((SECONDS - t0)) s: $out/maintenance.iso $(du -m "$out/maintenance.iso" | cut -f1) MiB"
 cat "$out/SHA256SUMS" >&2
+}
+main "$@"
