@@ -3,7 +3,7 @@
  * Copyright The Plinth Authors
  */
 
-package dev.plinth.tools.cios;
+package dev.plinth.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,19 +14,30 @@ import dev.plinth.recipes.RecipeParser;
 import dev.plinth.recipes.Variables;
 import dev.plinth.recipes.plan.ExecutionPlan;
 import dev.plinth.recipes.plan.ExpandedStep;
-import java.nio.file.Path;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The e2e recipe (src/test/resources/e2e/linux-qemu.yaml) is valid and installs the CI test OS. */
-class E2eRecipeTest {
-  private static final Path RECIPE = Path.of("src/test/resources/e2e/linux-qemu.yaml");
+/**
+ * The e2e recipe (src/test/resources/e2e/linux-qemu.yaml, built for tools-images/ci-os) is valid
+ * and expands to the tool steps that install the CI test OS.
+ */
+class LinuxQemuRecipeTest {
+  /** The recipe, on the test class path (src/test/resources/e2e/linux-qemu.yaml). */
+  static final String RECIPE = "/e2e/linux-qemu.yaml";
+
   private static final String DIGEST = "sha256:" + "ab".repeat(32);
 
   @Test
-  void recipeValidatesAndExpandsToTheToolSteps() {
-    ParseResult r = RecipeParser.create().parse(RECIPE);
+  void recipeValidatesAndExpandsToTheToolSteps() throws IOException {
+    byte[] yaml;
+    try (InputStream in = LinuxQemuRecipeTest.class.getResourceAsStream(RECIPE)) {
+      assertThat(in).as(RECIPE).isNotNull();
+      yaml = in.readAllBytes();
+    }
+    ParseResult r = RecipeParser.create().parse(yaml, "linux-qemu.yaml");
     assertThat(r.errors()).isEmpty();
     ParseResult.Valid v = (ParseResult.Valid) r;
     Variables job =
