@@ -8,7 +8,8 @@
 #   payloads.sha256       sha256 of every payload as stored and of its decompressed bytes
 #
 # Usage: build.sh OUT [CACHE]     (CACHE keeps the downloaded .debs; default OUT/../ci-os-cache)
-# Environment: SOURCE_DATE_EPOCH (default below), PLINTH_DEBIAN_MIRROR (default http://deb.debian.org/debian).
+# Environment: SOURCE_DATE_EPOCH (default below), PLINTH_DEBIAN_MIRROR (default http://deb.debian.org/debian),
+#   PLINTH_CI_OS_LOCK (default ../debian/trixie.lock).
 # The .debs come from tools-images/debian/trixie.lock when it pins them (sha256 checked), else from a temporary
 # trixie apt root (apt-get download). Needs: dpkg-deb, kmod (depmod, modprobe), cpio, xz, zstd, tar, sgdisk,
 # mke2fs, wimcapture, hivexsh (libhivex-bin, optional: without it the WIM has no BCD-Template).
@@ -26,7 +27,7 @@ CACHE=$(cd "$CACHE" && pwd)
 : "${SOURCE_DATE_EPOCH:=1767225600}" # 2026-01-01T00:00:00Z
 export SOURCE_DATE_EPOCH
 MIRROR=${PLINTH_DEBIAN_MIRROR:-http://deb.debian.org/debian}
-LOCK=$HERE/../debian/trixie.lock
+LOCK=${PLINTH_CI_OS_LOCK:-$HERE/../debian/trixie.lock}
 # Level 19 for the small initramfs; 12 for the rest (the kernel in the tar does not compress: 19 took 16 s
 # for 0.2 MB less).
 ZSTD="zstd -q -19 -T0 --no-progress"
