@@ -25,5 +25,4 @@ if [ ! -f "$jar" ] || [ -n "${PLINTH_REBUILD:-}" ]; then
   fi
   rm -f "$log"
 fi
-cd "$top"
-exec "$JAVA_HOME/bin/java" -XX:+UseSerialGC -jar "$jar" "$@"
+exec "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Dplinth.tools.sources="$here" -jar "$jar" "$@"

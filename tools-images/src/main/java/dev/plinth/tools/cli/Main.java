@@ -53,11 +53,18 @@ public final class Main {
     @Option(
         names = "--sources",
         paramLabel = "DIR",
-        description = "The tools-images/ directory (default: found from the working directory).")
+        description =
+            "The tools-images/ directory (default: the launcher's, else found from the working directory).")
     Path sources;
 
     Sources sources() throws IOException {
-      return sources != null ? new Sources(sources) : Sources.locate(Path.of(""));
+      if (sources != null) {
+        return new Sources(sources);
+      }
+      String fromLauncher = System.getProperty("plinth.tools.sources");
+      return fromLauncher != null
+          ? new Sources(Path.of(fromLauncher))
+          : Sources.locate(Path.of(""));
     }
   }
 
