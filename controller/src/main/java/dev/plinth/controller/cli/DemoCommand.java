@@ -65,9 +65,8 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--machines",
-      defaultValue = "3",
-      description = "How many simulated machines (default: ${DEFAULT-VALUE}).")
-  int machines;
+      description = "How many simulated machines (default: 3, with --qemu 1).")
+  Integer machines;
 
   @Option(
       names = "--data",
@@ -83,9 +82,50 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--timeout",
-      defaultValue = "PT10M",
-      description = "Give up after this long (ISO-8601, default: ${DEFAULT-VALUE}).")
+      description = "Give up after this long (ISO-8601, default: PT10M, with --qemu PT45M).")
   Duration timeout;
+
+  @Option(
+      names = "--qemu",
+      description =
+          "Real machines: each BMC drives a QEMU VM that boots the maintenance ISO, runs the"
+              + " real tool images and reboots into the installed OS (slow: TCG).")
+  boolean qemu;
+
+  @Option(
+      names = "--maintenance-iso",
+      paramLabel = "PATH",
+      description = "With --qemu: the maintenance ISO (default: maintenance-os/target/mos/).")
+  Path maintenanceIso;
+
+  @Option(
+      names = "--tools-bundle",
+      paramLabel = "TAR",
+      description =
+          "With --qemu: the tool images, plinth-tools-VERSION.tar (default: the newest in"
+              + " tools-images/target/images/).")
+  Path toolsBundle;
+
+  @Option(
+      names = "--os-bundle",
+      paramLabel = "TAR",
+      description =
+          "With --qemu: OS images to import, repeatable (default: the newest"
+              + " plinth-ci-os-*.tar in tools-images/target/ci-os/).")
+  List<Path> osBundles;
+
+  @Option(
+      names = "--qemu-firmware",
+      defaultValue = "ovmf",
+      description = "With --qemu: ovmf or seabios (default: ${DEFAULT-VALUE}).")
+  String qemuFirmware;
+
+  @Option(
+      names = "--qemu-disk-size",
+      defaultValue = "8G",
+      paramLabel = "SIZE",
+      description = "With --qemu: each VM's disk (default: ${DEFAULT-VALUE}).")
+  String qemuDiskSize;
 
   @Option(names = "--quiet", description = "Only the summary.")
   boolean quiet;
@@ -116,13 +156,16 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    if (qemu) {
+      return QemuDemo.fromOptions(this).run(quiet ? null : out, out);
+    }
     Path dir = data != null ? data : Files.createTempDirectory("plinth-demo-");
     int code =
         run(
             dir,
-            machines,
+            machines == null ? 3 : machines,
             recipeText(),
-            timeout,
+            timeout == null ? Duration.ofMinutes(10) : timeout,
             new SimulatedFleet.Timing(bmcLatency, powerTransition, bootTime),
             quiet ? null : out,
             out);
@@ -131,7 +174,7 @@ public final class DemoCommand implements Callable<Integer> {
     return code;
   }
 
-  private String recipeText() throws IOException {
+  String recipeText() throws IOException {
     if (recipe != null) {
       return Files.readString(recipe);
     }
@@ -213,13 +256,25 @@ public final class DemoCommand implements Callable<Integer> {
    */
   private static Map<String, String> submit(
       ApiClient api, SimulatedFleet fleet, int n, String recipe) throws Exception {
+    List<String> bmcs = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      bmcs.add(fleet.bmcs().get(i).url().toString());
+    }
+    return submit(api, bmcs, SimulatedFleet.USER, SimulatedFleet.PASSWORD, recipe);
+  }
+
+  /** Adds machine {@code sim-i} for BMC {@code bmcs[i]} and submits a job for each. */
+  static Map<String, String> submit(
+      ApiClient api, List<String> bmcs, String user, String password, String recipe)
+      throws Exception {
+    int n = bmcs.size();
     Map<String, String> jobs = new ConcurrentHashMap<>();
     try (ExecutorService submitters =
         Executors.newFixedThreadPool(SUBMITTERS, Thread.ofVirtual().factory())) {
       List<Future<?>> done = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         String name = "sim-" + i;
-        String bmc = fleet.bmcs().get(i).url().toString();
+        String bmc = bmcs.get(i);
         done.add(
             submitters.submit(
                 () -> {
@@ -231,8 +286,8 @@ public final class DemoCommand implements Callable<Integer> {
                           "bmc",
                           Map.of(
                               "url", bmc,
-                              "username", SimulatedFleet.USER,
-                              "password", SimulatedFleet.PASSWORD)));
+                              "username", user,
+                              "password", password)));
                   JsonNode j =
                       api.post("/api/v1/jobs", Map.of("machine", name, "recipeText", recipe));
                   jobs.put(j.path("id").asText(), name);
@@ -257,7 +312,7 @@ public final class DemoCommand implements Callable<Integer> {
    * Polls the jobs until all are final (or the deadline), printing each change; returns each job as
    * last listed.
    */
-  private static Map<String, JsonNode> watch(
+  static Map<String, JsonNode> watch(
       ApiClient api, Map<String, String> jobs, Instant deadline, PrintWriter progress)
       throws InterruptedException {
     Map<String, String> seen = new HashMap<>();
