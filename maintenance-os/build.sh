@@ -5,13 +5,15 @@
 #   maintenance-os/build.sh lock                  refreshes debian/trixie-amd64.lock (as root)
 # Environment: SOURCE_DATE_EPOCH (default: commit time of HEAD), PLINTH_BUILD_DIR (Maven build
 # directory name, default target), MOS_MIRROR (default http://deb.debian.org/debian),
-# MOS_ZSTD_LEVEL (initrd compression, default 9), KEEP_WORK=1 (keep the work tree).
+# MOS_ZSTD_LEVEL (initrd compression, default 3), MOS_REVISION (default: HEAD), MOS_VERSION,
+# MOS_DEB_CACHE, KEEP_WORK=1 (keep the work tree).
 # Outputs (default maintenance-os/$PLINTH_BUILD_DIR/mos/): maintenance.iso, rootfs.cpio.zst,
 # vmlinuz, plinth-maintenance-os-VERSION.tar (OCI layout), packages.lock, SHA256SUMS.
 # Every step is described in docs/maintenance-os.md.
 set -euo pipefail
-# The whole script is one function, read completely before it runs: editing this file during a
+# The whole script is one group, parsed completely before it runs: editing this file during a
 # build does not change the running build.
+{
 main() {
 umask 022
 export LC_ALL=C.UTF-8 TZ=UTC
@@ -104,7 +106,7 @@ fi
 # build
 # ---------------------------------------------------------------------------------------------
 [ -f "$lock" ] || die "no lock $lock: run 'maintenance-os/build.sh lock' first."
-for t in grub-mkstandalone mkfs.vfat mmd mcopy strip; do
+for t in grub-mkimage mkfs.vfat mmd mcopy strip; do
   command -v $t >/dev/null || die "$t is missing (.ci/packages lists the build's packages)."
 done
 isolinux_dir=/usr/lib/ISOLINUX syslinux_dir=/usr/lib/syslinux/modules/bios
@@ -116,8 +118,8 @@ done
 plinth_find_jdk || die "no JDK 21+ (the dispatcher's runtime is jlink'd from it)."
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$repo" log -1 --format=%ct 2>/dev/null || echo 0)}
 version=${MOS_VERSION:-$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' "$here/pom.xml" | head -n1)}
-revision=$(git -C "$repo" rev-parse HEAD 2>/dev/null || echo unknown)
-level=${MOS_ZSTD_LEVEL:-9}
+revision=${MOS_REVISION:-$(git -C "$repo" rev-parse HEAD 2>/dev/null || echo unknown)}
+level=${MOS_ZSTD_LEVEL:-3}
 t0=$SECONDS
 log "SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH version=$version zstd -$level JDK=$JAVA_HOME out=$out"
 
@@ -239,11 +241,14 @@ echo "Plinth maintenance OS $version ($revision)" > "$iso/boot/plinth-mos.id"
 printf 'search --no-floppy --file --set=root /boot/plinth-mos.id\nset prefix=($root)/boot/grub\nconfigfile ($root)/boot/grub/grub.cfg\n' \
   > "$work/embed.cfg"
 touch -d "@$SOURCE_DATE_EPOCH" "$work/embed.cfg"
-grub-mkstandalone -O x86_64-efi -o "$iso/EFI/BOOT/BOOTX64.EFI" \
-  --modules="part_gpt part_msdos iso9660 fat search search_fs_file configfile linux normal serial terminal echo" \
-  --locales= --fonts= --themes= "boot/grub/grub.cfg=$work/embed.cfg"
-# The ESP image: fixed serial and no dates from the clock (--invariant), files dated by mtools
-# from SOURCE_DATE_EPOCH.
+# grub-mkimage, not grub-mkstandalone: the latter packs its modules in a memdisk tar dated by the
+# clock (two builds differ); this image has the modules built in and the small config above
+# embedded (-c), and is bit-identical from build to build. all_video/efi_gop: the kernel gets the
+# firmware's frame buffer, so console=tty0 shows on a BMC's remote console.
+grub-mkimage -O x86_64-efi -o "$iso/EFI/BOOT/BOOTX64.EFI" -p /boot/grub -c "$work/embed.cfg" \
+  part_gpt part_msdos iso9660 fat search search_fs_file configfile linux normal serial terminal \
+  echo all_video efi_gop
+touch -d "@$SOURCE_DATE_EPOCH" "$iso/EFI/BOOT/BOOTX64.EFI"
 truncate -s 4M "$iso/boot/efiboot.img"
 mkfs.vfat --invariant -i 504c4e54 -n EFIBOOT "$iso/boot/efiboot.img" >/dev/null
 mmd -i "$iso/boot/efiboot.img" ::/EFI ::/EFI/BOOT
@@ -251,8 +256,19 @@ mcopy -m -i "$iso/boot/efiboot.img" "$iso/EFI/BOOT/BOOTX64.EFI" ::/EFI/BOOT/BOOT
 "$JAVA_HOME/bin/java" -cp "$PLINTH_MOS_CLASSPATH" dev.plinth.mos.MaintenanceIso build "$iso" "$out/maintenance.iso" \
   --isohdpfx "$isolinux_dir/isohdpfx.bin" --source-date-epoch "$SOURCE_DATE_EPOCH"
 cp "$lock" "$out/packages.lock"
+# What else went into the bytes: the host's boot loaders and tools (pin them to reproduce a build
+# on another machine).
+{
+  echo "source-date-epoch $SOURCE_DATE_EPOCH"; echo "revision $revision"; echo "kernel $kver"
+  echo "jdk $("$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.runtime.version = //p')"
+  echo "jlink-modules $mods"; echo "zstd-level $level"
+  dpkg-query -W -f '${Package} ${Version}\n' isolinux syslinux-common grub-efi-amd64-bin grub-common \
+    mtools dosfstools cpio zstd mmdebstrap tar 2>/dev/null
+} > "$out/BUILDINFO"
 (cd "$out" && sha256sum maintenance.iso rootfs.cpio.zst vmlinuz "plinth-maintenance-os-$version.tar" packages.lock > SHA256SUMS)
 log "done in $((SECONDS - t0)) s: $out/maintenance.iso $(du -m "$out/maintenance.iso" | cut -f1) MiB"
 cat "$out/SHA256SUMS" >&2
 }
 main "$@"
+exit $?
+}

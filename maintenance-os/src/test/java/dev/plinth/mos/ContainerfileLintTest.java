@@ -17,10 +17,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Lints {@code maintenance-os/bootc/Containerfile}, which cannot be built here (no registry for
- * its base): a tagged, digest-free base (see its comment), JSON-form CMD/ENTRYPOINT, COPY sources
- * that exist in the tree (or are build outputs of a module), and {@code bootc container lint} as
- * the last instruction.
+ * Lints {@code maintenance-os/bootc/Containerfile}, which cannot be built here (no registry for its
+ * base): a tagged, digest-free base (see its comment), JSON-form CMD/ENTRYPOINT, COPY sources that
+ * exist in the tree (or are build outputs of a module), and {@code bootc container lint} as the
+ * last instruction.
  */
 class ContainerfileLintTest {
   private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
@@ -75,7 +75,9 @@ class ContainerfileLintTest {
       assertThat(image).as("line %d", f.line()).doesNotContain("@").doesNotEndWith(":latest");
       assertThat(image.substring(image.lastIndexOf('/') + 1)).as("tag of %s", image).contains(":");
     }
-    assertThat(Files.readString(FILE)).as("the pin is explained").contains("pinned to a stream tag");
+    assertThat(Files.readString(FILE))
+        .as("the pin is explained")
+        .contains("pinned to a stream tag");
   }
 
   @Test
@@ -86,7 +88,9 @@ class ContainerfileLintTest {
             .toList();
     assertThat(exec).isNotEmpty();
     for (Instruction i : exec) {
-      assertThat(JSON_ARRAY.matcher(i.args()).matches()).as("line %d: %s", i.line(), i.args()).isTrue();
+      assertThat(JSON_ARRAY.matcher(i.args()).matches())
+          .as("line %d: %s", i.line(), i.args())
+          .isTrue();
     }
   }
 
@@ -124,7 +128,9 @@ class ContainerfileLintTest {
   @Test
   void parserJoinsContinuationLinesAndSkipsComments() {
     List<Instruction> i =
-        parse(List.of("# c", "FROM a:1", "RUN x \\", "  # inner", "  && y", "", "CMD [\"a\", \"b\"]"));
+        parse(
+            List.of(
+                "# c", "FROM a:1", "RUN x \\", "  # inner", "  && y", "", "CMD [\"a\", \"b\"]"));
     assertThat(i)
         .containsExactly(
             new Instruction("FROM", "a:1", 2),

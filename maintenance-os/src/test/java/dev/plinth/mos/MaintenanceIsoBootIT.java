@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
  * OVMF, the ISO on a virtio-scsi CD (not AHCI: GRUB reads that at 2.8 MB/s under OVMF), a
  * virtio-net NIC on user-mode networking. The ISO is first remastered with {@link
  * MaintenanceIso#withKernelArgs} to add {@code plinth.selftest=1} (so the one-slot path is
- * exercised too); the self-test prints PLINTH-MOS-SELFTEST lines after PLINTH-MOS-READY. Checks: the
- * ready marker, a DHCP lease, {@code podman info} (crun, overlay, netavark), Quadlet, the Java
+ * exercised too); the self-test prints PLINTH-MOS-SELFTEST lines after PLINTH-MOS-READY. Checks:
+ * the ready marker, a DHCP lease, {@code podman info} (crun, overlay, netavark), Quadlet, the Java
  * runtime and a running dispatcher. {@code -Dmos.bootRuns=3} boots three times for timing.
  */
 class MaintenanceIsoBootIT {
@@ -60,7 +60,9 @@ class MaintenanceIsoBootIT {
       assertThat(b.line("PLINTH-MOS-SELFTEST podman"))
           .as(all)
           .contains("runtime=crun", "storage=overlay", "network=netavark", "cgroup=v2");
-      assertThat(b.line("PLINTH-MOS-SELFTEST quadlet")).as(all).containsPattern("quadlet .*\\d+\\.\\d+");
+      assertThat(b.line("PLINTH-MOS-SELFTEST quadlet"))
+          .as(all)
+          .containsPattern("quadlet .*\\d+\\.\\d+");
       assertThat(b.line("PLINTH-MOS-SELFTEST java")).as(all).contains("version");
       assertThat(b.line("PLINTH-MOS-SELFTEST dispatcher ")).as(all).contains("dispatcher active");
     }

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * Runs {@code maintenance-os/build.sh} for the ITs: the first build ({@code BUILD/mos-a}) is shared
  * by every IT of the JVM; {@link ReproducibleBuildIT} makes a second one. {@code PLINTH_MOS_DIR}
- * names an existing build output instead (for working on the tests). Without root or mmdebstrap
- * the ITs are skipped with a loud message, or fail when {@code PLINTH_REQUIRE_PEERS=1}.
+ * names an existing build output instead (for working on the tests). Without root or mmdebstrap the
+ * ITs are skipped with a loud message, or fail when {@code PLINTH_REQUIRE_PEERS=1}.
  */
 final class MosBuild {
   static final Path MODULE = Path.of("").toAbsolutePath();
@@ -35,6 +35,8 @@ final class MosBuild {
    * shared working tree between the two builds.
    */
   private static String epoch;
+
+  private static String revision;
 
   private MosBuild() {}
 
@@ -87,7 +89,9 @@ final class MosBuild {
       return;
     }
     String msg =
-        "\n*** maintenance-os ITs SKIPPED: the build needs " + missing + " (as root, with"
+        "\n*** maintenance-os ITs SKIPPED: the build needs "
+            + missing
+            + " (as root, with"
             + " mmdebstrap, qemu-system-x86, ovmf). Set PLINTH_REQUIRE_PEERS=1 to make this fail."
             + " ***\n";
     System.err.println(msg);
@@ -109,8 +113,9 @@ final class MosBuild {
   }
 
   static Built build(Path out) throws Exception {
-    requirePeers("mmdebstrap", "cpio", "zstd", "grub-mkstandalone", "mkfs.vfat", "mcopy");
-    List<String> cmd = List.of("bash", MODULE.resolve("build.sh").toString(), "--out", out.toString());
+    requirePeers("mmdebstrap", "cpio", "zstd", "grub-mkimage", "mkfs.vfat", "mcopy");
+    List<String> cmd =
+        List.of("bash", MODULE.resolve("build.sh").toString(), "--out", out.toString());
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("PLINTH_BUILD_DIR", buildDir().getFileName().toString());
     synchronized (MosBuild.class) {
@@ -120,6 +125,10 @@ final class MosBuild {
         epoch = env != null && !env.isBlank() ? env : git.strip().isEmpty() ? "0" : git.strip();
       }
       pb.environment().put("SOURCE_DATE_EPOCH", epoch);
+      if (revision == null) {
+        revision = run(30, List.of("git", "-C", MODULE.toString(), "rev-parse", "HEAD")).strip();
+      }
+      pb.environment().put("MOS_REVISION", revision.isEmpty() ? "unknown" : revision);
     }
     // failsafe's java.class.path is a manifest-only jar: name the two code sources build.sh needs
     pb.environment()
