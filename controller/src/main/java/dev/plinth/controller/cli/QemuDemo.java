@@ -74,24 +74,6 @@ final class QemuDemo {
   /** Settings from {@code plinth demo --qemu}'s options; missing pieces are a clear error. */
   static QemuDemo fromOptions(DemoCommand o) throws IOException {
     Path root = repositoryRoot();
-    String qemu = "qemu-system-x86_64";
-    if (!onPath(qemu) || !onPath("qemu-img")) {
-      throw new UserException(
-          "plinth demo --qemu needs QEMU: apt-get install qemu-system-x86 qemu-utils"
-              + " qemu-block-extra ovmf");
-    }
-    QemuBmcOptions.Firmware fw;
-    try {
-      fw = QemuBmcOptions.Firmware.parse(o.qemuFirmware);
-    } catch (IllegalArgumentException e) {
-      throw new UserException("--qemu-firmware takes ovmf or seabios, not " + o.qemuFirmware);
-    }
-    if (fw == QemuBmcOptions.Firmware.OVMF && !Files.exists(QemuBmcOptions.OVMF_BIOS)) {
-      throw new UserException(
-          "no "
-              + QemuBmcOptions.OVMF_BIOS
-              + ": apt-get install ovmf, or use --qemu-firmware seabios");
-    }
     Path iso =
         o.maintenanceIso != null
             ? o.maintenanceIso
@@ -137,6 +119,23 @@ final class QemuDemo {
       }
       need(r, "a recipe", "pass -f/--recipe FILE (one that uses the imported images)");
       recipe = Files.readString(r);
+    }
+    if (!onPath("qemu-system-x86_64") || !onPath("qemu-img")) {
+      throw new UserException(
+          "plinth demo --qemu needs QEMU: apt-get install qemu-system-x86 qemu-utils"
+              + " qemu-block-extra ovmf");
+    }
+    QemuBmcOptions.Firmware fw;
+    try {
+      fw = QemuBmcOptions.Firmware.parse(o.qemuFirmware);
+    } catch (IllegalArgumentException e) {
+      throw new UserException("--qemu-firmware takes ovmf or seabios, not " + o.qemuFirmware);
+    }
+    if (fw == QemuBmcOptions.Firmware.OVMF && !Files.exists(QemuBmcOptions.OVMF_BIOS)) {
+      throw new UserException(
+          "no "
+              + QemuBmcOptions.OVMF_BIOS
+              + ": apt-get install ovmf, or use --qemu-firmware seabios");
     }
     Path dir = o.data != null ? o.data : Files.createTempDirectory("plinth-demo-qemu-");
     QemuBmcOptions vm =
