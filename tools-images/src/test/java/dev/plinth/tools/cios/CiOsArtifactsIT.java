@@ -107,17 +107,29 @@ class CiOsArtifactsIT {
   }
 
   @Test
-  void rootfsKernelAndInitramfsBootAndPrintTheMarker() throws Exception {
+  void rootfsKernelAndInitramfsBootDirectlyAndPrintTheMarker() throws Exception {
+    assertBoots("direct", "cmdline=console=ttyS0,115200");
+  }
+
+  @Test
+  void rootfsBootsThroughOvmfAndGrubFromTheEspRemovablePath() throws Exception {
+    assertBoots("uefi", "cmdline=BOOT_IMAGE=/boot/vmlinuz-");
+  }
+
+  private static void assertBoots(String mode, String cmdlineStart) throws Exception {
     String log =
         run(
             "bash",
             sources.resolve("ci-os/selfcheck-boot.sh").toString(),
             work.resolve("a/payloads/linux-rootfs.tar.zst").toString(),
-            "90");
+            "120",
+            mode);
     assertThat(log)
         .contains(
-            "PLINTH-TEST-OS-BOOTED root=5e1fc4ec-0000-4000-8000-00000000b007 hostname=selfcheck-host")
-        .contains("plinth.marker=selfcheck")
+            "PLINTH-TEST-OS-BOOTED root=5e1fc4ec-0000-4000-8000-00000000b007"
+                + " hostname=selfcheck-host "
+                + cmdlineStart)
+        .contains("plinth.marker=selfcheck-" + mode)
         .contains("PLINTH_TEST_OS=linux-rootfs")
         .contains("selfcheck: OK");
   }
