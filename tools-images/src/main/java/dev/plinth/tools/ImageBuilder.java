@@ -9,6 +9,7 @@ import dev.plinth.tools.debian.Closure;
 import dev.plinth.tools.debian.DebCache;
 import dev.plinth.tools.debian.Lock;
 import dev.plinth.tools.debian.LockEntry;
+import dev.plinth.tools.debian.PackageList;
 import dev.plinth.tools.oci.Descriptor;
 import dev.plinth.tools.oci.LayerEntry;
 import dev.plinth.tools.oci.LayerTree;
@@ -58,7 +59,39 @@ final class ImageBuilder {
       }
       closures.put(image, Closure.read(c));
     }
+    checkClosuresCoverPackageLists();
     this.cache = new DebCache(o.debCache(), o.mirror());
+  }
+
+  /** A package list edited since the last refresh fails here, not as a silently stale image. */
+  private void checkClosuresCoverPackageLists() throws IOException {
+    for (String image : images()) {
+      Path list = o.sources().packages(image);
+      if (!Files.isRegularFile(list)) {
+        continue;
+      }
+      PackageList wanted = PackageList.read(list);
+      for (String arch : o.arches()) {
+        Set<String> have = closures.get(Sources.BASE).packages(arch);
+        have.addAll(closures.get(image).packages(arch));
+        for (String name : wanted.names(arch)) {
+          if (!have.contains(name)) {
+            throw new IOException(
+                list
+                    + " names "
+                    + name
+                    + " ("
+                    + arch
+                    + "), which debian/"
+                    + image
+                    + ".closure lacks: the lock is older than the package list. Run "
+                    + Lock.REFRESH
+                    + " and commit tools-images/debian/ (a virtual package name never matches: name the real"
+                    + " package).");
+          }
+        }
+      }
+    }
   }
 
   private List<String> images() {
@@ -69,9 +102,9 @@ final class ImageBuilder {
 
   private List<LockEntry> entries(String image, String arch) {
     Set<String> names = closures.get(image).packages(arch);
-    if (names.isEmpty()) {
+    if (names.isEmpty() && image.equals(Sources.BASE)) {
       throw new IllegalStateException(
-          "the closure of " + image + " lists nothing for " + arch + ": run " + Lock.REFRESH);
+          "the base closure lists nothing for " + arch + ": run " + Lock.REFRESH);
     }
     return names.stream().map(n -> lock.get(arch, n)).toList();
   }
