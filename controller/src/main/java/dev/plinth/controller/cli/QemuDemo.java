@@ -113,9 +113,9 @@ final class QemuDemo {
     if (o.recipe != null) {
       recipe = o.recipeText();
     } else {
-      Path r = under(root, "e2e/src/test/resources/e2e/linux-qemu.yaml");
+      Path r = under(root, "src/test/resources/e2e/linux-qemu.yaml");
       if (r != null && !Files.exists(r)) {
-        r = under(root, "tools-images/src/test/resources/e2e/linux-qemu.yaml");
+        r = under(root, "e2e/src/test/resources/e2e/linux-qemu.yaml");
       }
       need(r, "a recipe", "pass -f/--recipe FILE (one that uses the imported images)");
       recipe = Files.readString(r);
