@@ -144,10 +144,7 @@ class BootAndConfigIT {
     Files.writeString(in.resolve("network-config"), "{\"version\": 2}\n");
     Files.writeString(in.resolve("config.ign"), "{\"ignition\": {\"version\": \"3.4.0\"}}\n");
     try (LoopDisk d = linuxDisk(256L << 20, false)) {
-      ToolRunner t =
-          new ToolRunner("config-drive")
-              .env("PLINTH_TARGET_DISK", d.dev)
-              .env("PLINTH_INPUT_DIR", in.toString());
+      ToolRunner t = new ToolRunner("config-drive").env("PLINTH_TARGET_DISK", d.dev).input(in);
       String before = d.sha256();
       var dry =
           t.run("--dry-run", "write", "--format", "cloud-init", "--target", "new-partition=cidata");

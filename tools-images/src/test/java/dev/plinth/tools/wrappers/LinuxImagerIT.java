@@ -44,7 +44,8 @@ class LinuxImagerIT {
         .env("PLINTH_TARGET_DISK", d.dev)
         .env("PLINTH_REGISTRY", registry.host())
         .env("PLINTH_REGISTRY_SCHEME", "http")
-        .env("REGISTRY_AUTH_FILE", auth.toString());
+        .env("REGISTRY_AUTH_FILE", auth.toString())
+        .share(auth);
   }
 
   /** A rootfs tree packed as tar (kept as rootfs.tar), compressed with gzip or zstd. */

@@ -141,7 +141,10 @@ class SgdiskIT {
       var sig = tool(a).run("wipe", "--method", "signatures", "--disks", "target", "--verify");
       assertThat(sig.exit()).as(sig.toString()).isZero();
       assertThat(Sh.status("blkid", "-p", a.dev)).isEqualTo(2);
-      assertThat(Sh.run("sgdisk", "-p", a.dev)).doesNotContain("old"); // no GPT left
+      // no GPT left: sgdisk starts a new one in memory and lists no partition
+      assertThat(Sh.run("sgdisk", "-p", a.dev))
+          .contains("Creating new GPT entries")
+          .doesNotContainPattern("(?m)^\\s+1\\s+\\d+");
 
       var zero =
           tool(a)
