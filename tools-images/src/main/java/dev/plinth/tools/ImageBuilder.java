@@ -46,6 +46,7 @@ final class ImageBuilder {
   private final Lock lock;
   private final Map<String, Closure> closures = new HashMap<>();
   private final DebCache cache;
+  private final Map<LockEntry, Path> tars = new java.util.concurrent.ConcurrentHashMap<>();
   private OciLayout layout;
 
   ImageBuilder(BuildOptions o) throws IOException {
@@ -117,10 +118,7 @@ final class ImageBuilder {
       }
     }
     long t0 = System.nanoTime();
-    cache.fetchAll(all);
-    for (LockEntry e : all) {
-      cache.fsysTar(e);
-    }
+    tars.putAll(cache.fetchAll(all));
     LOG.log(Level.INFO, "{0} packages ready in {1} ms", all.size(), ms(t0));
     deleteTree(o.layoutDir());
     layout = OciLayout.create(o.layoutDir());
@@ -160,7 +158,7 @@ final class ImageBuilder {
       LayerTree base = new LayerTree();
       List<LockEntry> baseDebs = entries(Sources.BASE, arch);
       for (LockEntry e : baseDebs) {
-        debs.addDeb(base, cache.fsysTar(e));
+        debs.addDeb(base, tars.get(e));
       }
       DebRootfs.baseFixups(base);
       DebRootfs.addRootfs(base, o.sources().rootfs(Sources.BASE));
@@ -179,7 +177,7 @@ final class ImageBuilder {
         LayerTree t = new LayerTree();
         List<LockEntry> toolDebs = entries(tool, arch);
         for (LockEntry e : toolDebs) {
-          debs.addDeb(t, cache.fsysTar(e));
+          debs.addDeb(t, tars.get(e));
         }
         DebRootfs.addRootfs(t, o.sources().rootfs(tool));
         if (!(t.get(Sources.entrypoint(tool).substring(1)) instanceof LayerEntry.File)) {

@@ -32,9 +32,10 @@ import java.util.concurrent.Future;
 
 /**
  * Downloads pinned .deb files by pool path into a cache directory and verifies size and SHA256
- * before anything uses them. Files are named by their SHA256 ({@code <sha256>.deb}) and written
- * atomically (staged, verified, renamed), so a cache entry that exists is complete. The file-system
- * tar of each deb ({@code dpkg-deb --fsys-tarfile}) is cached next to it as {@code <sha256>.tar}.
+ * before anything uses them (also on every cache hit: a damaged entry is fetched again). Files are
+ * named by their SHA256 ({@code <sha256>.deb}) and written atomically (staged, verified, renamed).
+ * The file-system tar of each deb ({@code dpkg-deb --fsys-tarfile}) is cached next to it as {@code
+ * <sha256>.tar}.
  *
  * <pre>
  * cache/
@@ -79,14 +80,17 @@ public final class DebCache {
         : Path.of(p);
   }
 
-  /** Fetches every entry (a few at a time); returns entry to verified .deb, in input order. */
+  /**
+   * Fetches and unpacks every entry, a few at a time; returns each entry's file-system tar (see
+   * {@link #fsysTar}), in input order.
+   */
   public Map<LockEntry, Path> fetchAll(Collection<LockEntry> entries)
       throws IOException, InterruptedException {
     Map<LockEntry, Path> out = new LinkedHashMap<>();
     try (ExecutorService pool = Executors.newFixedThreadPool(PARALLEL)) {
       List<Future<Path>> fs = new ArrayList<>();
       for (LockEntry e : entries) {
-        fs.add(pool.submit(() -> fetch(e)));
+        fs.add(pool.submit(() -> fsysTar(e)));
       }
       int i = 0;
       for (LockEntry e : entries) {
@@ -106,8 +110,12 @@ public final class DebCache {
   /** The verified .deb of {@code e}, downloaded if the cache lacks it. */
   public Path fetch(LockEntry e) throws IOException, InterruptedException {
     Path target = dir.resolve(e.sha256() + ".deb");
-    if (Files.isRegularFile(target) && Files.size(target) == e.size()) {
-      return target;
+    if (Files.isRegularFile(target)) {
+      if (Files.size(target) == e.size() && sha256Hex(target).equals(e.sha256())) {
+        return target;
+      }
+      Files.delete(target);
+      Files.deleteIfExists(dir.resolve(e.sha256() + ".tar"));
     }
     Files.createDirectories(dir);
     IOException last = null;
@@ -171,11 +179,11 @@ public final class DebCache {
 
   /** The uncompressed file-system tar of a verified .deb (dpkg-deb --fsys-tarfile), cached. */
   public Path fsysTar(LockEntry e) throws IOException, InterruptedException {
+    Path deb = fetch(e);
     Path tar = dir.resolve(e.sha256() + ".tar");
     if (Files.isRegularFile(tar)) {
       return tar;
     }
-    Path deb = fetch(e);
     Path staged = Files.createTempFile(dir, ".fsys-", ".part");
     Path err = Files.createTempFile(dir, ".fsys-", ".err");
     try {
@@ -224,6 +232,14 @@ public final class DebCache {
     MismatchException(String message) {
       super(message);
     }
+  }
+
+  private static String sha256Hex(Path file) throws IOException {
+    MessageDigest md = sha256();
+    try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
+      in.transferTo(OutputStream.nullOutputStream());
+    }
+    return HexFormat.of().formatHex(md.digest());
   }
 
   static MessageDigest sha256() {

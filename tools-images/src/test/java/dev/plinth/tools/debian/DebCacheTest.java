@@ -101,16 +101,18 @@ class DebCacheTest {
     pool.put(path, deb);
     LockEntry e = new LockEntry("hello", "1.0-1+b1", "arm64", sha256(deb), deb.length, path);
     DebCache cache = new DebCache(dir.resolve("cache"), mirror + "/");
-    Path got = cache.fetchAll(List.of(e)).get(e);
-    assertThat(Files.readAllBytes(got)).isEqualTo(deb);
+    Path tar = cache.fetchAll(List.of(e)).get(e);
+    assertThat(Files.readAllBytes(cache.fetch(e))).isEqualTo(deb);
     assertThat(requests).containsExactly("pool/main/h/hello/hello_1.0-1+b1_arm64.deb");
-    cache.fetch(e);
-    assertThat(requests).hasSize(1);
-    Path tar = cache.fsysTar(e);
     try (TarFile tf = new TarFile(tar)) {
       assertThat(tf.getEntries()).extracting(TarArchiveEntry::getName).contains("./usr/bin/hello");
     }
     assertThat(cache.fsysTar(e)).isEqualTo(tar);
+    Files.write(cache.fetch(e), "damaged".getBytes());
+    assertThat(Files.readAllBytes(cache.fetch(e)))
+        .as("a damaged entry is fetched again")
+        .isEqualTo(deb);
+    assertThat(requests).hasSize(2);
   }
 
   @Test
