@@ -114,6 +114,9 @@ public final class QuadletRenderer {
     l.add("");
     l.add("[Service]");
     l.add("Restart=no");
+    // Keeps a finished step's unit loaded, with its Result and exit status, until the runner has
+    // read them: systemd unloads an inactive unit that succeeded, and with it those properties.
+    l.add("RemainAfterExit=yes");
     l.add("TimeoutStartSec=" + START_TIMEOUT_SECONDS);
     l.add("RuntimeMaxSec=" + s.timeoutSeconds());
     String unit = String.join("\n", l) + "\n";

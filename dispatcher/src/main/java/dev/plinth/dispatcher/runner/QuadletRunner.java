@@ -144,7 +144,7 @@ public final class QuadletRunner implements StepRunner {
     try {
       Map<String, String> p = show(unit);
       boolean ran = !p.getOrDefault("ExecMainStartTimestampMonotonic", "0").equals("0");
-      boolean active = isActive(p.get("ActiveState"));
+      boolean active = isRunning(p);
       if (!ran && !active) {
         return Optional.empty();
       }
@@ -162,7 +162,7 @@ public final class QuadletRunner implements StepRunner {
   private StepResult awaitEnd(String unit, long start, String before, String startOutput)
       throws IOException, InterruptedException {
     Map<String, String> p = show(unit);
-    while (isActive(p.get("ActiveState"))) {
+    while (isRunning(p)) {
       Thread.sleep(pollInterval);
       p = show(unit);
     }
@@ -197,12 +197,22 @@ public final class QuadletRunner implements StepRunner {
     return r;
   }
 
-  private static boolean isActive(String state) {
-    return state != null
-        && (state.equals("active")
-            || state.equals("activating")
-            || state.equals("deactivating")
-            || state.equals("reloading"));
+  /**
+   * Whether the step's container still runs. The units keep {@code RemainAfterExit=yes}: a step
+   * that succeeded stays {@code active (exited)} with its result, instead of being unloaded by
+   * systemd's garbage collection, which dropped the invocation id and the exit status of every
+   * successful step (the runner then saw a unit that "did not start").
+   */
+  private static boolean isRunning(Map<String, String> p) {
+    String state = p.get("ActiveState");
+    if (state == null) {
+      return false;
+    }
+    return switch (state) {
+      case "activating", "deactivating", "reloading" -> true;
+      case "active" -> !"exited".equals(p.get("SubState"));
+      default -> false;
+    };
   }
 
   /**
@@ -250,7 +260,7 @@ public final class QuadletRunner implements StepRunner {
         systemctl(
             "show",
             unit,
-            "--property=LoadState,ActiveState,Result,ExecMainStatus,ExecMainStartTimestampMonotonic,InvocationID");
+            "--property=LoadState,ActiveState,SubState,Result,ExecMainStatus,ExecMainStartTimestampMonotonic,InvocationID");
     if (!r.ok()) {
       throw new IOException("systemctl show " + unit + ": " + r.output().strip());
     }

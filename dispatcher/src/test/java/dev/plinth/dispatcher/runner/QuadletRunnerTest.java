@@ -102,6 +102,29 @@ class QuadletRunnerTest {
   }
 
   @Test
+  void aStepThatExitedStaysActiveExitedAndIsReadAsSucceeded() throws Exception {
+    // RemainAfterExit=yes: a finished step is "active (exited)", not unloaded; the runner must
+    // stop waiting there and read its result (before, a success looked like "did not start").
+    ScriptedCommands c =
+        new ScriptedCommands()
+            .on("podman pull", ok("sha256:aaa"))
+            .on("systemctl reset-failed", ok(""))
+            .on("systemctl start", ok(""))
+            .on(
+                "systemctl show",
+                ok("LoadState=loaded\nActiveState=inactive\nInvocationID=\n"),
+                show("active", "success", 0),
+                ok(
+                    "LoadState=loaded\nActiveState=active\nSubState=exited\nResult=success\n"
+                        + "ExecMainStatus=0\nExecMainStartTimestampMonotonic=5\n"
+                        + "InvocationID=abc123\n"))
+            .on("journalctl --no-pager", ok("wiped\n"));
+    StepResult r = runner(c).run(new StepAttempt(task, 0, 1));
+    assertThat(r.succeeded()).as(r.message()).isTrue();
+    assertThat(r.logTail()).contains("wiped");
+  }
+
+  @Test
   void exitStatusTimeoutAndPullFailureAreResults() throws Exception {
     ScriptedCommands failed =
         new ScriptedCommands()
