@@ -45,7 +45,7 @@ class ContainerfileLintTest {
         continue;
       }
       if (l.endsWith("\\")) {
-        cur.append(l, 0, l.length() - 1).append(' ');
+        cur.append(l.substring(0, l.length() - 1).stripTrailing()).append(" ");
         continue;
       }
       cur.append(l);
