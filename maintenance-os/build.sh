@@ -21,7 +21,7 @@ export LC_ALL=C.UTF-8 TZ=UTC
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 bd=${PLINTH_BUILD_DIR:-target}
-lock=$here/debian/trixie-amd64.lock
+lock=${MOS_LOCK:-$here/debian/trixie-amd64.lock}
 mirror=${MOS_MIRROR:-http://deb.debian.org/debian}
 suite=trixie
 cmd=build
