@@ -83,6 +83,16 @@ final class ToolRunner {
     return this;
   }
 
+  /**
+   * Chroot mode: binds the host directory or file {@code host} at {@code inside} in the image (a
+   * site's files the dispatcher would bind, e.g. flashers). Host mode has no such place: the test
+   * uses the wrapper's override variable instead.
+   */
+  ToolRunner bind(Path host, String inside) {
+    binds.put(host.toAbsolutePath().toString(), inside);
+    return this;
+  }
+
   /** The step's input directory: {@code /plinth/input} (read-only) in the image. */
   ToolRunner input(Path dir) {
     if (chroot()) {
