@@ -14,7 +14,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** {@code lock refresh}: resolves every image's packages and rewrites the lock and closures. */
+/**
+ * {@code lock refresh}: resolves every image's packages and rewrites the lock, the closures and the
+ * tools' Containerfiles.
+ */
 public final class LockRefresh {
   private LockRefresh() {}
 
@@ -51,6 +54,8 @@ public final class LockRefresh {
         c.getValue().write(s.closure(c.getKey()));
         sizes.put(c.getKey(), c.getValue().packages("amd64").size());
       }
+      // the Containerfiles pin the lock's versions: regenerated with it (ContainerfileLintTest)
+      Containerfiles.writeAll(s, r.lock());
       long amd = r.lock().entries().stream().filter(e -> e.arch().equals("amd64")).count();
       return new Summary((int) amd, (int) (r.lock().entries().size() - amd), sizes);
     } finally {
