@@ -40,6 +40,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -62,7 +63,10 @@ class QemuProvisioningIT {
   static final String PASSWORD = "qemu-e2e";
   static final Set<String> FINAL = Set.of("Succeeded", "Failed", "Canceled", "TimedOut");
 
-  @TempDir Path dir;
+  // Kept when the test fails: the VM's console, the controller's log and its database.
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path dir;
+
   Process serve;
   int port;
   String token;
@@ -141,7 +145,9 @@ class QemuProvisioningIT {
       String state = awaitFinal(id, Duration.ofMinutes(10), machine);
       Duration provisioning = Duration.between(start, Instant.now());
       assertThat(state)
-          .as("job %s: %s%nserial console tail:%n%s", id, job(id), tail(machine))
+          .as(
+              "job %s: %s%nfailed steps:%n%s%nserial console tail:%n%s",
+              id, job(id).path("reason").asText(), failures(id), tail(machine))
           .isEqualTo("Succeeded");
 
       String marker = "plinth.marker=e2e-" + id;
@@ -276,6 +282,22 @@ class QemuProvisioningIT {
     List<JsonNode> all = new ArrayList<>();
     call("GET", "/api/v1/jobs/" + id + "/events?limit=500", null).path("items").forEach(all::add);
     return all;
+  }
+
+  /** Each failed attempt's step, exit status, message and log tail. */
+  String failures(String id) throws Exception {
+    return events(id).stream()
+        .filter(e -> "step.failed".equals(e.path("type").asText()))
+        .map(
+            e ->
+                stepOf(e)
+                    + " exit "
+                    + e.path("data").path("exitCode").asText()
+                    + ": "
+                    + e.path("data").path("message").asText()
+                    + "\n"
+                    + e.path("data").path("logTail").asText())
+        .collect(Collectors.joining("\n"));
   }
 
   static long count(List<JsonNode> events, String type, String step) {

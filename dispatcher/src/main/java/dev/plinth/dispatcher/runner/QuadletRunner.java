@@ -53,18 +53,36 @@ public final class QuadletRunner implements StepRunner {
   private final Commands commands;
   private final Duration pullTimeout;
   private final Duration pollInterval;
+  private final Duration pullRetryFor;
 
+  /** A runner that does not retry a failed pull (podman itself tries three times). */
   public QuadletRunner(
       Path unitDir,
       Path runtimeDir,
       Commands commands,
       Duration pullTimeout,
       Duration pollInterval) {
+    this(unitDir, runtimeDir, commands, pullTimeout, pollInterval, Duration.ZERO);
+  }
+
+  /**
+   * @param pullRetryFor how long a failed pull is tried again, with backoff, before the attempt
+   *     fails: the registry is the controller, and a controller restarting (or a network blip) must
+   *     not fail a job that its webhooks would have ridden out
+   */
+  public QuadletRunner(
+      Path unitDir,
+      Path runtimeDir,
+      Commands commands,
+      Duration pullTimeout,
+      Duration pollInterval,
+      Duration pullRetryFor) {
     this.unitDir = unitDir;
     this.runtimeDir = runtimeDir;
     this.commands = commands;
     this.pullTimeout = pullTimeout;
     this.pollInterval = pollInterval;
+    this.pullRetryFor = pullRetryFor;
   }
 
   /** Where a step container finds the job's registry credentials (containers-auth.json). */
@@ -80,7 +98,8 @@ public final class QuadletRunner implements StepRunner {
         Path.of("/run/plinth-dispatcher"),
         Commands.system(),
         Duration.ofMinutes(30),
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2),
+        Duration.ofMinutes(10));
   }
 
   @Override
@@ -116,7 +135,7 @@ public final class QuadletRunner implements StepRunner {
     long start = System.nanoTime();
     String unit = QuadletRenderer.serviceName(a);
     try {
-      Commands.Result pull = pull(a);
+      Commands.Result pull = pullWithRetries(a);
       if (!pull.ok()) {
         return new StepResult(
             StepResult.NOT_STARTED, since(start), tailLines(pull.output()), "image pull failed");
@@ -239,6 +258,31 @@ public final class QuadletRunner implements StepRunner {
       steps.add(s.resolved(s.devices(), env, mounts));
     }
     return task.withSteps(steps);
+  }
+
+  /** Pulls, trying again for {@code pullRetryFor} with backoff from 2 s to 30 s. */
+  private Commands.Result pullWithRetries(StepAttempt a) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + pullRetryFor.toNanos();
+    Duration wait = Duration.ofSeconds(2);
+    int tries = 1;
+    Commands.Result r = pull(a);
+    while (!r.ok() && System.nanoTime() + wait.toNanos() < deadline) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "pull of {0} failed (try {1}), again in {2} s: {3}",
+          a.step().image(),
+          tries,
+          wait.toSeconds(),
+          tailLines(r.output()).strip());
+      Thread.sleep(wait);
+      wait =
+          wait.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0
+              ? Duration.ofSeconds(30)
+              : wait.multipliedBy(2);
+      tries++;
+      r = pull(a);
+    }
+    return r;
   }
 
   private Commands.Result pull(StepAttempt a) throws IOException, InterruptedException {

@@ -102,6 +102,36 @@ class QuadletRunnerTest {
   }
 
   @Test
+  void aPullThatFailsWhileTheControllerRestartsIsTriedAgain() throws Exception {
+    // Seen under QEMU: the controller was killed and restarted during a job; the next step's
+    // pull was refused for a few seconds and failed the whole job.
+    ScriptedCommands c =
+        new ScriptedCommands()
+            .on(
+                "podman pull",
+                new Commands.Result(125, "dial tcp 10.0.2.2:8080: connect: connection refused"),
+                ok("sha256:aaa"))
+            .on("systemctl reset-failed", ok(""))
+            .on("systemctl start", ok(""))
+            .on(
+                "systemctl show",
+                ScriptedCommands.never(),
+                show("active", "success", 0),
+                show("inactive", "success", 0));
+    QuadletRunner patient =
+        new QuadletRunner(
+            tmp.resolve("units"),
+            tmp.resolve("run"),
+            c,
+            Duration.ofMinutes(1),
+            Duration.ofMillis(1),
+            Duration.ofSeconds(30));
+    StepResult r = patient.run(new StepAttempt(task, 0, 1));
+    assertThat(c.calls.stream().filter(x -> x.get(0).equals("podman")).count()).isEqualTo(2);
+    assertThat(r.succeeded()).as(r.message()).isTrue();
+  }
+
+  @Test
   void aStepThatExitedStaysActiveExitedAndIsReadAsSucceeded() throws Exception {
     // RemainAfterExit=yes: a finished step is "active (exited)", not unloaded; the runner must
     // stop waiting there and read its result (before, a success looked like "did not start").
