@@ -53,6 +53,9 @@ class MaintenanceIsoBootIT {
           "maintenance ISO (%d MiB) OVMF+virtio-scsi: PLINTH-MOS-READY after %.1f s, self-test done"
               + " after %.1f s%n",
           Files.size(built.iso()) >> 20, b.readySeconds(), b.endSeconds());
+      b.lines().stream()
+          .filter(l -> l.contains("SELFTEST boot") || l.contains("SELFTEST chain"))
+          .forEach(System.err::println);
       assertThat(b.readySeconds()).as("no PLINTH-MOS-READY:\n%s", all).isPositive();
       assertThat(b.line("PLINTH-MOS-READY")).contains("state=running");
       assertThat(b.line("PLINTH-MOS-SELFTEST address")).as(all).contains("10.0.2.15/24");
