@@ -227,7 +227,7 @@ public final class DemoCommand implements Callable<Integer> {
       out.printf(
           "plinth demo: controller on %s, %d simulated BMCs, data in %s%n", ctl.baseUrl(), n, dir);
       out.flush();
-      DemoImages.publishTools(ctl.baseUrl(), admin.token());
+      publishTools(registry, ctl.baseUrl(), admin.token(), out);
       ApiClient api = new ApiClient(ctl.baseUrl(), admin.token());
       Map<String, String> jobs = submit(api, fleet, n, recipe);
       Map<String, JsonNode> last = watch(api, jobs, start.plus(timeout).plusSeconds(30), progress);
@@ -348,5 +348,31 @@ public final class DemoCommand implements Callable<Integer> {
       }
       Thread.sleep(500);
     }
+  }
+
+  /**
+   * The real tool images when the build made them ({@code tools-images/target/images}): the recipe
+   * then resolves to the digests a real server would pull, though the local runner still simulates
+   * what they do. Else placeholders, and a line saying how to build the real ones.
+   */
+  static void publishTools(Registry registry, String base, String token, PrintWriter out)
+      throws Exception {
+    Path root = QemuDemo.repositoryRoot();
+    Path bundle =
+        root == null
+            ? null
+            : QemuDemo.newest(root.resolve("tools-images/target/images"), "plinth-tools-");
+    if (bundle != null) {
+      registry.transfer().importLayout(bundle, null, dev.plinth.registry.transfer.Progress.none());
+      out.printf(
+          "plinth demo: tool images: %s (real images; the servers simulate running them)%n",
+          bundle);
+    } else {
+      DemoImages.publishTools(base, token);
+      out.println(
+          "plinth demo: tool images: placeholders (build the real ones with tools-images/build.sh"
+              + " build --out tools-images/target/images)");
+    }
+    out.flush();
   }
 }
