@@ -201,6 +201,7 @@ ln -sfn ../run/systemd/resolve/stub-resolv.conf "$root/etc/resolv.conf"
 : > "$root/etc/machine-id"   # empty: systemd makes a transient one at every boot
 chroot "$root" systemctl enable --quiet systemd-networkd.service systemd-resolved.service \
   plinth-dispatcher.service plinth-mos-ready.service
+chroot "$root" systemctl set-default --quiet multi-user.target
 chroot "$root" systemctl mask --quiet systemd-firstboot.service serial-getty@ttyS0.service getty@tty1.service
 rm -f "$root/var/cache/ldconfig/aux-cache"
 
