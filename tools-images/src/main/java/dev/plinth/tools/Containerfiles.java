@@ -102,9 +102,10 @@ public final class Containerfiles {
     b.append("      org.opencontainers.image.licenses=\"AGPL-3.0-or-later\" \\\n");
     b.append("      org.opencontainers.image.version=\"${PLINTH_VERSION}\" \\\n");
     b.append("      org.opencontainers.image.revision=\"${PLINTH_REVISION}\"\n");
-    b.append("SHELL [\"/bin/sh\", \"-eu\", \"-c\"]\n");
     // the arch-only pins become "$@" (quoted: no word splitting for a linter to flag)
-    b.append("RUN case \"${TARGETARCH:-amd64}\" in \\\n");
+    // set -eu in the RUN itself: podman/buildah ignore SHELL when writing the OCI format
+    b.append("RUN set -eu; \\\n");
+    b.append("    case \"${TARGETARCH:-amd64}\" in \\\n");
     b.append("      amd64) set -- ").append(String.join(" ", amdOnly)).append(" ;; \\\n");
     b.append("      arm64) set -- ").append(String.join(" ", armOnly)).append(" ;; \\\n");
     b.append("      *) echo \"unsupported architecture ${TARGETARCH}\" >&2; exit 1 ;; \\\n");
@@ -124,11 +125,17 @@ public final class Containerfiles {
     return b.toString();
   }
 
-  /** Rewrites every tool's Containerfile whose text differs; returns the files written. */
+  /**
+   * Rewrites the Containerfile of every tool that has a directory in {@code s} when its text
+   * differs; returns the files written.
+   */
   public static List<Path> writeAll(Sources s, Lock lock) throws IOException {
     List<Path> written = new ArrayList<>();
     for (String tool : Sources.TOOLS) {
       Path p = path(s, tool);
+      if (!Files.isDirectory(p.getParent())) {
+        continue;
+      }
       String text = render(s, lock, tool);
       if (!Files.isRegularFile(p) || !Files.readString(p, StandardCharsets.UTF_8).equals(text)) {
         Files.writeString(p, text, StandardCharsets.UTF_8);

@@ -98,6 +98,7 @@ class ContainerfileLintTest {
                     "wimtools=0.0-1 \\\n      ntfs-3g \\\n      curl=" + wimtools.version())
                 .replace("--no-install-recommends ", "")
                 .replace("    rm -rf /var/lib/apt/lists/*\n", "    true\n")
+                .replace("RUN set -eu; ", "RUN ")
                 .replace("org.opencontainers.image.revision", "org.example.revision")
                 .replace(
                     "ENTRYPOINT [\"/usr/local/bin/plinth-wimapply\"]", "ENTRYPOINT plinth-wimapply")
@@ -111,6 +112,7 @@ class ContainerfileLintTest {
         .contains("curl=" + wimtools.version() + ": the lock has")
         .contains("--no-install-recommends missing")
         .contains("/var/lib/apt/lists not removed in the RUN that installs")
+        .contains("does not start with set -e")
         .contains("LABEL org.opencontainers.image.revision missing")
         .contains("ENTRYPOINT is not JSON form")
         .contains("COPY source wimapply/rootfs-missing/ does not exist")
@@ -268,6 +270,10 @@ class ContainerfileLintTest {
       String run, Lock lock, Map<String, TreeSet<String>> installed, List<String> problems) {
     if (!run.contains("apt-get update")) {
       problems.add("apt-get install without apt-get update in the same RUN (DL3009)");
+    }
+    if (run.contains(";") && !run.startsWith("set -e")) {
+      problems.add(
+          "RUN chains commands with ';' but does not start with set -e (a failure is ignored)");
     }
     if (!run.contains("rm -rf /var/lib/apt/lists/*")) {
       problems.add("/var/lib/apt/lists not removed in the RUN that installs (DL3009)");
