@@ -183,12 +183,14 @@ class QemuProvisioningIT {
       assertThat(callbacks).as("the installed OS called back").contains("/booted");
       System.out.printf(
           "QemuProvisioningIT: job %s Succeeded in %.1f s (controller killed at %.1f s);"
-              + " installed OS booted at %.1f s; booted webhook at %s%n",
+              + " installed OS booted at %.1f s; BMC reset to booted webhook %.1f s%n",
           id,
           provisioning.toMillis() / 1000.0,
           Duration.between(start, killed).toMillis() / 1000.0,
           total.toMillis() / 1000.0,
-          firstEventAt(events, "booted", start));
+          Duration.between(eventAt(events, "bmc.boot-requested"), eventAt(events, "booted"))
+                  .toMillis()
+              / 1000.0);
     } finally {
       callback.stop(0);
     }
@@ -312,12 +314,13 @@ class QemuProvisioningIT {
     return d.hasNonNull("step") ? d.path("step").asText() : e.path("step").asText(null);
   }
 
-  static String firstEventAt(List<JsonNode> events, String type, Instant start) {
+  /** When the first event of {@code type} was stored. */
+  static Instant eventAt(List<JsonNode> events, String type) {
     return events.stream()
         .filter(e -> type.equals(e.path("type").asText()))
-        .map(e -> e.path("at").asText(e.path("time").asText("?")))
+        .map(e -> Instant.parse(e.path("at").asText()))
         .findFirst()
-        .orElse("(none)");
+        .orElseThrow(() -> new AssertionError("no " + type + " event"));
   }
 
   void awaitEvent(String id, String type, String step, Duration timeout, QemuMachine m)
