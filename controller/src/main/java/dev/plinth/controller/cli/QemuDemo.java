@@ -319,7 +319,7 @@ final class QemuDemo {
         int booted = 0;
         for (int i = 0; i < s.machines() && testOs && ok == s.machines(); i++) {
           QemuMachine m = (QemuMachine) sim.bmc(i).hardware();
-          if (m.awaitSerial("PLINTH-TEST-OS-BOOTED", Duration.ofMinutes(4))) {
+          if (m.awaitSerialLine("PLINTH-TEST-OS-BOOTED", Duration.ofMinutes(4)).isPresent()) {
             booted++;
           }
         }

@@ -421,6 +421,30 @@ public final class QemuMachine implements Hardware {
   }
 
   /**
+   * Waits for a whole console line (one the guest has ended with a newline) that contains {@code
+   * text}. A bare {@link #awaitSerial} can see a line half written: the serial log grows while the
+   * guest prints it.
+   *
+   * @return the last such line, or empty when the time ran out
+   */
+  public Optional<String> awaitSerialLine(String text, Duration timeout)
+      throws InterruptedException {
+    long until = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      String console = serialText();
+      int end = console.lastIndexOf('\n');
+      Optional<String> line =
+          end < 0
+              ? Optional.empty()
+              : console.substring(0, end).lines().filter(l -> l.contains(text)).reduce((a, b) -> b);
+      if (line.isPresent() || System.nanoTime() > until) {
+        return line.map(String::strip);
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  /**
    * Waits until {@code query-status} says {@code status}.
    *
    * @return false when the time ran out
