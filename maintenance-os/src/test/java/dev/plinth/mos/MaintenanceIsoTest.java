@@ -115,15 +115,6 @@ class MaintenanceIsoTest {
         () -> MaintenanceIso.withKernelArgs(other, List.of("a=1"), tmp.resolve("x.iso")));
   }
 
-  @Test
-  void configEditsNeedABootLine() {
-    assertThrows(
-        IllegalArgumentException.class, () -> KernelArgs.appendToIsolinux("DEFAULT x\n", "a=1"));
-    assertThrows(IllegalArgumentException.class, () -> KernelArgs.appendToGrub("set x=1\n", "a=1"));
-    assertThat(KernelArgs.appendToIsolinux("label x\n  append a\n", "b=1"))
-        .isEqualTo("label x\n  append a b=1\n");
-  }
-
   private static String text(IsoReader r, String path) throws IOException {
     return new String(r.readAllBytes(path, 1 << 20), StandardCharsets.UTF_8);
   }

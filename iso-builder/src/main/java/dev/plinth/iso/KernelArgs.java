@@ -3,7 +3,7 @@
  * Copyright The Plinth Authors
  */
 
-package dev.plinth.mos;
+package dev.plinth.iso;
 
 import java.util.List;
 
@@ -34,9 +34,9 @@ final class KernelArgs {
       }
     }
     String joined = String.join(" ", args);
-    if (joined.length() > MaintenanceIso.MAX_ADDED_ARGS) {
+    if (joined.length() > IsoRemaster.MAX_ADDED_ARGS) {
       throw new IllegalArgumentException(
-          "kernel arguments too long: " + joined.length() + " > " + MaintenanceIso.MAX_ADDED_ARGS);
+          "kernel arguments too long: " + joined.length() + " > " + IsoRemaster.MAX_ADDED_ARGS);
     }
     return joined;
   }
