@@ -14,7 +14,9 @@ import picocli.CommandLine.Command;
     name = "ci",
     mixinStandardHelpOptions = true,
     description = "Plinth's release pipeline.",
-    subcommands = {ReleaseTarballCommand.class})
+    subcommands = {ReleaseTarballCommand.class,
+      dev.plinth.ci.build.BuildCommand.class,
+      dev.plinth.ci.build.VerifyReproducibleCommand.class})
 public final class Ci implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
