@@ -10,8 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.plinth.registry.api.RepositoryName;
 import dev.plinth.registry.transfer.Progress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +61,35 @@ class PodmanIT {
       assertEquals(200, h.get("/v2/pushed/pod/manifests/v9").statusCode());
       Peers.run(podman("rmi", "-a", "-f"));
       Peers.run(podman("pull", "--tls-verify=false", "--creds", creds, host + "/pushed/pod:v9"));
+    }
+  }
+
+  @Test
+  void searchListsTheCatalogThroughABearerToken() throws Exception {
+    // podman search answers the catalog's challenge with a registry:catalog:* token, not Basic.
+    Peers.require("podman");
+    try (Harness h = new Harness(tmp.resolve("reg"))) {
+      h.pushBlob("tools/pod", new byte[] {1});
+      h.pushBlob("team/app", new byte[] {2});
+      String host = h.base.substring("http://".length());
+      // podman 4's search takes no --creds: credentials come from an auth file, as after login.
+      Path authFile = tmp.resolve("auth.json");
+      String b64 =
+          Base64.getEncoder()
+              .encodeToString(("anyone:" + Harness.TOKEN).getBytes(StandardCharsets.UTF_8));
+      Files.writeString(authFile, "{\"auths\":{\"" + host + "\":{\"auth\":\"" + b64 + "\"}}}");
+      String out =
+          Peers.run(
+              podman(
+                  "search",
+                  "--tls-verify=false",
+                  "--authfile",
+                  authFile.toString(),
+                  "--format",
+                  "{{.Name}}",
+                  host + "/"));
+      assertTrue(out.contains(host + "/tools/pod"), out);
+      assertTrue(out.contains(host + "/team/app"), out);
     }
   }
 }

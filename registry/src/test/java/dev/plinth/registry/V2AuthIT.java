@@ -196,6 +196,17 @@ class V2AuthIT {
               .orElseThrow()
               .startsWith("</v2/_catalog?n=1&last=team%2Fapp>"));
 
+      // A catalog token (the one scope podman search and skopeo ask for) lists the same names.
+      HttpResponse<byte[]> teamToken = r.get("/v2/token?service=plinth&scope=registry:catalog:*");
+      assertEquals(200, teamToken.statusCode());
+      r.auth = "Bearer " + new ObjectMapper().readTree(teamToken.body()).get("token").asText();
+      assertEquals(
+          "{\"repositories\":[\"public/tools\",\"team/app\",\"team/lib\"]}",
+          Harness.body(r.get("/v2/_catalog")));
+      assertEquals(
+          "{\"repositories\":[\"team/app\"]}",
+          Harness.body(r.get("/v2/_catalog?n=1&last=public/tools")));
+
       r.auth = basicAs("job");
       assertEquals(200, r.get("/v2/team/app/blobs/" + Digest.sha256(new byte[] {7})).statusCode());
       HttpResponse<byte[]> basicJob = r.get("/v2/_catalog");

@@ -20,6 +20,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Turns an {@code Authorization} header into a {@link Principal} and decides each request: Basic
@@ -129,10 +130,30 @@ public final class Authenticator {
   }
 
   /**
+   * The catalog as {@code p} may see it: throws unless {@code p} may list it at all ({@link
+   * #requireCatalog}; {@code all} is read only then), then keeps the repositories the subject
+   * behind {@code p} may pull.
+   *
+   * <p>A bearer token's {@code registry:catalog:*} scope is what authorises the listing (the Docker
+   * token spec); its repository scopes do not narrow it, since a client asks a catalog token for
+   * that one scope only. Which names it sees is the {@link Authorizer}'s answer for the subject,
+   * the same answer Basic credentials get.
+   */
+  public List<RepositoryName> catalog(Principal p, Supplier<List<RepositoryName>> all) {
+    requireCatalog(p);
+    List<RepositoryName> out = new ArrayList<>();
+    for (RepositoryName n : all.get()) {
+      if (subjectAllows(p, n, Action.PULL)) {
+        out.add(n);
+      }
+    }
+    return out;
+  }
+
+  /**
    * Throws unless {@code p} may list the catalog: an authenticated subject whom the {@link
    * Authorizer} allows registry-wide pull (repository null), asked on every request whether the
-   * credentials are Basic or a bearer token (which must also carry {@code registry:catalog:*}). The
-   * list itself then names only the repositories {@code p} may pull.
+   * credentials are Basic or a bearer token (which must also carry {@code registry:catalog:*}).
    */
   public void requireCatalog(Principal p) {
     boolean ok =

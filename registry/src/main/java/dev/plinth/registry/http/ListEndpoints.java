@@ -45,12 +45,9 @@ final class ListEndpoints {
   }
 
   void catalog(Exchange x, Principal p) throws IOException {
-    b.auth().requireCatalog(p);
     List<String> names = new ArrayList<>();
-    for (RepositoryName n : b.repos().repositories()) {
-      if (b.auth().allows(p, n, Action.PULL)) {
-        names.add(n.value());
-      }
+    for (RepositoryName n : b.auth().catalog(p, b.repos()::repositories)) {
+      names.add(n.value());
     }
     List<String> page = page(x, names, "/v2/_catalog");
     x.send(200, "application/json", Json.MAPPER.writeValueAsBytes(Map.of("repositories", page)));
