@@ -15,6 +15,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "Plinth's release pipeline.",
     subcommands = {ReleaseTarballCommand.class,
+      dev.plinth.ci.sign.KeygenCommand.class,
+      dev.plinth.ci.sign.SignCommand.class,
+      dev.plinth.ci.sign.VerifyCommand.class,
       dev.plinth.ci.build.BuildCommand.class,
       dev.plinth.ci.build.VerifyReproducibleCommand.class})
 public final class Ci implements Runnable {
