@@ -19,7 +19,10 @@ import picocli.CommandLine.Command;
       dev.plinth.ci.sign.SignCommand.class,
       dev.plinth.ci.sign.VerifyCommand.class,
       dev.plinth.ci.build.BuildCommand.class,
-      dev.plinth.ci.build.VerifyReproducibleCommand.class})
+      dev.plinth.ci.build.VerifyReproducibleCommand.class,
+      dev.plinth.ci.publish.PublishCommand.class,
+      dev.plinth.ci.publish.PromoteCommand.class,
+      dev.plinth.ci.publish.RetentionCommand.class})
 public final class Ci implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

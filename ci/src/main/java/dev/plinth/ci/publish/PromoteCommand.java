@@ -5,7 +5,6 @@
 
 package dev.plinth.ci.publish;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.plinth.ci.artifact.Artifact;
 import dev.plinth.ci.artifact.Inventory;
 import java.io.IOException;
@@ -181,10 +180,5 @@ public final class PromoteCommand implements Callable<Integer> {
       types.add(t.isEmpty() ? "(untyped)" : t);
     }
     return new Promoted(repo, m.digest(), tags, types, signatures);
-  }
-
-  /** The top manifest's JSON (for tests). */
-  static JsonNode json(RegistryClient.Manifest m) {
-    return m.json();
   }
 }
