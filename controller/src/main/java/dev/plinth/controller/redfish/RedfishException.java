@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 public abstract sealed class RedfishException extends RuntimeException
     permits RedfishHttpException,
         RedfishTransportException,
+        RedfishTlsException,
         RedfishUnsupportedException,
         RedfishTimeoutException,
         RedfishTaskException {

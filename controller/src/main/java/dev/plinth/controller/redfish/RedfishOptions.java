@@ -11,13 +11,15 @@ import java.util.function.Consumer;
 
 /**
  * Tunables of a {@link RedfishClient}. The defaults follow what Ironic and sushy settled on for
- * real BMCs (connect 10 s, read 60 s, transport retries 5, 5xx retries on GET); tests shrink the
- * delays.
+ * real BMCs (connect 10 s, read 60 s, transport retries 5 within 20 s, 5xx retries on GET); tests
+ * shrink the delays.
  *
  * @param connectTimeout TCP/TLS connect timeout
  * @param readTimeout time to wait for a response
  * @param maxConcurrentRequests requests in flight to this BMC at once (BMCs are small computers)
  * @param transportRetries retries of a request after a connection error
+ * @param transportRetryWindow the most time spent waiting between those retries; each retry is
+ *     logged (a rebooting BMC refuses connections for a while, an operator wants to know why)
  * @param serverRetries retries after a 5xx on a GET (or a known transient error on any method)
  * @param retryDelay first back-off delay; it doubles up to {@code maxRetryDelay}
  * @param maxRetryDelay the longest back-off, also the cap on a 503 Retry-After
@@ -31,6 +33,7 @@ public record RedfishOptions(
     Duration readTimeout,
     int maxConcurrentRequests,
     int transportRetries,
+    Duration transportRetryWindow,
     int serverRetries,
     Duration retryDelay,
     Duration maxRetryDelay,
@@ -52,6 +55,7 @@ public record RedfishOptions(
   public RedfishOptions {
     Objects.requireNonNull(connectTimeout);
     Objects.requireNonNull(readTimeout);
+    Objects.requireNonNull(transportRetryWindow);
     Objects.requireNonNull(retryDelay);
     Objects.requireNonNull(maxRetryDelay);
     Objects.requireNonNull(pollInterval);
@@ -70,6 +74,7 @@ public record RedfishOptions(
         Duration.ofSeconds(60),
         4,
         5,
+        Duration.ofSeconds(20),
         5,
         Duration.ofSeconds(2),
         Duration.ofSeconds(20),
@@ -116,6 +121,11 @@ public record RedfishOptions(
         });
   }
 
+  /** These options with another bound on the time spent retrying connection errors. */
+  public RedfishOptions withTransportRetryWindow(Duration window) {
+    return edit(f -> f.transportRetryWindow = window);
+  }
+
   /** These options with another authentication mode. */
   public RedfishOptions withAuth(AuthMode mode) {
     return edit(f -> f.auth = mode);
@@ -135,6 +145,7 @@ public record RedfishOptions(
         f.readTimeout,
         f.maxConcurrentRequests,
         f.transportRetries,
+        f.transportRetryWindow,
         f.serverRetries,
         f.retryDelay,
         f.maxRetryDelay,
@@ -150,6 +161,7 @@ public record RedfishOptions(
     Duration readTimeout;
     int maxConcurrentRequests;
     int transportRetries;
+    Duration transportRetryWindow;
     int serverRetries;
     Duration retryDelay;
     Duration maxRetryDelay;
@@ -163,6 +175,7 @@ public record RedfishOptions(
       readTimeout = o.readTimeout;
       maxConcurrentRequests = o.maxConcurrentRequests;
       transportRetries = o.transportRetries;
+      transportRetryWindow = o.transportRetryWindow;
       serverRetries = o.serverRetries;
       retryDelay = o.retryDelay;
       maxRetryDelay = o.maxRetryDelay;

@@ -110,19 +110,47 @@ final class Transport {
     int serverTries = 0;
     boolean relogged = false;
     Duration delay = options.retryDelay();
+    Duration waited = Duration.ZERO;
     while (true) {
       Response r;
       try {
         r = once(method, path, body, ifMatch, true);
       } catch (IOException e) {
+        Tls.Untrusted untrusted = Tls.untrusted(e);
+        if (untrusted != null) {
+          // Permanent: the same certificate comes back on every try.
+          throw new RedfishTlsException(
+              bmc(), method + " " + path, untrusted(untrusted), untrusted.fingerprint, e);
+        }
         boolean resend = idempotent || e instanceof ConnectException;
-        if (resend && transportTries++ < options.transportRetries()) {
-          LOG.log(Level.DEBUG, "{0}: {1} {2}: {3}; retrying", bmc(), method, path, e.toString());
-          sleep(delay);
+        Duration wait = min(delay, options.transportRetryWindow().minus(waited));
+        if (resend && transportTries < options.transportRetries() && wait.isPositive()) {
+          transportTries++;
+          // A rebooting BMC refuses connections for a while: say so, the caller is waiting.
+          LOG.log(
+              Level.WARNING,
+              "BMC {0}: {1} {2}: {3}; retry {4} of {5} in {6}",
+              bmc(),
+              method,
+              path,
+              describe(e),
+              transportTries,
+              options.transportRetries(),
+              Calls.pretty(wait));
+          sleep(wait);
+          waited = waited.plus(wait);
           delay = next(delay);
           continue;
         }
-        throw new RedfishTransportException(bmc(), method + " " + path, describe(e), e);
+        String tried =
+            transportTries == 0
+                ? ""
+                : " (tried "
+                    + (transportTries + 1)
+                    + " times over "
+                    + Calls.pretty(waited)
+                    + "; is the BMC up and the URL right?)";
+        throw new RedfishTransportException(bmc(), method + " " + path, describe(e) + tried, e);
       }
       if ((r.status() == 401 || r.status() == 403) && token != null && !relogged) {
         // Session expired or was deleted: log in again once and replay.
@@ -321,6 +349,44 @@ final class Transport {
     return "Basic " + Base64.getEncoder().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
   }
 
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  /** What to tell the operator about a refused certificate: why, and the three ways to trust it. */
+  private static String untrusted(Tls.Untrusted u) {
+    String fp = u.fingerprint == null ? "SHA256" : u.fingerprint;
+    String why = u.pinMismatch ? u.getMessage() : reason(u.getMessage());
+    String cert =
+        u.fingerprint == null ? "" : " It presented the certificate with SHA-256 " + fp + ".";
+    return "TLS: the BMC's certificate is not trusted: "
+        + why
+        + "."
+        + cert
+        + " If that is the BMC's own certificate (check it on the BMC), pin it with --fingerprint "
+        + fp
+        + ", or trust the CA that issued it with --ca-file PEM, or (labs only) skip the check"
+        + " with --insecure.";
+  }
+
+  private static String reason(String pkix) {
+    String m = pkix == null ? "" : pkix;
+    if (m.contains("unable to find valid certification path")
+        || m.contains("PKIX path building failed")) {
+      return "no trusted CA issued it (a self-signed certificate?)";
+    }
+    if (m.contains("No subject alternative") || m.contains("No name matching")) {
+      return "it does not name this host";
+    }
+    if (m.contains("expired") || m.contains("NotAfter")) {
+      return "it has expired";
+    }
+    if (m.contains("not yet valid") || m.contains("NotBefore")) {
+      return "it is not valid yet (check the clocks)";
+    }
+    return m.isBlank() ? "refused" : m;
+  }
+
   private Duration next(Duration d) {
     Duration n = d.multipliedBy(2);
     return n.compareTo(options.maxRetryDelay()) > 0 ? options.maxRetryDelay() : n;
@@ -364,8 +430,13 @@ final class Transport {
       return "timed out: " + e.getMessage();
     }
     if (e instanceof ConnectException) {
-      return "cannot connect: "
-          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+      // The HttpClient's ConnectException has no text; the socket's, under it, says why.
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t.getMessage() != null && !t.getMessage().isBlank()) {
+          return "cannot connect: " + t.getMessage().toLowerCase(java.util.Locale.ROOT);
+        }
+      }
+      return "cannot connect (refused, or no route to the BMC)";
     }
     if (e instanceof javax.net.ssl.SSLException) {
       return "TLS: " + e.getMessage();

@@ -193,10 +193,10 @@ class FaultInjectionIT {
       }
       String wrong = "00".repeat(32);
       assertThatThrownBy(() -> connect(bmc, new TlsPolicy.PinnedSha256(wrong)))
-          .isInstanceOf(RedfishTransportException.class)
+          .isInstanceOf(RedfishTlsException.class)
           .hasMessageContaining("BMC bmc-0: GET /redfish/v1/");
       assertThatThrownBy(() -> connect(bmc, new TlsPolicy.SystemTrust()))
-          .isInstanceOf(RedfishTransportException.class);
+          .isInstanceOf(RedfishTlsException.class);
     }
   }
 }
