@@ -147,6 +147,26 @@ class ErrorPathsIT {
   }
 
   @Test
+  void theBmcsOwnWordsSurviveWhenExtendedInfoCarriesOnlyAMessageId() {
+    String slot = "/redfish/v1/Managers/1/VirtualMedia/2";
+    try (StubBmc b = new StubBmc("hpe")) {
+      // The sushy-tools emulator's error shape: the text is only in error.message.
+      b.wm.stubFor(
+          post(urlEqualTo(slot + "/Actions/VirtualMedia.InsertMedia"))
+              .atPriority(1)
+              .willReturn(StubBmc.error(400, "sushy-tools-message-id-only")));
+      try (RedfishClient c = b.connect()) {
+        assertThatThrownBy(() -> c.insertMedia(URI.create("http://ctl/missing.iso")))
+            .isInstanceOf(RedfishHttpException.class)
+            .hasMessageContaining("HTTP 400")
+            .hasMessageContaining(
+                "[Base.1.0.GeneralError: Cannot download virtual media: got error 404 from the"
+                    + " server]");
+      }
+    }
+  }
+
+  @Test
   void aClosedPortIsATransportErrorNamingTheBmc() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {

@@ -88,4 +88,21 @@ class ModelParsingTest {
     assertThat(Media.names(ex, "Inserted")).isTrue();
     assertThat(Media.names(ex, "Image")).isFalse();
   }
+
+  @Test
+  void anErrorWhoseExtendedInfoHasOnlyMessageIdsKeepsTheErrorMessage() throws IOException {
+    ErrorBody e =
+        Json.MAPPER.readValue(
+            StubBmc.golden("errors/sushy-tools-message-id-only.json"), ErrorBody.class);
+    assertThat(e.messages())
+        .extracting(m -> m.summary())
+        .containsExactly(
+            "Base.1.0.GeneralError: Cannot download virtual media: got error 404 from the server");
+    // Where every entry has its words, the generic error.message stays out.
+    ErrorBody full =
+        Json.MAPPER.readValue(StubBmc.golden("errors/not-found.json"), ErrorBody.class);
+    assertThat(full.messages())
+        .extracting(m -> m.messageId())
+        .containsExactly("Base.1.8.ResourceMissingAtURI");
+  }
 }

@@ -26,7 +26,13 @@ public record ErrorBody(
       @JsonProperty("message") String message,
       @JsonProperty("@Message.ExtendedInfo") List<Message> extendedInfo) {}
 
-  /** Every message, the error code first when it is not repeated in the extended info. */
+  /**
+   * Every message. The {@code error} object's own code and message come first when the extended
+   * info is empty, or when some entry carries no text of its own: then {@code error.message} is the
+   * only place the BMC's words are, and an entry that repeats the code with no text is dropped.
+   * When every entry has its text, {@code error.message} is the generic "see ExtendedInfo" and is
+   * left out.
+   */
   public List<Message> messages() {
     List<Message> all = new ArrayList<>();
     if (error != null && error.extendedInfo() != null) {
@@ -35,9 +41,22 @@ public record ErrorBody(
     if (topLevelInfo != null) {
       all.addAll(topLevelInfo);
     }
-    if (all.isEmpty() && error != null && (error.code() != null || error.message() != null)) {
+    if (error == null || (error.code() == null && error.message() == null)) {
+      return List.copyOf(all);
+    }
+    if (all.isEmpty()) {
       all.add(new Message(error.code(), error.message(), null, null, null, null));
+    } else if (hasText(error.message()) && all.stream().anyMatch(m -> !hasText(m.message()))) {
+      // QUIRK(sushy-tools emulator, others): ExtendedInfo entries carry only a MessageId, and
+      // the words ("Cannot download virtual media: ...") are in error.message alone.
+      all.removeIf(
+          m -> !hasText(m.message()) && java.util.Objects.equals(m.messageId(), error.code()));
+      all.add(0, new Message(error.code(), error.message(), null, null, null, null));
     }
     return List.copyOf(all);
+  }
+
+  private static boolean hasText(String s) {
+    return s != null && !s.isBlank();
   }
 }
