@@ -21,6 +21,7 @@ import dev.plinth.dispatcher.contract.EventType;
 import dev.plinth.dispatcher.contract.WebhookSignature;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -39,7 +40,8 @@ import java.util.function.Consumer;
 /**
  * {@code POST /webhooks/v1/jobs/{id}/events}. Answers: 202 stored, 200 a duplicate of a stored
  * event, 401 bad token, signature or timestamp (also for unknown jobs: nothing to probe), 409 out
- * of sequence or the job has finished, 422 not a valid Webhook v1 event.
+ * of sequence or the job has finished, 413 a body over 64 KiB (only to the job's token holder), 422
+ * not a valid Webhook v1 event.
  *
  * <p>The event and the state change it causes ({@code booted}: Booting to Running; {@code
  * finished}: to Finishing with the outcome) are stored in one transaction.
@@ -51,6 +53,7 @@ public final class WebhookRoutes {
 
   private static final System.Logger LOG = System.getLogger(WebhookRoutes.class.getName());
   private static final int MAX_BODY = 64 * 1024;
+  private static final long DRAIN_LIMIT = 1 << 20;
   private static final Status UNPROCESSABLE = Status.create(422, "Unprocessable Content");
   private static final HeaderName TIMESTAMP = HeaderNames.create(WebhookSignature.TIMESTAMP_HEADER);
   private static final HeaderName SIGNATURE = HeaderNames.create(WebhookSignature.SIGNATURE_HEADER);
@@ -87,19 +90,21 @@ public final class WebhookRoutes {
 
   private void handle(ServerRequest req, ServerResponse res) throws IOException {
     String id = req.path().pathParameters().get("id");
-    byte[] body;
-    try (InputStream in = req.content().inputStream()) {
-      body = in.readNBytes(MAX_BODY + 1);
-    }
-    if (body.length > MAX_BODY) {
-      answer(res, UNPROCESSABLE, "event body over " + MAX_BODY + " bytes", null);
-      return;
-    }
+    // In this order, so nothing from an unauthenticated caller is read or parsed: the bearer job
+    // token (headers only), the body up to the limit, the HMAC over it, and only then the JSON.
     JobKeys.Keys k = keys.get(id);
     String auth = req.headers().first(HeaderNames.AUTHORIZATION).orElse(null);
     Optional<String> token = WebhookSignature.parseBearer(auth);
     if (k == null || token.isEmpty() || !TokenHash.matches(token.get(), k.tokenHash)) {
+      refuseUnread(req, res);
       answer(res, Status.UNAUTHORIZED_401, "bad job token", null);
+      return;
+    }
+    byte[] body = readBody(req);
+    if (body == null) {
+      refuseUnread(req, res);
+      answer(
+          res, Status.REQUEST_ENTITY_TOO_LARGE_413, "event body over " + MAX_BODY + " bytes", null);
       return;
     }
     WebhookSignature.Verdict v =
@@ -154,6 +159,31 @@ public final class WebhookRoutes {
         keys.forget(id);
         answer(res, Status.CONFLICT_409, "the job has finished", null);
       }
+    }
+  }
+
+  /**
+   * The body, or null when it is over {@link #MAX_BODY}: a declared length over it is refused
+   * without reading a byte, and a chunked body is read no further than one byte past it.
+   */
+  private static byte[] readBody(ServerRequest req) throws IOException {
+    if (req.headers().contentLength().orElse(0) > MAX_BODY) {
+      return null;
+    }
+    try (InputStream in = req.content().inputStream()) {
+      byte[] body = in.readNBytes(MAX_BODY + 1);
+      return body.length > MAX_BODY ? null : body;
+    }
+  }
+
+  /**
+   * Before answering a request whose body was not read: Helidon drains an unread body to keep the
+   * connection, which is cheap for a small one; a larger or chunked one closes the connection
+   * instead, so an unauthenticated caller cannot make the server read what it sends.
+   */
+  private static void refuseUnread(ServerRequest req, ServerResponse res) {
+    if (req.headers().contentLength().orElse(Long.MAX_VALUE) > DRAIN_LIMIT) {
+      res.header(HeaderValues.CONNECTION_CLOSE);
     }
   }
 

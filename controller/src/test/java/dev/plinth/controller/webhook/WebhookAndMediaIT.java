@@ -152,6 +152,30 @@ class WebhookAndMediaIT {
   }
 
   @Test
+  void tokenIsCheckedBeforeTheBodyAndTheHmacBeforeParsing() throws Exception {
+    byte[] big = new byte[70 * 1024];
+    java.util.Arrays.fill(big, (byte) 'x');
+    long now = Instant.now().getEpochSecond();
+    HttpResponse<String> anonymous = post(big, null, now, null);
+    assertThat(anonymous.statusCode()).as("no token, oversized body").isEqualTo(401);
+    assertThat(post(big, "plinthjob_wrong", now, null).statusCode()).isEqualTo(401);
+    HttpResponse<String> tooBig = post(big, secrets.token(), now, null);
+    assertThat(tooBig.statusCode()).as("the job's token, oversized body").isEqualTo(413);
+    // Not JSON, wrongly signed: refused for the signature, never parsed (which would be a 422).
+    byte[] junk = "not json at all".getBytes();
+    HttpResponse<String> badMac = post(junk, secrets.token(), now, "sha256=" + "0".repeat(64));
+    assertThat(badMac.statusCode()).isEqualTo(401);
+    assertThat(badMac.body()).contains("signature refused");
+    // The limit itself is fine: 64 KiB of well-signed non-JSON is parsed, and refused as such.
+    byte[] limit = new byte[64 * 1024];
+    java.util.Arrays.fill(limit, (byte) ' ');
+    assertThat(
+            post(limit, secrets.token(), now, WebhookSignature.sign(key(), now, limit))
+                .statusCode())
+        .isEqualTo(422);
+  }
+
+  @Test
   void mediaAnswersRangesWithValidators() throws Exception {
     byte[] iso = new byte[100_000];
     new Random(7).nextBytes(iso);
