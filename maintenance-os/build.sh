@@ -6,7 +6,9 @@
 # Environment: SOURCE_DATE_EPOCH (default: commit time of HEAD), PLINTH_BUILD_DIR (Maven build
 # directory name, default target), MOS_MIRROR (default http://deb.debian.org/debian),
 # MOS_ZSTD_LEVEL (initrd compression, default 3), MOS_REVISION (default: HEAD), MOS_VERSION,
-# MOS_DEB_CACHE, KEEP_WORK=1 (keep the work tree).
+# MOS_DEB_CACHE, KEEP_WORK=1 (keep the work tree), MOS_TOOL_SIGNING_KEY (the site's image-signing
+# public key, SPKI PEM from `ci keygen`: installed as /etc/plinth/tool-signing.pub, the dispatcher
+# then refuses tool images whose signature does not verify against it).
 # Outputs (default maintenance-os/$PLINTH_BUILD_DIR/mos/): maintenance.iso, rootfs.cpio.zst,
 # vmlinuz, plinth-maintenance-os-VERSION.tar (OCI layout), packages.lock, SHA256SUMS.
 # Every step is described in docs/maintenance-os.md.
@@ -194,6 +196,9 @@ ln -s ../lib/plinth-dispatcher/jre/bin/java "$root/usr/bin/java"
 
 # 5. System configuration (files in src/main/mos/, copied over the root), then units.
 cp -a --no-preserve=ownership "$here/src/main/mos/." "$root/"
+if [ -n "${MOS_TOOL_SIGNING_KEY:-}" ]; then
+  install -D -m 0644 "$MOS_TOOL_SIGNING_KEY" "$root/etc/plinth/tool-signing.pub"
+fi
 chmod 0755 "$root/init" "$root"/usr/lib/plinth-mos/*
 echo plinth-mos > "$root/etc/hostname"
 printf '127.0.0.1\tlocalhost\n127.0.1.1\tplinth-mos\n::1\tlocalhost ip6-localhost ip6-loopback\n' > "$root/etc/hosts"

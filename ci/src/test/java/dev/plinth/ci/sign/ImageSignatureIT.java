@@ -144,6 +144,40 @@ class ImageSignatureIT {
             "tools/sgdisk: provenance referrer: signature does not verify against signing.pub");
   }
 
+  /**
+   * The policy and registries.d baked into the maintenance OS, with the site key at a temporary
+   * path instead of /etc/plinth/tool-signing.pub: what the dispatcher's {@code podman pull
+   * --signature-policy} applies (podman and skopeo share containers/image; trixie's, as in the OS).
+   * A refusal says "Source image rejected", which the dispatcher reports as the step's reason.
+   */
+  @Test
+  void theMaintenanceOsPolicyAcceptsTheSiteSignatureAndRefusesAnyOther() throws Exception {
+    Path mos = Path.of("../maintenance-os/src/main/mos/etc/containers");
+    String baked = Files.readString(mos.resolve("policy-plinth-tools.json"));
+    assertThat(baked).contains("\"keyPath\": \"/etc/plinth/tool-signing.pub\"");
+    Path policy = tmp.resolve("mos-policy.json");
+    Files.writeString(
+        policy,
+        baked.replace("/etc/plinth/tool-signing.pub", keys.resolve("signing.pub").toString()));
+    Path bakedD = mos.resolve("registries.d");
+    Path signedBySite = signed("plinth/tools/mos-ok", keys);
+    Skopeo.Result ok = Skopeo.copy(policy, bakedD, ref(signedBySite), tmp.resolve("mos-ok"));
+    assertThat(ok.exit()).as(ok.output()).isZero();
+    Path signedByOther = signed("plinth/tools/mos-other", otherKeys);
+    Skopeo.Result other = Skopeo.copy(policy, bakedD, ref(signedByOther), tmp.resolve("mos-other"));
+    assertThat(other.exit()).isNotZero();
+    assertThat(other.output()).contains("Source image rejected");
+    String unsigned = registry.pushImage("plinth/tools/mos-unsigned", "1", "unsigned tool");
+    Skopeo.Result none =
+        Skopeo.copy(
+            policy,
+            bakedD,
+            registry.host() + "/plinth/tools/mos-unsigned@" + unsigned,
+            tmp.resolve("mos-unsigned"));
+    assertThat(none.exit()).isNotZero();
+    assertThat(none.output()).contains("Source image rejected");
+  }
+
   @Test
   void anUnsignedImageIsRefused() throws Exception {
     String digest = registry.pushImage("plinth/tools/unsigned", "0.1.0", "never signed");

@@ -54,6 +54,28 @@ public final class QuadletRunner implements StepRunner {
   private final Duration pullTimeout;
   private final Duration pollInterval;
   private final Duration pullRetryFor;
+  private Path toolPolicy = TOOL_POLICY;
+  private Path toolKey = TOOL_SIGNING_KEY;
+
+  /**
+   * The maintenance OS's policy for tool images (baked in, maintenance-os/src/main/mos): every
+   * image must carry a sigstore signature (cosign layout) by {@link #TOOL_SIGNING_KEY}.
+   */
+  public static final Path TOOL_POLICY = Path.of("/etc/containers/policy-plinth-tools.json");
+
+  /**
+   * The site's image-signing public key (SPKI PEM, {@code ci keygen}'s signing.pub). When the
+   * maintenance OS holds it, every pull is checked against {@link #TOOL_POLICY} and an image whose
+   * signature does not verify fails the step without running it.
+   */
+  public static final Path TOOL_SIGNING_KEY = Path.of("/etc/plinth/tool-signing.pub");
+
+  /** Another policy and key for tool-image signatures (tests). */
+  public QuadletRunner withToolSignatures(Path policy, Path key) {
+    this.toolPolicy = policy;
+    this.toolKey = key;
+    return this;
+  }
 
   /** A runner that does not retry a failed pull (podman itself tries three times). */
   public QuadletRunner(
@@ -138,7 +160,12 @@ public final class QuadletRunner implements StepRunner {
       Commands.Result pull = pullWithRetries(a);
       if (!pull.ok()) {
         return new StepResult(
-            StepResult.NOT_STARTED, since(start), tailLines(pull.output()), "image pull failed");
+            StepResult.NOT_STARTED,
+            since(start),
+            tailLines(pull.output()),
+            signatureRefused(pull)
+                ? "image signature does not verify against the site's key (" + toolKey + ")"
+                : "image pull failed");
       }
       String before = show(unit).getOrDefault("InvocationID", "");
       systemctl("reset-failed", unit);
@@ -266,7 +293,7 @@ public final class QuadletRunner implements StepRunner {
     Duration wait = Duration.ofSeconds(2);
     int tries = 1;
     Commands.Result r = pull(a);
-    while (!r.ok() && System.nanoTime() + wait.toNanos() < deadline) {
+    while (!r.ok() && !signatureRefused(r) && System.nanoTime() + wait.toNanos() < deadline) {
       LOG.log(
           System.Logger.Level.WARNING,
           "pull of {0} failed (try {1}), again in {2} s: {3}",
@@ -295,8 +322,19 @@ public final class QuadletRunner implements StepRunner {
     if (a.task().caBundle() != null) {
       cmd.add("--cert-dir=" + certDir(a.task()));
     }
+    if (Files.isRegularFile(toolKey)) {
+      cmd.add("--signature-policy=" + toolPolicy);
+    }
     cmd.add(ImageRef.parse(a.step().image()).toString());
     return commands.run(cmd, pullTimeout);
+  }
+
+  /**
+   * Whether containers/image refused the image by policy (no signature, or one that does not verify
+   * against the site's key): not worth trying again.
+   */
+  private boolean signatureRefused(Commands.Result pull) {
+    return Files.isRegularFile(toolKey) && pull.output().contains("Source image rejected");
   }
 
   private Map<String, String> show(String unit) throws IOException, InterruptedException {

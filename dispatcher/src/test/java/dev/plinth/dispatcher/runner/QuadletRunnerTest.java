@@ -194,6 +194,39 @@ class QuadletRunnerTest {
   }
 
   @Test
+  void withTheSiteKeyEveryPullIsCheckedAndARefusedSignatureFailsTheStepAtOnce() throws Exception {
+    java.nio.file.Files.writeString(
+        tmp.resolve("tool-signing.pub"), "-----BEGIN PUBLIC KEY-----\n");
+    ScriptedCommands c =
+        new ScriptedCommands()
+            .on(
+                "podman pull",
+                new Commands.Result(
+                    125,
+                    "Error: Source image rejected: A signature was required, but no signature exists"));
+    QuadletRunner r =
+        new QuadletRunner(
+                tmp.resolve("units"),
+                tmp.resolve("run"),
+                c,
+                Duration.ofMinutes(1),
+                Duration.ofMillis(1),
+                Duration.ofMinutes(10))
+            .withToolSignatures(tmp.resolve("policy.json"), tmp.resolve("tool-signing.pub"));
+    StepResult p = r.run(new StepAttempt(task, 0, 1));
+    assertThat(p.succeeded()).isFalse();
+    assertThat(p.message())
+        .isEqualTo(
+            "image signature does not verify against the site's key ("
+                + tmp.resolve("tool-signing.pub")
+                + ")");
+    assertThat(p.logTail()).contains("no signature exists");
+    // Refused by policy: not tried again for ten minutes like an unreachable registry.
+    assertThat(c.calls).hasSize(1);
+    assertThat(c.calls.get(0)).contains("--signature-policy=" + tmp.resolve("policy.json"));
+  }
+
+  @Test
   void aUnitThatNeverRanOrDoesNotExistIsNotASuccess() throws Exception {
     ScriptedCommands stale =
         new ScriptedCommands()
