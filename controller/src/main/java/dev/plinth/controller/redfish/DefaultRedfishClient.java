@@ -63,6 +63,7 @@ final class DefaultRedfishClient implements RedfishClient {
     Calls calls = new Calls(t);
     ServiceRoot root = t.serviceRoot().as(ServiceRoot.class);
     String sessions = root.sessionsLink();
+    boolean advertised = sessions != null || root.sessionService() != null;
     if (sessions == null && root.sessionService() != null) {
       try {
         sessions =
@@ -76,7 +77,8 @@ final class DefaultRedfishClient implements RedfishClient {
         sessions = null;
       }
     }
-    t.login(sessions, options.auth());
+    String probe = root.systems() == null ? "/redfish/v1/Systems" : root.systems().id();
+    t.login(sessions, advertised, options.auth(), probe);
     try {
       if (root.systems() == null) {
         throw new RedfishUnsupportedException(

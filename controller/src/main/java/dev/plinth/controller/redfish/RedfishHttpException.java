@@ -13,6 +13,10 @@ public sealed class RedfishHttpException extends RedfishException permits Redfis
   private static final long serialVersionUID = 1L;
 
   RedfishHttpException(String bmc, String resource, int status, List<Message> info) {
-    super(bmc, resource, status, info, null, null);
+    this(bmc, resource, status, info, null);
+  }
+
+  RedfishHttpException(String bmc, String resource, int status, List<Message> info, String what) {
+    super(bmc, resource, status, info, what, null);
   }
 }

@@ -97,7 +97,13 @@ final class Transport {
 
   /** GET, 2xx or throw. */
   Response get(String path) {
-    return send("GET", path, null, null, true).orThrow(bmc());
+    Response r = send("GET", path, null, null, true);
+    if (r.status() == 401 && basic && token == null) {
+      // With Basic, every request is a login: a 401 is the credentials refused.
+      throw new RedfishAuthException(
+          bmc(), r.resource(), 401, r.messages(), RedfishAuthException.REFUSED);
+    }
+    return r.orThrow(bmc());
   }
 
   /**
@@ -257,24 +263,53 @@ final class Transport {
     }
   }
 
-  /** Logs in as {@code mode} says; the session collection comes from the service root. */
-  void login(String sessionsLink, RedfishOptions.AuthMode mode) {
+  /**
+   * Logs in as {@code mode} says, Ironic's {@code auto} for {@code SESSION_OR_BASIC}: a session
+   * where the service root advertises a SessionService, else straight to Basic; Basic also when the
+   * session login fails for another reason than the credentials. A login refused with 401/403 is
+   * checked once with Basic on {@code probe} (a resource that needs credentials): if Basic is
+   * refused as well, the error is the login's, "the BMC refused the user name or password".
+   *
+   * @param sessionsLink the sessions collection from the service root, or null
+   * @param advertised whether the service root names a SessionService or a sessions link
+   * @param probe a resource that needs credentials, such as the Systems collection
+   */
+  void login(String sessionsLink, boolean advertised, RedfishOptions.AuthMode mode, String probe) {
     this.sessionsCollection = sessionsLink;
     switch (mode) {
       case BASIC -> basic = true;
       case SESSION -> createSession();
       case SESSION_OR_BASIC -> {
+        if (!advertised) {
+          LOG.log(Level.DEBUG, "{0}: the service root names no SessionService; using Basic", bmc());
+          basic = true;
+          return;
+        }
         try {
           createSession();
-        } catch (RedfishTransportException e) {
-          throw e;
-        } catch (RedfishException e) {
+        } catch (RedfishAuthException e) {
+          basicAfterRefusedLogin(e, probe);
+        } catch (RedfishHttpException | RedfishUnsupportedException e) {
           LOG.log(
               Level.INFO, "{0}: session login failed ({1}); using Basic", bmc(), e.getMessage());
           basic = true;
         }
       }
     }
+  }
+
+  private void basicAfterRefusedLogin(RedfishAuthException refused, String probe) {
+    basic = true;
+    Response r = send("GET", probe, null, null, true);
+    if (r.status() == 401 || r.status() == 403) {
+      throw refused;
+    }
+    // QUIRK(some BMCs): a broken SessionService refuses a login that Basic accepts.
+    LOG.log(
+        Level.WARNING,
+        "{0}: the session login was refused (HTTP {1}) but Basic was accepted; using Basic",
+        bmc(),
+        refused.status());
   }
 
   private void createSession() {
@@ -285,6 +320,10 @@ final class Transport {
     body.put("Password", credentials.password());
     // Retried like any request: a dropped login at worst leaves a session that times out.
     Response r = send("POST", link, body, null, true);
+    if (r.status() == 401 || r.status() == 403) {
+      throw new RedfishAuthException(
+          bmc(), r.resource(), r.status(), r.messages(), RedfishAuthException.REFUSED);
+    }
     if (!r.ok()) {
       throw r.error(bmc());
     }

@@ -126,6 +126,8 @@ class BmcCommandIT {
     assertThat(r.err())
         .contains(sim.bmc(0).url().getHost())
         .contains("HTTP 401")
+        .contains("the BMC refused the user name or password")
+        .doesNotContain("Basic")
         .doesNotContain("Wr0ng-Guess-pw")
         .doesNotContain(PASSWORD)
         .doesNotContain("at dev.plinth");

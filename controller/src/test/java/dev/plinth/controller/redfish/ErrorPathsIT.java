@@ -39,23 +39,58 @@ class ErrorPathsIT {
   }
 
   @Test
-  void refusedLoginFallsBackToBasicAndThenFailsAsAnAuthError() {
+  void aWrongPasswordIsReportedAsRefusedCredentialsFromTheLogin() {
     try (StubBmc b = new StubBmc("hpe")) {
       b.wm.stubFor(
           post(urlEqualTo(SESSIONS)).atPriority(1).willReturn(StubBmc.error(401, "unauthorized")));
+      // The Basic check is refused too, in words about Basic that must not reach the operator.
       b.wm.stubFor(
           get(urlEqualTo("/redfish/v1/Systems"))
               .atPriority(1)
               .withHeader("Authorization", matching("Basic .*"))
-              .willReturn(StubBmc.error(401, "unauthorized")));
+              .willReturn(StubBmc.error(401, "basic-auth-disabled")));
       assertThatThrownBy(b::connect)
           .isInstanceOf(RedfishAuthException.class)
-          .hasMessageContaining("BMC stub")
-          .hasMessageContaining("GET /redfish/v1/Systems")
-          .hasMessageContaining("HTTP 401")
+          .hasMessageStartingWith(
+              "BMC stub: POST /redfish/v1/SessionService/Sessions: HTTP 401: the BMC refused the"
+                  + " user name or password [")
           .hasMessageContaining("ResourceAtUriUnauthorized")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Basic"))
           .satisfies(ErrorPathsIT::noSecret)
           .satisfies(e -> assertThat(((RedfishException) e).status()).isEqualTo(401));
+      b.wm.verify(0, getRequestedFor(urlEqualTo("/redfish/v1/Systems/1")));
+    }
+  }
+
+  @Test
+  void aRefusedSessionLoginThatBasicAcceptsGoesOnWithBasic() {
+    try (StubBmc b = new StubBmc("hpe")) {
+      b.wm.stubFor(
+          post(urlEqualTo(SESSIONS)).atPriority(1).willReturn(StubBmc.error(401, "unauthorized")));
+      try (RedfishClient c = b.connect()) {
+        assertThat(c.powerState()).isEqualTo(PowerState.ON);
+      }
+      b.wm.verify(
+          getRequestedFor(urlEqualTo("/redfish/v1/Systems/1"))
+              .withHeader("Authorization", matching("Basic .*")));
+    }
+  }
+
+  @Test
+  void aServiceRootWithoutSessionServiceGoesStraightToBasic() throws Exception {
+    try (StubBmc b = new StubBmc("hpe")) {
+      ObjectNode root = (ObjectNode) StubBmc.JSON.readTree(golden("hpe/redfish/v1/index.json"));
+      root.remove("SessionService");
+      root.remove("Links");
+      b.wm.stubFor(
+          get(urlEqualTo("/redfish/v1/")).atPriority(1).willReturn(okJson(root.toString())));
+      try (RedfishClient c = b.connect()) {
+        assertThat(c.powerState()).isEqualTo(PowerState.ON);
+      }
+      b.wm.verify(0, postRequestedFor(urlEqualTo(SESSIONS)));
+      b.wm.verify(
+          getRequestedFor(urlEqualTo("/redfish/v1/Systems/1"))
+              .withHeader("Authorization", matching("Basic .*")));
     }
   }
 
