@@ -6,6 +6,7 @@
 package dev.plinth.controller.jobs;
 
 import java.net.URI;
+import java.util.function.Supplier;
 
 /**
  * What the engine and the API need from a BMC, narrow enough to fake in tests. The Redfish client
@@ -29,15 +30,17 @@ public interface BmcDriver {
   interface Session extends AutoCloseable {
     /**
      * Power off, eject stale media, insert {@code maintenanceIso} in a CD slot and {@code taskIso}
-     * in a second slot, boot once from CD, power on.
+     * in a second slot, boot once from CD, power on. When the BMC has only one slot that takes an
+     * image, boots {@code oneSlot.get()} alone instead (the job's own maintenance ISO, whose kernel
+     * command line names {@code taskIso}); {@code oneSlot} is called only then.
      */
-    void bootFromMedia(URI maintenanceIso, URI taskIso);
+    void bootFromMedia(URI maintenanceIso, URI taskIso, Supplier<URI> oneSlot);
 
     /**
-     * Whether the machine is on with {@code taskIso} inserted: a boot with it already happened. The
+     * Whether the machine is on with {@code iso} inserted: a boot with it already happened. The
      * engine asks after a restart instead of booting the machine a second time.
      */
-    boolean bootedWith(URI taskIso);
+    boolean bootedWith(URI iso);
 
     /** Power off, eject all media, boot once from disk, power on. */
     void bootFromDisk();

@@ -266,8 +266,9 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * In Booting: insert the maintenance ISO and, in a second slot, the task ISO; boot once from CD,
-   * power on; then wait for {@code booted}.
+   * In Booting: insert the maintenance ISO and, in a second slot, the task ISO (one slot: the job's
+   * own maintenance ISO naming the task ISO's URL); boot once from CD, power on; then wait for
+   * {@code booted}.
    */
   private boolean boot(Job j) {
     Job now = jobs.get(j.id()).orElseThrow();
@@ -280,18 +281,46 @@ public final class Engine implements AutoCloseable {
     }
     URI maintenanceIso = URI.create(baseUrl + MaintenanceIso.PATH);
     URI iso = URI.create(baseUrl + "/media/" + now.mediaId() + "/task.iso");
+    // A BMC with one slot boots the job's own maintenance ISO, which names the task ISO's URL.
+    URI own = URI.create(baseUrl + "/media/" + now.mediaId() + "/" + MaintenanceIso.JOB_ISO);
+    java.util.function.Supplier<URI> oneSlot =
+        () -> {
+          try {
+            maintenance.remasterFor(MaintenanceIso.jobIso(layout, j.id()), iso);
+            return own;
+          } catch (IOException | IllegalArgumentException e) {
+            throw new RemasterException(e);
+          }
+        };
     // After a restart the boot may have happened before the crash: a second one would reset a
     // machine whose dispatcher is already running.
-    withBmc(
-        m,
-        s -> {
-          if (!s.bootedWith(iso)) {
-            s.bootFromMedia(maintenanceIso, iso);
-          }
-        });
+    try {
+      withBmc(
+          m,
+          s -> {
+            if (!s.bootedWith(iso) && !s.bootedWith(own)) {
+              s.bootFromMedia(maintenanceIso, iso, oneSlot);
+            }
+          });
+    } catch (RemasterException e) {
+      return end(
+          now,
+          JobState.FAILED,
+          "the BMC has one virtual media slot and the job's own maintenance ISO could not be made: "
+              + e.getCause().getMessage());
+    }
     events.record(j.id(), BOOT_REQUESTED, null, json("machine", m.name()), clock.instant());
     failures.remove(j.id());
     return false;
+  }
+
+  /** The per-job maintenance ISO (one-slot BMCs) could not be written. */
+  private static final class RemasterException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    RemasterException(Exception cause) {
+      super(cause.getMessage(), cause);
+    }
   }
 
   /** In Finishing: eject, boot from disk, then Succeeded or Failed as the dispatcher reported. */

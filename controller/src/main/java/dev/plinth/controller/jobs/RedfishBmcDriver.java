@@ -50,12 +50,12 @@ public final class RedfishBmcDriver implements BmcDriver {
                     options));
     return new Session() {
       @Override
-      public void bootFromMedia(URI maintenanceIso, URI taskIso) {
+      public void bootFromMedia(URI maintenanceIso, URI taskIso, Supplier<URI> oneSlot) {
         call(
             () ->
                 VirtualMediaBoot.with(c)
                     .powerTimeout(options.powerTimeout())
-                    .bootFromIsos(maintenanceIso, taskIso, BootMode.UEFI));
+                    .bootFromIsos(maintenanceIso, taskIso, oneSlot, BootMode.UEFI));
       }
 
       @Override

@@ -5,13 +5,20 @@
 
 package dev.plinth.controller.media;
 
+import dev.plinth.controller.Layout;
+import dev.plinth.iso.IsoReader;
+import dev.plinth.iso.IsoRemaster;
+import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * The maintenance OS's ISO: what every job's BMC boots, with the job's task ISO in a second slot.
- * It is built by the maintenance-os module (or, for {@code plinth demo}, a stand-in for simulated
+ * The maintenance OS's ISO: what every job's BMC boots, with the job's task ISO in a second slot;
+ * for a BMC with one slot, a per-job copy that names the task ISO's URL ({@link #remasterFor}). It
+ * is built by the maintenance-os module (or, for {@code plinth demo}, a stand-in for simulated
  * servers) and handed to the controller as a file; the controller only serves it.
  */
 public final class MaintenanceIso {
@@ -21,6 +28,12 @@ public final class MaintenanceIso {
 
   /** The volume label a maintenance ISO carries; a simulated server boots only such a medium. */
   public static final String VOLUME_LABEL = "PLINTH-MAINT";
+
+  /** A job's own maintenance ISO, served at {@code /media/{mediaId}/maintenance.iso}. */
+  public static final String JOB_ISO = "maintenance.iso";
+
+  /** The kernel argument that tells the dispatcher where its task ISO is. */
+  public static final String TASK_ARG = "plinth.task=";
 
   private final Path file;
 
@@ -35,6 +48,34 @@ public final class MaintenanceIso {
   /** Whether the file is there; checked at each boot, as operators may replace it at any time. */
   public boolean present() {
     return Files.isRegularFile(file);
+  }
+
+  /** Where a job's own maintenance ISO lives (one-slot BMCs), beside its task ISO. */
+  public static Path jobIso(Layout layout, String jobId) {
+    return layout.media().resolve(jobId).resolve(JOB_ISO);
+  }
+
+  /**
+   * The job's own maintenance ISO, for a BMC with one virtual media slot: a copy of this one whose
+   * kernel command line carries {@code plinth.task=taskUrl}, so the dispatcher fetches its task
+   * from the media URL instead of finding it by label in a second slot (decision 13). Written at
+   * {@code out} once per job (the same bytes every time: {@link IsoRemaster}); an existing copy is
+   * reused unless this ISO has changed since. It goes with the job's media directory.
+   *
+   * @throws IOException if this ISO cannot be read or lacks the ISOLINUX and GRUB boot entries
+   * @throws IllegalArgumentException if {@code taskUrl} is not one printable word
+   */
+  public Path remasterFor(Path out, URI taskUrl) throws IOException {
+    if (Files.isRegularFile(out)
+        && Files.getLastModifiedTime(out).compareTo(Files.getLastModifiedTime(file)) >= 0) {
+      return out;
+    }
+    String label;
+    try (IsoReader r = IsoReader.open(file)) {
+      label = r.volumeId();
+    }
+    IsoRemaster.withKernelArgs(file, label, List.of(TASK_ARG + taskUrl), out);
+    return out;
   }
 
   /** Why a job cannot boot without it, naming the settings that fix it. */

@@ -30,7 +30,9 @@ import java.util.function.Consumer;
 /**
  * {@code GET|HEAD /media/{mediaId}/task.iso}: a job's task ISO, found by the job's unguessable
  * media id (256 random bits); {@code /media/maintenance.iso}: the maintenance ISO every job boots
- * (it holds no secret, so its URL is stable and BMCs may cache it). BMCs fetch ISOs in ranges;
+ * (it holds no secret, so its URL is stable and BMCs may cache it); {@code
+ * /media/{mediaId}/maintenance.iso}: a job's own maintenance ISO, for a BMC with one slot (its
+ * kernel command line holds the task ISO's URL, so it is as secret). BMCs fetch ISOs in ranges;
  * every check happens before the first byte.
  */
 public final class MediaRoutes {
@@ -53,6 +55,10 @@ public final class MediaRoutes {
                 (req, res) -> serveTask(layout, jobs, req, res))
             .route(
                 m -> m == Method.GET || m == Method.HEAD,
+                io.helidon.http.PathMatchers.create("/media/{mediaId}/" + MaintenanceIso.JOB_ISO),
+                (req, res) -> serveJobMaintenance(layout, jobs, req, res))
+            .route(
+                m -> m == Method.GET || m == Method.HEAD,
                 io.helidon.http.PathMatchers.exact(MaintenanceIso.PATH),
                 (req, res) -> serve(maintenance.file(), req, res));
   }
@@ -62,6 +68,13 @@ public final class MediaRoutes {
     String mediaId = req.path().pathParameters().get("mediaId");
     Optional<Job> job = jobs.byMediaId(mediaId);
     serve(job.map(j -> taskIso(layout, j.id())).orElse(null), req, res);
+  }
+
+  private static void serveJobMaintenance(
+      Layout layout, JobStore jobs, ServerRequest req, ServerResponse res) throws IOException {
+    String mediaId = req.path().pathParameters().get("mediaId");
+    Optional<Job> job = jobs.byMediaId(mediaId);
+    serve(job.map(j -> MaintenanceIso.jobIso(layout, j.id())).orElse(null), req, res);
   }
 
   /** Serves {@code file} with HEAD, ranges and validators; a missing file is a 404. */

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The virtual-media boot sequence, as Ironic runs it: power off and wait, eject stale media, insert
@@ -94,7 +95,21 @@ public final class VirtualMediaBoot {
     return boot(iso, Objects.requireNonNull(second), mode);
   }
 
+  /**
+   * As {@link #bootFromIsos}, but when the BMC has no second slot that takes an image (OpenBMC's
+   * single legacy slot), ejects {@code iso} again and boots {@code oneSlot.get()} alone instead: an
+   * ISO that carries what the second slot would have (Plinth: the job's own maintenance ISO, whose
+   * kernel command line names the task ISO's URL). {@code oneSlot} is called only then.
+   */
+  public Result bootFromIsos(URI iso, URI second, Supplier<URI> oneSlot, BootMode mode) {
+    return boot(iso, Objects.requireNonNull(second), Objects.requireNonNull(oneSlot), mode);
+  }
+
   private Result boot(URI iso, URI second, BootMode mode) {
+    return boot(iso, second, null, mode);
+  }
+
+  private Result boot(URI iso, URI second, Supplier<URI> oneSlot, BootMode mode) {
     powerOff();
     listener.step(Step.EJECT, "stale media");
     List<MediaSlot> ejected = client.ejectMedia();
@@ -103,16 +118,21 @@ public final class VirtualMediaBoot {
     MediaSlot beside = null;
     if (second != null) {
       listener.step(Step.INSERT, Redaction.redact(second.toString()));
-      beside =
-          client
-              .insertMediaBeside(second, slot)
-              .orElseThrow(
-                  () ->
-                      new RedfishUnsupportedException(
-                          client.endpoint().name(),
-                          "VirtualMedia",
-                          "only one slot takes an image; the task ISO needs a second one (CD, DVD,"
-                              + " USB stick or removable disk)"));
+      beside = client.insertMediaBeside(second, slot).orElse(null);
+      if (beside == null && oneSlot == null) {
+        throw new RedfishUnsupportedException(
+            client.endpoint().name(),
+            "VirtualMedia",
+            "only one slot takes an image; the task ISO needs a second one (CD, DVD,"
+                + " USB stick or removable disk)");
+      }
+      if (beside == null) {
+        URI alone = oneSlot.get();
+        listener.step(Step.EJECT, "one slot: " + slot.id());
+        client.ejectMedia();
+        listener.step(Step.INSERT, Redaction.redact(alone.toString()));
+        slot = client.insertMedia(alone);
+      }
     }
     listener.step(Step.BOOT_ONCE, "Cd " + mode.redfish());
     client.bootOnce(BootTarget.CD, mode);

@@ -6,13 +6,20 @@
 package dev.plinth.controller.jobs;
 
 import static dev.plinth.controller.testing.TestController.json;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.plinth.controller.testing.FakeBmc;
 import dev.plinth.controller.testing.SimulatedServer;
 import dev.plinth.controller.testing.TestController;
+import dev.plinth.iso.IsoReader;
+import dev.plinth.iso.IsoRemaster;
+import dev.plinth.iso.IsoTree;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -139,6 +146,92 @@ class EngineIT {
             t.call("GET", media.substring(t.controller.baseUrl().length()), null, null)
                 .statusCode())
         .isEqualTo(404);
+  }
+
+  /** A maintenance ISO in the real one's boot layout (ISOLINUX and GRUB entries). */
+  static void writeBootIso(Path out) throws Exception {
+    IsoTree tree = IsoTree.create();
+    tree.addFile("isolinux/isolinux.bin", new byte[2048]);
+    tree.addFile(
+        "isolinux/isolinux.cfg",
+        "LABEL p\n  KERNEL /boot/vmlinuz\n  APPEND console=ttyS0\n".getBytes(UTF_8));
+    tree.addFile("boot/grub/grub.cfg", "menuentry p {\n  linux /boot/vmlinuz\n}\n".getBytes(UTF_8));
+    tree.addFile("boot/efiboot.img", new byte[32 * 1024]);
+    Files.deleteIfExists(out);
+    IsoRemaster.hybridBootWriter("PLINTH-MOS", "TEST", new byte[432], 1_700_000_000L)
+        .write(tree, out);
+  }
+
+  @Test
+  void aOneSlotBmcBootsTheJobsOwnMaintenanceIsoNamingTheTaskIsoAndTwoSlotsBootBoth()
+      throws Exception {
+    SimulatedServer sim = new SimulatedServer(Files.createDirectories(dir.resolve("sim")));
+    List<String> cfgs = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> fetched = new java.util.concurrent.CopyOnWriteArrayList<>();
+    HttpClient http = HttpClient.newHttpClient();
+    FakeBmc bmc = new FakeBmc();
+    bmc.onIsoBoot(
+        (m, task) -> {
+          try {
+            // What the BMC reads: the ISO in the boot slot, by its URL.
+            Path got = dir.resolve(m + ".iso");
+            URI boot = bmc.maintenance.get(m);
+            fetched.add(m + " " + boot);
+            http.send(HttpRequest.newBuilder(boot).build(), HttpResponse.BodyHandlers.ofFile(got));
+            try (IsoReader r = IsoReader.open(got)) {
+              cfgs.add(
+                  m
+                      + " "
+                      + new String(r.readAllBytes("isolinux/isolinux.cfg", 4096), UTF_8)
+                      + new String(r.readAllBytes("boot/grub/grub.cfg", 4096), UTF_8));
+            }
+          } catch (Exception e) {
+            cfgs.add(m + " " + e);
+          }
+          sim.boot(m, task);
+        });
+    bmc.oneSlotMachines.add("one");
+    start(bmc, fast());
+    writeBootIso(t.controller.layout().media().resolve("maintenance.iso"));
+    addMachine("one");
+    addMachine("two");
+    String a = submit("one");
+    String b = submit("two");
+    for (String id : List.of(a, b)) {
+      JsonNode done = awaitState(id, "Succeeded", "Failed", "TimedOut");
+      assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("Succeeded");
+    }
+    assertThat(sim.errors).isEmpty();
+    String base = t.controller.baseUrl();
+    // Two slots: the shared maintenance ISO, the task ISO beside it.
+    assertThat(bmc.maintenance.get("two")).isEqualTo(URI.create(base + "/media/maintenance.iso"));
+    assertThat(bmc.callsOf("two").getFirst()).matches("two:bootFromIso:.*/media/[^/]+/task.iso");
+    // One slot: the job's own maintenance ISO, whose boot entries name the task ISO's URL.
+    String own = bmc.maintenance.get("one").toString();
+    assertThat(own).startsWith(base + "/media/").endsWith("/maintenance.iso");
+    assertThat(bmc.callsOf("one").getFirst()).isEqualTo("one:bootFromIso:" + own);
+    String task = own.replace("/maintenance.iso", "/task.iso");
+    String cfg = cfgs.stream().filter(c -> c.startsWith("one ")).findFirst().orElseThrow();
+    assertThat(cfg)
+        .contains("APPEND console=ttyS0 plinth.task=" + task + "\n")
+        .contains("linux /boot/vmlinuz 'plinth.task=" + task + "'\n");
+    assertThat(cfgs.stream().filter(c -> c.startsWith("two ")).findFirst().orElseThrow())
+        .doesNotContain("plinth.task=");
+    // Both jobs' media went with them.
+    assertThat(t.call("GET", own.substring(base.length()), null, null).statusCode()).isEqualTo(404);
+    assertThat(t.controller.layout().media().resolve(a)).doesNotExist();
+  }
+
+  @Test
+  void aOneSlotBmcWithAMaintenanceIsoThatCannotBeRemasteredFailsTheJobSayingWhy() throws Exception {
+    FakeBmc bmc = new FakeBmc();
+    bmc.oneSlotMachines.add("m1");
+    start(bmc, fast()); // the stand-in maintenance ISO: no ISOLINUX or GRUB entries
+    addMachine("m1");
+    String id = submit("m1");
+    JsonNode done = awaitState(id, "Succeeded", "Failed", "TimedOut");
+    assertThat(done.get("state").asText()).isEqualTo("Failed");
+    assertThat(done.toString()).contains("one virtual media slot").contains("isolinux");
   }
 
   @Test

@@ -162,6 +162,41 @@ class SimulatorSequenceIT {
     }
   }
 
+  @Test
+  void bmcWithOneImageSlotBootsTheOneSlotIsoAloneWhenGivenOne() {
+    List<Booted> booted = new CopyOnWriteArrayList<>();
+    try (BmcSimulator sim =
+        BmcSimulator.builder()
+            .flavour(Flavour.OPENBMC)
+            .credentials(ADMIN.username(), ADMIN.password())
+            .bootListener((id, media) -> booted.add(new Booted(id, media)))
+            .start()) {
+      SimulatedBmc bmc = sim.bmc(0);
+      URI own = URI.create("https://ctl.example/media/j1/maintenance.iso");
+      List<String> asked = new CopyOnWriteArrayList<>();
+      try (RedfishClient client =
+          RedfishClient.connect(
+              new BmcEndpoint("m1", bmc.url(), null), ADMIN, new TlsPolicy.SystemTrust(), fast())) {
+        VirtualMediaBoot.Result r =
+            VirtualMediaBoot.with(client)
+                .powerTimeout(Duration.ofSeconds(5))
+                .bootFromIsos(
+                    URI.create("https://ctl.example/media/maintenance.iso"),
+                    URI.create("https://ctl.example/media/j1/task.iso"),
+                    () -> {
+                      asked.add("one slot");
+                      return own;
+                    },
+                    BootMode.UEFI);
+        assertThat(r.beside()).isNull();
+        assertThat(asked).containsExactly("one slot");
+        assertThat(bmc.insertedMedia()).hasSize(1).containsValue(own.toString());
+      }
+      awaitListener(booted);
+      assertThat(booted).containsExactly(new Booted("bmc-0", List.of(own)));
+    }
+  }
+
   static void awaitListener(List<?> calls) {
     long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     while (calls.isEmpty() && System.nanoTime() < end) {

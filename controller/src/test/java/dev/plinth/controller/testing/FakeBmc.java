@@ -9,9 +9,11 @@ import dev.plinth.controller.jobs.BmcDriver;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * A hand-written BMC fake: records every call per machine, can fail the next calls, and runs a hook
@@ -27,6 +29,9 @@ public final class FakeBmc implements BmcDriver {
 
   /** The maintenance ISO URL each machine was last booted with, beside its task ISO. */
   public final Map<String, URI> maintenance = new ConcurrentHashMap<>();
+
+  /** Machines whose BMC has a single virtual media slot (OpenBMC). */
+  public final Set<String> oneSlotMachines = ConcurrentHashMap.newKeySet();
 
   private final Map<String, Integer> failures = new ConcurrentHashMap<>();
   private volatile BiConsumer<String, URI> onIsoBoot = (m, iso) -> {};
@@ -56,9 +61,17 @@ public final class FakeBmc implements BmcDriver {
     String m = t.name();
     return new Session() {
       @Override
-      public void bootFromMedia(URI maintenanceIso, URI iso) {
-        maintenance.put(m, maintenanceIso);
-        calls.add(m + ":bootFromIso:" + iso);
+      public void bootFromMedia(URI maintenanceIso, URI iso, Supplier<URI> oneSlot) {
+        if (oneSlotMachines.contains(m)) {
+          // One slot: the job's own maintenance ISO alone; its kernel command line names the
+          // task ISO, which the simulated server then fetches by URL as the dispatcher would.
+          URI own = oneSlot.get();
+          maintenance.put(m, own);
+          calls.add(m + ":bootFromIso:" + own);
+        } else {
+          maintenance.put(m, maintenanceIso);
+          calls.add(m + ":bootFromIso:" + iso);
+        }
         onIsoBoot.accept(m, iso);
       }
 
