@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
       dev.plinth.ci.build.VerifyReproducibleCommand.class,
       dev.plinth.ci.publish.PublishCommand.class,
       dev.plinth.ci.publish.PromoteCommand.class,
-      dev.plinth.ci.publish.RetentionCommand.class})
+      dev.plinth.ci.publish.RetentionCommand.class,
+      dev.plinth.ci.rehearse.RehearseCommand.class})
 public final class Ci implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

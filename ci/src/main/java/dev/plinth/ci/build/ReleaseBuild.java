@@ -9,7 +9,7 @@ import dev.plinth.ci.artifact.Artifact;
 import dev.plinth.ci.artifact.Inventory;
 import dev.plinth.ci.publish.Oci;
 import dev.plinth.ci.publish.OciArchive;
-import dev.plinth.ci.release.ReleaseTarball;
+import dev.plinth.ci.release.ReleaseTarballCommand;
 import dev.plinth.ci.release.ReproducibleTarGz;
 import dev.plinth.ci.release.TarEntry;
 import java.io.IOException;
@@ -121,9 +121,35 @@ public record ReleaseBuild(
     out.println(
         "ci build: sqlite-jdbc native libraries in lib/: "
             + String.join(", ", sqliteNatives(controller)));
-    Path tarball =
-        new ReleaseTarball(version, controller, repo.resolve("ci/src/main/dist"))
-            .write(work.resolve("tarball"), epoch);
+    // Through the command line of ci release-tarball (owned by another stage): its options are
+    // its contract, so a new one (--docs) is passed when it exists.
+    Path outDir = work.resolve("tarball");
+    picocli.CommandLine cl = new picocli.CommandLine(new ReleaseTarballCommand());
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--version",
+                version,
+                "--controller",
+                controller.toString(),
+                "--dist",
+                repo.resolve("ci/src/main/dist").toString(),
+                "--out",
+                outDir.toString(),
+                "--output-timestamp",
+                Long.toString(epoch)));
+    if (cl.getCommandSpec().findOption("--docs") != null) {
+      args.addAll(List.of("--docs", repo.resolve("docs").toString()));
+    }
+    java.io.StringWriter msgs = new java.io.StringWriter();
+    int rc =
+        cl.setOut(new PrintWriter(msgs))
+            .setErr(new PrintWriter(msgs))
+            .execute(args.toArray(String[]::new));
+    if (rc != 0) {
+      throw new IOException("ci release-tarball failed: " + msgs);
+    }
+    Path tarball = outDir.resolve("plinth-" + version + "-linux.tar.gz");
     Path to = dist.resolve(tarball.getFileName());
     Files.move(tarball, to, StandardCopyOption.REPLACE_EXISTING);
     return file("controller-tarball", dist, to, GZIP);
