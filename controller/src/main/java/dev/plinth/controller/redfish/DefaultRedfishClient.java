@@ -8,11 +8,14 @@ package dev.plinth.controller.redfish;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.plinth.controller.redfish.model.Collection;
 import dev.plinth.controller.redfish.model.ComputerSystem;
+import dev.plinth.controller.redfish.model.Drive;
 import dev.plinth.controller.redfish.model.EthernetInterface;
 import dev.plinth.controller.redfish.model.Manager;
 import dev.plinth.controller.redfish.model.ODataId;
 import dev.plinth.controller.redfish.model.ServiceRoot;
 import dev.plinth.controller.redfish.model.SimpleStorage;
+import dev.plinth.controller.redfish.model.Status;
+import dev.plinth.controller.redfish.model.Storage;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -193,7 +196,40 @@ final class DefaultRedfishClient implements RedfishClient {
     return out;
   }
 
+  /**
+   * The Storage drives; where a BMC has none there (older BMCs expose only SimpleStorage), the
+   * SimpleStorage devices. Not both: the two models describe the same disks. Empty bays are left
+   * out.
+   */
   private List<Inventory.Disk> disks(ComputerSystem s) {
+    List<Inventory.Disk> drives = drives(s);
+    return drives.isEmpty() ? simpleStorage(s) : drives;
+  }
+
+  private List<Inventory.Disk> drives(ComputerSystem s) {
+    List<Inventory.Disk> out = new ArrayList<>();
+    if (s.storage() == null) {
+      return out;
+    }
+    try {
+      for (ODataId m : calls.get(s.storage().id(), Collection.class).members()) {
+        for (ODataId link : calls.get(m.id(), Storage.class).drives()) {
+          Drive d = calls.get(link.id(), Drive.class);
+          if (!Status.absent(d.status())) {
+            String name = d.name() != null ? d.name() : d.id();
+            out.add(
+                new Inventory.Disk(
+                    name, d.model(), d.capacityBytes(), d.serialNumber(), d.mediaType()));
+          }
+        }
+      }
+    } catch (RedfishHttpException e) {
+      // Inventory is best effort, as for the NICs.
+    }
+    return out;
+  }
+
+  private List<Inventory.Disk> simpleStorage(ComputerSystem s) {
     List<Inventory.Disk> out = new ArrayList<>();
     if (s.simpleStorage() == null) {
       return out;
@@ -201,7 +237,9 @@ final class DefaultRedfishClient implements RedfishClient {
     try {
       for (ODataId m : calls.get(s.simpleStorage().id(), Collection.class).members()) {
         for (SimpleStorage.Device d : calls.get(m.id(), SimpleStorage.class).devices()) {
-          out.add(new Inventory.Disk(d.name(), d.model(), d.capacityBytes()));
+          if (!Status.absent(d.status())) {
+            out.add(new Inventory.Disk(d.name(), d.model(), d.capacityBytes(), null, null));
+          }
         }
       }
     } catch (RedfishHttpException e) {

@@ -50,6 +50,16 @@ public record Inventory(
     systems = List.copyOf(systems);
   }
 
-  /** A disk, as far as the BMC describes it. */
-  public record Disk(String name, String model, Long capacityBytes) {}
+  /**
+   * A disk, as far as the BMC describes it: a Storage Drive, or a SimpleStorage device (which has
+   * no serial number or media type).
+   *
+   * @param name the drive's Name (its Id when unnamed)
+   * @param model model, or null
+   * @param capacityBytes size, or null
+   * @param serialNumber serial number, or null
+   * @param mediaType HDD, SSD or SMR, or null
+   */
+  public record Disk(
+      String name, String model, Long capacityBytes, String serialNumber, String mediaType) {}
 }

@@ -26,5 +26,6 @@ public record SimpleStorage(
       @JsonProperty("Name") String name,
       @JsonProperty("Manufacturer") String manufacturer,
       @JsonProperty("Model") String model,
-      @JsonProperty("CapacityBytes") Long capacityBytes) {}
+      @JsonProperty("CapacityBytes") Long capacityBytes,
+      @JsonProperty("Status") Status status) {}
 }
