@@ -6,6 +6,8 @@
 package dev.plinth.controller.media;
 
 import dev.plinth.controller.Layout;
+import dev.plinth.controller.problem.Problem;
+import dev.plinth.controller.problem.Problems;
 import dev.plinth.controller.store.Job;
 import dev.plinth.controller.store.JobStore;
 import io.helidon.http.HeaderNames;
@@ -80,7 +82,7 @@ public final class MediaRoutes {
   /** Serves {@code file} with HEAD, ranges and validators; a missing file is a 404. */
   private static void serve(Path file, ServerRequest req, ServerResponse res) throws IOException {
     if (file == null || !Files.isRegularFile(file)) {
-      res.status(Status.NOT_FOUND_404).send("no such medium\n");
+      Problems.send(req, res, Problem.of("not-found", "Not found", 404, "no such medium"));
       return;
     }
     long length = Files.size(file);
@@ -103,9 +105,15 @@ public final class MediaRoutes {
     try {
       ranges = ByteRanges.parse(range, length).orElse(null);
     } catch (ByteRanges.Unsatisfiable e) {
-      res.status(Status.REQUESTED_RANGE_NOT_SATISFIABLE_416);
       res.header(HeaderNames.CONTENT_RANGE, "bytes */" + length);
-      res.send();
+      Problems.send(
+          req,
+          res,
+          Problem.of(
+              "range-not-satisfiable",
+              "Range not satisfiable",
+              416,
+              "the range is outside the medium's " + length + " bytes"));
       return;
     }
     if (ranges == null) {
