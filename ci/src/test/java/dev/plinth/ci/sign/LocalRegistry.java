@@ -17,7 +17,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /** Debian's docker-registry (CNCF distribution 2.8, no referrers API) on a free port. */
-final class LocalRegistry implements AutoCloseable {
+final class LocalRegistry {
 
   final int port;
   private final Process process;
@@ -42,7 +42,9 @@ final class LocalRegistry implements AutoCloseable {
             .start();
     for (int i = 0; i < 100; i++) {
       try (Socket s = new Socket("127.0.0.1", port)) {
-        return;
+        if (s.isConnected()) {
+          return;
+        }
       } catch (IOException notYet) {
         Thread.sleep(100);
       }
@@ -95,8 +97,7 @@ final class LocalRegistry implements AutoCloseable {
     return reg.pushManifest(repo, tag, manifest, "application/vnd.oci.image.manifest.v1+json");
   }
 
-  @Override
-  public void close() throws InterruptedException {
+  void close() throws InterruptedException {
     process.destroy();
     process.waitFor(10, TimeUnit.SECONDS);
   }
