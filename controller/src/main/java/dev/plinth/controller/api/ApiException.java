@@ -5,6 +5,7 @@
 
 package dev.plinth.controller.api;
 
+import dev.plinth.controller.problem.Problem;
 import java.util.List;
 import java.util.Map;
 
@@ -35,6 +36,13 @@ public final class ApiException extends RuntimeException {
   /** Field-level errors ({@code pointer}, {@code detail}), for 422s. */
   public List<Map<String, String>> errors() {
     return errors;
+  }
+
+  /** The problem this error is answered with. */
+  public Problem problem() {
+    Problem p =
+        Problem.of(Problem.slug(type.name()), type.title(), type.status().code(), getMessage());
+    return errors.isEmpty() ? p : p.with("errors", errors);
   }
 
   static ApiException notFound(String what) {

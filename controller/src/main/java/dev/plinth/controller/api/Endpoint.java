@@ -6,6 +6,8 @@
 package dev.plinth.controller.api;
 
 import dev.plinth.controller.jobs.BmcDriver;
+import dev.plinth.controller.problem.Problem;
+import dev.plinth.controller.problem.Problems;
 import dev.plinth.controller.security.Authenticator;
 import dev.plinth.controller.security.Principal;
 import dev.plinth.controller.security.Role;
@@ -16,9 +18,6 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.lang.System.Logger.Level;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.UUID;
 
 /**
  * Wraps every API handler: authenticates the bearer token, checks the role, and maps every error to
@@ -67,46 +66,25 @@ final class Endpoint {
 
   /** Writes {@code e} as a problem, unless the response has already started. */
   static void problem(ServerRequest req, ServerResponse res, Exception e) {
-    ApiException a = classify(e);
-    if (res.isSent()) {
-      LOG.log(Level.WARNING, "error after the response started: " + a.getMessage());
-      return;
-    }
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", a.type().uri());
-    body.put("title", a.type().title());
-    body.put("status", a.type().status().code());
-    body.put("detail", a.getMessage());
-    body.put("instance", req.requestedUri().path().rawPath());
-    if (!a.errors().isEmpty()) {
-      body.put("errors", a.errors());
-    }
-    if (a.type() == ProblemType.UNAUTHORIZED) {
+    Problem p = classify(req, e);
+    if (p.status() == ProblemType.UNAUTHORIZED.status().code() && !res.isSent()) {
       res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"plinth\"");
     }
-    try {
-      res.status(a.type().status());
-      res.header(HeaderNames.CONTENT_TYPE, "application/problem+json");
-      res.send(ApiJson.MAPPER.writeValueAsBytes(body));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException x) {
-      throw new IllegalStateException(x);
-    }
+    Problems.send(req, res, p);
   }
 
-  private static ApiException classify(Exception e) {
+  private static Problem classify(ServerRequest req, Exception e) {
     return switch (e) {
-      case ApiException a -> a;
-      case ConflictException c -> new ApiException(ProblemType.CONFLICT, c.getMessage());
-      case BmcDriver.BmcException b -> new ApiException(ProblemType.BMC_FAILED, b.getMessage());
+      case ApiException a -> a.problem();
+      case ConflictException c -> new ApiException(ProblemType.CONFLICT, c.getMessage()).problem();
+      case BmcDriver.BmcException b ->
+          new ApiException(ProblemType.BMC_FAILED, b.getMessage()).problem();
       case StoreException s -> {
         LOG.log(Level.ERROR, "state database error", s);
-        yield new ApiException(ProblemType.UNAVAILABLE, "the state database is unavailable");
+        yield new ApiException(ProblemType.UNAVAILABLE, "the state database is unavailable")
+            .problem();
       }
-      default -> {
-        String id = UUID.randomUUID().toString();
-        LOG.log(Level.ERROR, "internal error " + id, e);
-        yield new ApiException(ProblemType.INTERNAL, "internal error; the log has id " + id);
-      }
+      default -> Problems.internal(e, req.prologue().method().text() + " " + req.path().path());
     };
   }
 

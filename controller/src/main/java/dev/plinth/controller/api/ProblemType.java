@@ -39,7 +39,7 @@ public enum ProblemType {
 
   /** The problem's {@code type} URI. */
   public String uri() {
-    return "https://plinth.dev/problems/"
-        + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    return dev.plinth.controller.problem.Problem.TYPE_BASE
+        + dev.plinth.controller.problem.Problem.slug(name());
   }
 }

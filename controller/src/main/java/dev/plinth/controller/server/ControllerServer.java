@@ -9,6 +9,7 @@ import dev.plinth.controller.Layout;
 import dev.plinth.controller.config.PlinthConfig;
 import dev.plinth.controller.observe.AccessLog;
 import dev.plinth.controller.observe.Metrics;
+import dev.plinth.controller.problem.Problems;
 import dev.plinth.controller.security.ApiTls;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderNames;
@@ -58,6 +59,8 @@ public final class ControllerServer implements AutoCloseable {
             .port(config.listen().port())
             // Helidon's NIO writer pushes every write through an 8 KiB buffer: 5x the CPU.
             .useNio(false)
+            // Helidon's own answers before routing (a malformed request...) as problems too.
+            .directHandlers(Problems.directHandlers())
             .update(b -> tls(b, tls))
             .routing(
                 r -> {
@@ -66,6 +69,8 @@ public final class ControllerServer implements AutoCloseable {
                   r.get("/readyz", (req, res) -> ready(readiness, res));
                   r.get("/metrics", (req, res) -> metrics(metrics, res));
                   routes.forEach(c -> c.accept(r));
+                  // An unrouted path, a 405, an uncaught exception: problem+json, not text/plain.
+                  Problems.register(r);
                 })
             .build()
             .start();

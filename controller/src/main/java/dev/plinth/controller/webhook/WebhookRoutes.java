@@ -8,6 +8,8 @@ package dev.plinth.controller.webhook;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.plinth.controller.jobs.JobMetrics;
 import dev.plinth.controller.jobs.JobSettings;
+import dev.plinth.controller.problem.Problem;
+import dev.plinth.controller.problem.Problems;
 import dev.plinth.controller.security.SecretBox;
 import dev.plinth.controller.security.TokenHash;
 import dev.plinth.controller.store.EventStore;
@@ -97,14 +99,18 @@ public final class WebhookRoutes {
     Optional<String> token = WebhookSignature.parseBearer(auth);
     if (k == null || token.isEmpty() || !TokenHash.matches(token.get(), k.tokenHash)) {
       refuseUnread(req, res);
-      answer(res, Status.UNAUTHORIZED_401, "bad job token", null);
+      answer(req, res, Status.UNAUTHORIZED_401, "bad job token", null);
       return;
     }
     byte[] body = readBody(req);
     if (body == null) {
       refuseUnread(req, res);
       answer(
-          res, Status.REQUEST_ENTITY_TOO_LARGE_413, "event body over " + MAX_BODY + " bytes", null);
+          req,
+          res,
+          Status.REQUEST_ENTITY_TOO_LARGE_413,
+          "event body over " + MAX_BODY + " bytes",
+          null);
       return;
     }
     WebhookSignature.Verdict v =
@@ -115,18 +121,18 @@ public final class WebhookRoutes {
             body,
             clock.instant());
     if (v != WebhookSignature.Verdict.OK) {
-      answer(res, Status.UNAUTHORIZED_401, "signature refused: " + v, null);
+      answer(req, res, Status.UNAUTHORIZED_401, "signature refused: " + v, null);
       return;
     }
     Event e;
     try {
       e = ContractJson.readEvent(body);
     } catch (ContractException x) {
-      answer(res, UNPROCESSABLE, x.getMessage(), null);
+      answer(req, res, UNPROCESSABLE, x.getMessage(), null);
       return;
     }
     if (!id.equals(e.jobId())) {
-      answer(res, UNPROCESSABLE, "jobId in the body is not this job", null);
+      answer(req, res, UNPROCESSABLE, "jobId in the body is not this job", null);
       return;
     }
     Stored s = store(id, e, body);
@@ -144,20 +150,26 @@ public final class WebhookRoutes {
           }
           changed.accept(id);
         }
-        answer(res, Status.ACCEPTED_202, "stored", a.expectedSeq());
+        answer(req, res, Status.ACCEPTED_202, "stored", a.expectedSeq());
       }
-      case DUPLICATE -> answer(res, Status.OK_200, "duplicate of a stored event", a.expectedSeq());
+      case DUPLICATE ->
+          answer(req, res, Status.OK_200, "duplicate of a stored event", a.expectedSeq());
       case OUT_OF_ORDER -> {
         if (e.type() == EventType.BOOTED && e.sequence() == 1 && startedOver(id)) {
           changed.accept(id);
-          answer(res, Status.CONFLICT_409, STARTED_OVER, a.expectedSeq());
+          answer(req, res, Status.CONFLICT_409, STARTED_OVER, a.expectedSeq());
         } else {
-          answer(res, Status.CONFLICT_409, "expected sequence " + a.expectedSeq(), a.expectedSeq());
+          answer(
+              req,
+              res,
+              Status.CONFLICT_409,
+              "expected sequence " + a.expectedSeq(),
+              a.expectedSeq());
         }
       }
       case NO_ACTIVE_JOB -> {
         keys.forget(id);
-        answer(res, Status.CONFLICT_409, "the job has finished", null);
+        answer(req, res, Status.CONFLICT_409, "the job has finished", null);
       }
     }
   }
@@ -274,14 +286,14 @@ public final class WebhookRoutes {
             });
   }
 
-  private void answer(ServerResponse res, Status status, String detail, Long expected) {
+  private void answer(
+      ServerRequest req, ServerResponse res, Status status, String detail, Long expected) {
     metrics.webhook(Integer.toString(status.code()));
-    reply(res, status, detail, expected);
-  }
-
-  private static void reply(ServerResponse res, Status status, String detail, Long expected) {
     if (status.code() >= 400) {
       LOG.log(Level.INFO, "webhook refused: {0} {1}", status.code(), detail);
+      Problem p = Problem.of(slug(status), title(status), status.code(), detail);
+      Problems.send(req, res, expected == null ? p : p.with("expectedSequence", expected));
+      return;
     }
     // {"status":N,"detail":"...","expectedSequence":N}, written directly: this answers every event.
     StringBuilder b = new StringBuilder(96).append("{\"status\":").append(status.code());
@@ -292,9 +304,28 @@ public final class WebhookRoutes {
     }
     b.append('}');
     res.status(status);
-    res.header(
-        HeaderNames.CONTENT_TYPE,
-        status.code() >= 400 ? "application/problem+json" : "application/json");
+    res.header(HeaderNames.CONTENT_TYPE, "application/json");
     res.send(b.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The problem types of the webhook's refusals, named as the API's are. */
+  private static String slug(Status s) {
+    return switch (s.code()) {
+      case 401 -> "unauthorized";
+      case 409 -> "conflict";
+      case 413 -> "too-large";
+      case 422 -> "invalid";
+      default -> "bad-request";
+    };
+  }
+
+  private static String title(Status s) {
+    return switch (s.code()) {
+      case 401 -> "Authentication required";
+      case 409 -> "Conflict";
+      case 413 -> "The event body is too large";
+      case 422 -> "Invalid content";
+      default -> "Bad request";
+    };
   }
 }

@@ -166,6 +166,13 @@ class WebhookAndMediaIT {
     HttpResponse<String> badMac = post(junk, secrets.token(), now, "sha256=" + "0".repeat(64));
     assertThat(badMac.statusCode()).isEqualTo(401);
     assertThat(badMac.body()).contains("signature refused");
+    for (HttpResponse<String> r : List.of(anonymous, tooBig, badMac)) {
+      assertThat(r.headers().firstValue("content-type")).hasValue("application/problem+json");
+      var p = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+      assertThat(p.get("type").asText()).startsWith("https://plinth.dev/problems/");
+      assertThat(p.get("title").asText()).isNotBlank();
+      assertThat(p.get("status").asInt()).isEqualTo(r.statusCode());
+    }
     // The limit itself is fine: 64 KiB of well-signed non-JSON is parsed, and refused as such.
     byte[] limit = new byte[64 * 1024];
     java.util.Arrays.fill(limit, (byte) ' ');
@@ -230,7 +237,11 @@ class WebhookAndMediaIT {
     assertThat(range(url, "bytes=x-y", null).statusCode())
         .as("a malformed Range is ignored")
         .isEqualTo(200);
-    assertThat(range("/media/guess/task.iso", null, null).statusCode()).isEqualTo(404);
+    var guess = range("/media/guess/task.iso", null, null);
+    assertThat(guess.statusCode()).isEqualTo(404);
+    assertThat(guess.headers().firstValue("content-type")).hasValue("application/problem+json");
+    assertThat(new String(guess.body(), java.nio.charset.StandardCharsets.UTF_8))
+        .contains("\"type\":\"https://plinth.dev/problems/not-found\"", "\"title\":\"Not found\"");
   }
 
   @Test
