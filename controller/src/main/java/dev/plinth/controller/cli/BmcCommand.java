@@ -31,7 +31,9 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -152,8 +154,22 @@ final class BmcCommand implements Runnable {
         try {
           pw =
               Files.readString(passwordFile, StandardCharsets.UTF_8).lines().findFirst().orElse("");
+        } catch (NoSuchFileException e) {
+          throw new UserException(
+              "the password file "
+                  + passwordFile
+                  + " does not exist: write the BMC's password into it (first line), give another"
+                  + " --password-file, or set PLINTH_BMC_PASSWORD instead",
+              e);
+        } catch (AccessDeniedException e) {
+          throw new UserException(
+              "cannot read the password file "
+                  + passwordFile
+                  + ": permission denied (check its owner and mode)",
+              e);
         } catch (IOException e) {
-          throw new UserException("cannot read the password file " + passwordFile + ": " + e);
+          throw new UserException(
+              "cannot read the password file " + passwordFile + ": " + e.getMessage(), e);
         }
       } else {
         pw = System.getenv("PLINTH_BMC_PASSWORD");
@@ -305,8 +321,9 @@ final class BmcCommand implements Runnable {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("bmc", c.endpoint().name());
             if (pa != null) {
-              m.put("action", pa);
-              c.power(pa);
+              m.put("action", a);
+              // What was sent, which is not always what was asked (PowerCycle not allowed).
+              m.put("resetType", c.power(pa));
               PowerState want =
                   pa == PowerAction.FORCE_OFF || pa == PowerAction.GRACEFUL_SHUTDOWN
                       ? PowerState.OFF

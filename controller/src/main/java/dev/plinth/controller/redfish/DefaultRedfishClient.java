@@ -254,7 +254,7 @@ final class DefaultRedfishClient implements RedfishClient {
   }
 
   @Override
-  public void power(PowerAction action) {
+  public String power(PowerAction action) {
     ComputerSystem s = system();
     var reset = s.resetAction();
     if (reset == null || reset.target() == null) {
@@ -277,7 +277,7 @@ final class DefaultRedfishClient implements RedfishClient {
     while (true) {
       try {
         calls.action(reset.target(), body, action.idempotent());
-        return;
+        return type;
       } catch (RedfishHttpException e) {
         if (e.status() == 409
             && action == PowerAction.ON
@@ -289,7 +289,7 @@ final class DefaultRedfishClient implements RedfishClient {
           continue;
         }
         if ((e.status() == 400 || e.status() == 409) && alreadyThere(action)) {
-          return;
+          return type;
         }
         throw e;
       }

@@ -50,8 +50,11 @@ public interface RedfishClient extends AutoCloseable {
    * Asks for a power change, mapped to a ResetType the BMC allows. Returns without waiting for the
    * state to change (see {@link #waitForPowerState}); a request that finds the system already in
    * the wanted state succeeds.
+   *
+   * @return the ResetType sent, e.g. {@code ForceRestart} for {@link PowerAction#POWER_CYCLE} on a
+   *     BMC that does not allow {@code PowerCycle}
    */
-  void power(PowerAction action);
+  String power(PowerAction action);
 
   /** Polls until the power state is {@code want}; throws {@link RedfishTimeoutException}. */
   PowerState waitForPowerState(PowerState want, Duration timeout);

@@ -134,6 +134,39 @@ class BmcCommandIT {
   }
 
   @Test
+  void powerCycleReportsTheResetTypeSent() throws Exception {
+    // iLO 6 does not allow PowerCycle: the client sends ForceRestart and must say so.
+    Run r = bmc("power", "cycle", "-o", "json");
+    assertThat(r.exit()).as(r.err()).isZero();
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    assertThat(j.path("action").asText()).isEqualTo("cycle");
+    assertThat(j.path("resetType").asText()).isEqualTo("ForceRestart");
+    assertThat(r.out()).doesNotContain("POWER_CYCLE");
+    assertThat(bmc("power", "cycle").out()).contains("resetType:").contains("ForceRestart");
+  }
+
+  @Test
+  void aMissingPasswordFileSaysWhichFileAndWhatToDo() {
+    Path missing = dir.resolve("no-such-pw");
+    Run r =
+        run(
+            "bmc",
+            "inspect",
+            "--url",
+            sim.bmc(0).url().toString(),
+            "-u",
+            "ops",
+            "--password-file",
+            missing.toString());
+    assertThat(r.exit()).isEqualTo(CliErrors.USAGE_OR_INPUT);
+    assertThat(r.err())
+        .contains("the password file " + missing + " does not exist")
+        .contains("PLINTH_BMC_PASSWORD")
+        .doesNotContain("NoSuchFileException")
+        .doesNotContain("at dev.plinth");
+  }
+
+  @Test
   void badArgumentsAreUserErrors() {
     assertThat(bmc("power", "sideways").err()).contains("unknown power action");
     assertThat(bmc("boot-once", "floppy").err()).contains("unknown boot device");
