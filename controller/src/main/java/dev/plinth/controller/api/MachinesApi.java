@@ -27,7 +27,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** {@code /api/v1/machines}: create, list, get, update (If-Match), delete, power, inventory. */
+/**
+ * {@code /api/v1/machines}: create (checking the BMC and reading its inventory unless {@code
+ * ?validate=false}), list, get, update (If-Match), delete, power, inventory.
+ */
 final class MachinesApi implements HttpService {
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?");
@@ -69,6 +72,7 @@ final class MachinesApi implements HttpService {
   }
 
   private void create(Call c) {
+    boolean check = validate(c);
     MachineIn in = ApiJson.read(c.req(), MachineIn.class);
     if (in.name() == null || !NAME.matcher(in.name()).matches()) {
       throw invalid("/name", "must be 1-63 of a-z 0-9 . _ - (starting and ending alphanumeric)");
@@ -99,10 +103,73 @@ final class MachinesApi implements HttpService {
             1,
             now,
             now);
-    ctx.machines().create(m);
+    if (check) {
+      m = withInventory(m, checkBmc(m), now);
+    }
+    try {
+      ctx.machines().create(m);
+    } catch (dev.plinth.controller.store.ConflictException e) {
+      throw new ApiException(
+          ProblemType.CONFLICT,
+          "a machine named "
+              + m.name()
+              + " already exists: choose another name, or remove it first (DELETE"
+              + " /api/v1/machines/"
+              + m.name()
+              + ", plinth machines rm "
+              + m.name()
+              + ")");
+    }
     c.res().header(HeaderNames.LOCATION, "/api/v1/machines/" + m.name());
     etag(c, m);
     ApiJson.send(c.res(), Status.CREATED_201, MachineOut.of(m));
+  }
+
+  /** {@code ?validate=false} skips the BMC check at enrolment (offline enrolment). */
+  private static boolean validate(Call c) {
+    String v = c.req().query().first("validate").orElse("true");
+    return switch (v) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw ApiException.bad("validate is true or false, not '" + v + "'");
+    };
+  }
+
+  /**
+   * Logs in to the machine's BMC and reads its inventory, as Ironic's {@code validate} does: a wrong
+   * URL, user name, password or certificate is refused at enrolment, not at the first job.
+   */
+  private String checkBmc(Machine m) {
+    try (BmcDriver.Session s = ctx.bmc().open(BmcTargets.of(m, ctx.box()))) {
+      return s.inventoryJson();
+    } catch (BmcDriver.BmcException e) {
+      throw new ApiException(
+          ProblemType.BMC_FAILED,
+          "machine "
+              + m.name()
+              + " was not added: checking its BMC (log in, read the inventory) failed: "
+              + e.getMessage()
+              + ". Correct the BMC URL, user name or password; or, to enrol it while the BMC is"
+              + " unreachable, add it unchecked (plinth machines add --no-validate, API"
+              + " ?validate=false) and run plinth machines inspect "
+              + m.name()
+              + " later");
+    }
+  }
+
+  private static Machine withInventory(Machine m, String inventory, Instant now) {
+    return new Machine(
+        m.id(),
+        m.name(),
+        m.bmcUrl(),
+        m.bmcUsername(),
+        m.sealedPassword(),
+        m.bmcInsecure(),
+        m.labels(),
+        inventory,
+        m.version(),
+        m.createdAt(),
+        now);
   }
 
   private void get(Call c) {

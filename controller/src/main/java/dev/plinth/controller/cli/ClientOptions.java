@@ -8,8 +8,11 @@ package dev.plinth.controller.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -44,12 +47,40 @@ final class ClientOptions {
   ApiClient client() {
     JsonNode login = stored(env);
     String u =
-        first(url, env.get("PLINTH_URL"), login.path("url").asText(null), "http://127.0.0.1:8080");
+        url != null && !url.isBlank()
+            ? checkedUrl(url, "--url")
+            : env.get("PLINTH_URL") != null && !env.get("PLINTH_URL").isBlank()
+                ? checkedUrl(env.get("PLINTH_URL"), "PLINTH_URL")
+                : login.path("url").isTextual()
+                    ? checkedUrl(login.path("url").asText(), "the login in " + loginFile(env))
+                    : "http://127.0.0.1:8080";
     String t = first(token, env.get("PLINTH_TOKEN"), login.path("token").asText(null), null);
     if (t == null) {
       throw new UserException("no API token: run plinth login, or set PLINTH_TOKEN");
     }
     return new ApiClient(u, t);
+  }
+
+  /**
+   * {@code raw} when it is an http(s) URL with a host, else a {@link UserException} naming where it
+   * came from and showing the expected form.
+   */
+  static String checkedUrl(String raw, String from) {
+    String hint = " (expected http://HOST:PORT or https://HOST:PORT, e.g. http://127.0.0.1:8080)";
+    URI u;
+    try {
+      u = new URI(raw.strip());
+    } catch (URISyntaxException e) {
+      throw new UserException(from + " '" + raw + "' is not a URL: " + e.getReason() + hint, e);
+    }
+    String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      throw new UserException(from + " '" + raw + "' has no http:// or https:// scheme" + hint);
+    }
+    if (u.getHost() == null) {
+      throw new UserException(from + " '" + raw + "' has no host" + hint);
+    }
+    return raw.strip();
   }
 
   Output out(java.io.PrintWriter w) {

@@ -10,8 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,10 +66,7 @@ final class SubmitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    String text =
-        file.toString().equals("-")
-            ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
-            : Files.readString(file);
+    String text = CliFiles.readText(file, "the recipe's YAML or JSON file");
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("machine", machine);
     body.put("recipeText", text);
@@ -99,7 +94,9 @@ final class SubmitCommand implements Callable<Integer> {
     if (file != null) {
       JsonNode n;
       try {
-        n = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+        n =
+            new ObjectMapper(new YAMLFactory())
+                .readTree(CliFiles.readText(file, "a YAML or JSON object of inputs"));
       } catch (JacksonException e) {
         throw new UserException(
             file + ": not YAML or JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
