@@ -77,6 +77,8 @@ class TransferIT {
       Transfer.ImportReport rep =
           b.registry.transfer().importLayout(tmp.resolve("bundle.tar"), null, Progress.none());
       assertEquals(List.of("tools/x:v1", "tools/x@" + sig), rep.imported());
+      // counted as export counts them: every distinct blob, manifests included
+      assertEquals(4, rep.blobs());
       assertEquals(200, b.get("/v2/tools/x/manifests/v1").statusCode());
       assertTrue(Harness.body(b.get("/v2/tools/x/referrers/" + image)).contains(sig.toString()));
       assertTrue(b.registry.maintenance().fsck(false).clean());

@@ -87,6 +87,60 @@ final class ApiClient {
     }
   }
 
+  /** An answer of the controller's registry ({@code /v2}): status, body, Docker-Content-Digest. */
+  record RegistryAnswer(int status, JsonNode body, String digest) {}
+
+  /**
+   * A {@code GET} (or {@code HEAD}) of the embedded registry's {@code /v2} API, which takes the API
+   * token as a Basic password; an error status is a {@link UserException} with the registry's
+   * message.
+   */
+  RegistryAnswer registry(String method, String path) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(120))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .header(
+                "Accept",
+                "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json,"
+                    + " application/vnd.docker.distribution.manifest.v2+json,"
+                    + " application/vnd.docker.distribution.manifest.list.v2+json, */*");
+    if (token != null) {
+      b.header(
+          "Authorization",
+          "Basic "
+              + java.util.Base64.getEncoder()
+                  .encodeToString(("plinth:" + token).getBytes(StandardCharsets.UTF_8)));
+    }
+    try {
+      HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+      JsonNode n = r.body().length == 0 ? JSON.nullNode() : JSON.readTree(r.body());
+      if (r.statusCode() >= 400) {
+        String msg = n.path("errors").path(0).path("message").asText("HTTP " + r.statusCode());
+        throw new Refused(
+            r.statusCode(),
+            "the registry at "
+                + base
+                + " refused "
+                + path
+                + ": "
+                + msg
+                + (r.statusCode() == 401 ? " (run plinth login, or set PLINTH_TOKEN)" : ""));
+      }
+      return new RegistryAnswer(
+          r.statusCode(), n, r.headers().firstValue("Docker-Content-Digest").orElse(null));
+    } catch (ConnectException e) {
+      throw new UserException(
+          "cannot reach the controller at " + base + " (is plinth serve running? set PLINTH_URL)",
+          e);
+    } catch (IOException e) {
+      throw new UserException("request to " + base + " failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UserException("interrupted", e);
+    }
+  }
+
   /**
    * Reads a server-sent-event stream, giving each event's data to {@code onData}, until it ends.
    */
@@ -131,6 +185,16 @@ final class ApiClient {
     }
   }
 
+  /** " (line L, column C)" of a located error, or nothing when it has no line. */
+  private static String where(JsonNode e) {
+    int line = e.path("line").asInt(0);
+    int column = e.path("column").asInt(0);
+    if (line <= 0) {
+      return "";
+    }
+    return " (line " + line + (column > 0 ? ", column " + column : "") + ")";
+  }
+
   private HttpRequest.Builder request(String path) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
     if (token != null) {
@@ -139,18 +203,25 @@ final class ApiClient {
     return b;
   }
 
+  /**
+   * A problem+json answer as the user reads it: the detail, then each located error once, with its
+   * line and column. A detail that ends with the first error (as the recipe checks say it) is cut
+   * there, since the list shows that error.
+   */
   static String problem(int status, JsonNode n) {
     String detail = n.path("detail").asText("");
+    JsonNode errors = n.path("errors");
+    if (errors.size() > 0) {
+      JsonNode first = errors.get(0);
+      String suffix = first.path("pointer").asText() + " " + first.path("detail").asText();
+      if (detail.endsWith(": " + suffix)) {
+        detail = detail.substring(0, detail.length() - suffix.length() - 2);
+      }
+    }
     StringBuilder s = new StringBuilder(detail.isEmpty() ? "HTTP " + status : detail);
-    for (JsonNode e : n.path("errors")) {
-      s.append("\n  ")
-          .append(e.path("pointer").asText())
-          .append(
-              e.path("line").asText("0").equals("0")
-                  ? ""
-                  : " (line " + e.path("line").asText() + ")")
-          .append(": ")
-          .append(e.path("detail").asText());
+    for (JsonNode e : errors) {
+      s.append("\n  ").append(e.path("pointer").asText()).append(where(e)).append(": ");
+      s.append(e.path("detail").asText());
     }
     if (status == 401) {
       s.append(" (run plinth login, or set PLINTH_TOKEN)");

@@ -5,12 +5,14 @@
 
 package dev.plinth.controller.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.plinth.controller.Layout;
 import dev.plinth.controller.config.ConfigException;
 import dev.plinth.controller.config.ConfigLoader;
 import dev.plinth.controller.config.PlinthConfig;
 import dev.plinth.registry.Registry;
 import dev.plinth.registry.api.Glob;
+import dev.plinth.registry.api.RegistryException;
 import dev.plinth.registry.api.RepositoryName;
 import dev.plinth.registry.gc.Reports;
 import dev.plinth.registry.gc.RetentionPolicy;
@@ -18,12 +20,14 @@ import dev.plinth.registry.transfer.Progress;
 import dev.plinth.registry.transfer.Transfer;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -64,40 +68,84 @@ final class RegistryCommand implements Runnable {
     @Option(names = "--data", paramLabel = "DIR", description = "Data directory.")
     Path data;
 
+    /** Opens the registry of an existing data directory: read-only commands create nothing. */
     Registry open() throws IOException {
+      return open(false);
+    }
+
+    /**
+     * Opens the registry of the data directory; with {@code create}, makes it when missing (only
+     * {@code import} writes into a new one).
+     */
+    Registry open(boolean create) throws IOException {
       PlinthConfig c;
       try {
         c = ConfigLoader.load(config, System.getenv());
       } catch (ConfigException | IllegalArgumentException e) {
         throw new UserException(e.getMessage(), e);
       }
-      Layout layout = new Layout(data != null ? data : c.dataDir()).create();
+      Path dir = data != null ? data : c.dataDir();
+      Layout layout = new Layout(dir);
+      if (create) {
+        layout.create();
+      } else if (!Files.isDirectory(layout.registry())) {
+        throw new UserException(
+            "no registry in "
+                + dir.toAbsolutePath()
+                + " (it would be "
+                + layout.registry()
+                + "): give the controller's data directory with --data DIR or --config FILE");
+      }
       return Registry.builder().root(layout.registry()).dataPlane(false).start();
+    }
+
+    /** {@code text} as a repository name, or a {@link UserException} that shows the form. */
+    static RepositoryName repository(String text) {
+      try {
+        return RepositoryName.parse(text);
+      } catch (IllegalArgumentException e) {
+        throw new UserException(
+            "'" + text + "' is not a repository name (lower-case path such as plinth/tools/wipe)",
+            e);
+      }
     }
 
     PrintWriter out() {
       return spec.commandLine().getOut();
     }
 
-    /** Ends the progress line. */
+    /** Ends the progress line on a terminal. */
     void endBar() {
-      spec.commandLine().getErr().println();
-      spec.commandLine().getErr().flush();
+      if (Terminal.interactive()) {
+        spec.commandLine().getErr().println();
+        spec.commandLine().getErr().flush();
+      }
     }
 
-    /** A progress bar on stderr. */
+    /**
+     * Progress on stderr: one line redrawn with {@code \r} on a terminal; else (a log, a pipe) a
+     * line at every tenth.
+     */
     Progress bar(String what) {
-      PrintWriter err = spec.commandLine().getErr();
+      return bar(what, spec.commandLine().getErr(), Terminal.interactive());
+    }
+
+    static Progress bar(String what, PrintWriter err, boolean terminal) {
       return new Progress() {
-        long lastPercent = -1;
+        long last = -1;
 
         @Override
         public void update(long done, long total) {
           long percent = total == 0 ? 100 : done * 100 / total;
-          if (percent != lastPercent) {
-            lastPercent = percent;
+          long step = terminal ? percent : percent / 10 * 10;
+          if (step != last) {
+            last = step;
             err.printf(
-                "\r%s: %3d%% %,.1f/%,.1f MiB", what, percent, done / 1048576.0, total / 1048576.0);
+                (terminal ? "\r" : "") + "%s: %3d%% %,.1f/%,.1f MiB" + (terminal ? "" : "%n"),
+                what,
+                step,
+                done / 1048576.0,
+                total / 1048576.0);
             err.flush();
           }
         }
@@ -123,12 +171,25 @@ final class RegistryCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      try (Registry r = open()) {
-        Transfer.ImportReport rep =
-            r.transfer()
-                .importLayout(
-                    path, repo == null ? null : RepositoryName.parse(repo), bar("import"));
-        endBar();
+      if (!Files.exists(path)) {
+        throw new UserException(
+            path + ": no such file or directory; give an OCI layout directory or .tar");
+      }
+      RepositoryName into = repo == null ? null : repository(repo);
+      try (Registry r = open(true)) {
+        Transfer.ImportReport rep;
+        try {
+          rep = r.transfer().importLayout(path, into, bar("import"));
+        } catch (IOException | RegistryException e) {
+          throw new UserException(
+              path
+                  + " is not an OCI image layout that can be imported ("
+                  + e.getMessage()
+                  + "): make one with skopeo copy docker://IMAGE oci-archive:FILE.tar",
+              e);
+        } finally {
+          endBar();
+        }
         rep.imported().forEach(out()::println);
         out().printf("imported %d blobs, %,d bytes%n", rep.blobs(), rep.bytes());
       }
@@ -154,8 +215,20 @@ final class RegistryCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       try (Registry r = open()) {
-        Transfer.ExportReport rep = r.transfer().export(refs, output, bar("export"));
-        endBar();
+        Transfer.ExportReport rep;
+        try {
+          rep = r.transfer().export(refs, output, bar("export"));
+        } catch (RegistryException e) {
+          throw new UserException(
+              e.getMessage().replaceFirst("^unknown: ", "")
+                  + ": no such image in the registry (list them with plinth registry ls [REPO])",
+              e);
+        } catch (IllegalArgumentException e) {
+          throw new UserException(
+              "not a REPO:TAG or REPO@DIGEST in " + refs + ": " + e.getMessage(), e);
+        } finally {
+          endBar();
+        }
         out().printf("exported %d blobs, %,d bytes to %s%n", rep.blobs(), rep.bytes(), output);
       }
       return 0;
@@ -165,25 +238,81 @@ final class RegistryCommand implements Runnable {
   @Command(
       name = "ls",
       mixinStandardHelpOptions = true,
-      description = "List repositories, or the tags of one.")
+      description =
+          "List repositories, or the tags of one: through the controller's API (--url, token,"
+              + " -o json), or offline in a data directory with --data DIR or --config FILE.")
   static final class Ls extends Base {
     @Parameters(arity = "0..1", paramLabel = "REPO")
     String repo;
 
+    @Mixin ClientOptions opts;
+
     @Override
     public Integer call() throws IOException {
+      if (data == null && config == null) {
+        return overApi();
+      }
       try (Registry r = open()) {
         if (repo == null) {
           for (RepositoryName n : r.maintenance().repositories()) {
             out().printf("%s\t%d tags%n", n, r.maintenance().tags(n).size());
           }
         } else {
-          for (var t : r.maintenance().tags(RepositoryName.parse(repo))) {
+          for (var t : r.maintenance().tags(repository(repo))) {
             out().printf("%s\t%s\t%s%n", t.tag(), t.digest(), t.pushed());
           }
         }
       }
       return 0;
+    }
+
+    /** Through the running controller's {@code /v2}: repositories and tag counts, or tags. */
+    private int overApi() {
+      ApiClient c = opts.client();
+      Output o = opts.out(out());
+      var rows = ApiClient.JSON.createArrayNode();
+      if (repo == null) {
+        for (String name : catalog(c)) {
+          rows.addObject().put("repository", name).put("tags", tags(c, name).size());
+        }
+        o.list(rows, Output.col("REPOSITORY", "/repository"), Output.col("TAGS", "/tags"));
+      } else {
+        String name = repository(repo).toString();
+        for (String tag : tags(c, name)) {
+          rows.addObject()
+              .put("tag", tag)
+              .put("digest", c.registry("HEAD", "/v2/" + name + "/manifests/" + tag).digest());
+        }
+        o.list(rows, Output.col("TAG", "/tag"), Output.col("DIGEST", "/digest"));
+      }
+      return 0;
+    }
+
+    private static List<String> catalog(ApiClient c) {
+      List<String> names = new ArrayList<>();
+      String last = null;
+      while (true) {
+        JsonNode page =
+            c.registry(
+                    "GET",
+                    "/v2/_catalog?n=1000" + (last == null ? "" : "&last=" + ApiClient.q(last)))
+                .body();
+        int before = names.size();
+        page.path("repositories").forEach(n -> names.add(n.asText()));
+        if (names.size() == before || names.size() - before < 1000) {
+          return names;
+        }
+        last = names.getLast();
+      }
+    }
+
+    private static List<String> tags(ApiClient c, String name) {
+      List<String> tags = new ArrayList<>();
+      c.registry("GET", "/v2/" + name + "/tags/list")
+          .body()
+          .path("tags")
+          .forEach(t -> tags.add(t.asText()));
+      return tags;
     }
   }
 
@@ -197,8 +326,9 @@ final class RegistryCommand implements Runnable {
 
     @Option(
         names = "--grace",
-        defaultValue = "PT1H",
-        description = "Grace period (ISO-8601, default PT1H).")
+        defaultValue = "1h",
+        paramLabel = "DURATION",
+        description = "Grace period (e.g. 30m, 1h; default ${DEFAULT-VALUE}).")
     Duration grace;
 
     @Override
@@ -240,7 +370,8 @@ final class RegistryCommand implements Runnable {
 
     @Option(
         names = "--untagged-older-than",
-        description = "Drop untagged manifests older than this (ISO-8601).")
+        paramLabel = "DURATION",
+        description = "Drop untagged manifests older than this (e.g. 7d, 12h).")
     Duration untagged;
 
     @Option(names = "--dry-run", description = "Only report.")

@@ -64,7 +64,11 @@ public final class Transfer {
     this.driver = driver;
   }
 
-  /** What an import stored: {@code repo:tag} or {@code repo@digest} per index entry. */
+  /**
+   * What an import stored: {@code repo:tag} or {@code repo@digest} per index entry; the distinct
+   * blobs of those images (manifests included, as {@link ExportReport} counts them) and their
+   * bytes.
+   */
   public record ImportReport(List<String> imported, int blobs, long bytes) {}
 
   /** What an export wrote. */
@@ -153,6 +157,7 @@ public final class Transfer {
     final Progress progress;
     final long total;
     final Set<String> seen = new LinkedHashSet<>();
+    final Set<Digest> counted = new java.util.HashSet<>();
     long done;
     int blobCount;
 
@@ -160,6 +165,18 @@ public final class Transfer {
       this.dir = dir;
       this.progress = progress;
       this.total = total;
+    }
+
+    /**
+     * Counts each distinct blob once, manifests and blobs already stored included, as {@code
+     * export} counts them: the report and the progress say how much the images are.
+     */
+    void counted(Digest d, long size) {
+      if (counted.add(d)) {
+        done += size;
+        blobCount++;
+        progress.update(done, total);
+      }
     }
 
     Path file(Digest d) {
@@ -181,12 +198,10 @@ public final class Transfer {
                 ErrorCode.DIGEST_INVALID, "blob " + d + " does not match its digest");
           }
           blobs.commit(staged, d);
-          done += Files.size(src);
-          blobCount++;
-          progress.update(done, total);
         } else {
           blobs.touch(d);
         }
+        counted(d, blobs.require(d).size());
         repos.linkBlob(repo, d);
       }
     }
@@ -212,6 +227,7 @@ public final class Transfer {
         blob(repo, b);
       }
       blobs.put(bytes, d);
+      counted(d, bytes.length);
       repos.putManifest(repo, d, m.mediaType());
       if (m.subject() != null) {
         repos.addReferrer(
