@@ -37,6 +37,10 @@ final class JobsCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
+  /** The states a job ends in. */
+  static final java.util.Set<String> TERMINAL =
+      java.util.Set.of("Succeeded", "Failed", "Canceled", "TimedOut");
+
   static final Output.Column[] LIST = {
     col("ID", "/id"), col("MACHINE", "/machine"), col("STATE", "/state"),
     col("STEP", "/lastStep"), col("CREATED", "/createdAt"), col("REASON", "/reason")
@@ -104,8 +108,13 @@ final class JobsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      opts.client().post("/api/v1/jobs/" + ApiClient.q(id) + "/cancel", null);
-      spec.commandLine().getOut().println(id + ": cancel requested");
+      JsonNode j = opts.client().post("/api/v1/jobs/" + ApiClient.q(id) + "/cancel", null);
+      String state = j.path("state").asText();
+      if (TERMINAL.contains(state)) {
+        throw UserException.failed(
+            "job " + id + " already finished (" + state + "): there is nothing to cancel");
+      }
+      spec.commandLine().getOut().println(id + ": cancel requested (now " + state + ")");
       return 0;
     }
   }

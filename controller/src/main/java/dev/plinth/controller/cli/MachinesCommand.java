@@ -9,7 +9,6 @@ import static dev.plinth.controller.cli.Output.col;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,7 +64,12 @@ final class MachinesCommand implements Runnable {
     col("Updated", "/updatedAt")
   };
 
-  @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a machine.")
+  @Command(
+      name = "add",
+      mixinStandardHelpOptions = true,
+      description =
+          "Add a machine. The controller first logs in to its BMC and reads the inventory, so a"
+              + " wrong URL, user name or password is refused now (--no-validate to skip).")
   static final class Add implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ClientOptions opts;
@@ -92,18 +96,32 @@ final class MachinesCommand implements Runnable {
     @Option(names = "--label", paramLabel = "KEY=VALUE", description = "A label; repeatable.")
     Map<String, String> labels = new LinkedHashMap<>();
 
+    @Option(
+        names = "--no-validate",
+        description =
+            "Do not contact the BMC now (offline enrolment): nothing is checked and no inventory"
+                + " is read until plinth machines inspect NAME.")
+    boolean noValidate;
+
     @Override
     public Integer call() throws IOException {
-      String pw =
-          (passwordFile.toString().equals("-")
-                  ? new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-                  : Files.readString(passwordFile))
-              .strip();
+      String pw = CliFiles.readText(passwordFile, "a file holding the BMC password").strip();
       Map<String, Object> b = new LinkedHashMap<>();
       b.put("name", name);
       b.put("bmc", Map.of("url", bmc, "username", username, "password", pw, "insecure", insecure));
       b.put("labels", labels);
-      opts.out(spec.commandLine().getOut()).item(opts.client().post("/api/v1/machines", b), ONE);
+      String path = "/api/v1/machines" + (noValidate ? "?validate=false" : "");
+      opts.out(spec.commandLine().getOut()).item(opts.client().post(path, b), ONE);
+      // On stderr, so that -o json stays one document.
+      var err = spec.commandLine().getErr();
+      err.println(
+          noValidate
+              ? name
+                  + ": BMC not checked (--no-validate): run plinth machines inspect "
+                  + name
+                  + " to check it and read the inventory"
+              : name + ": BMC checked: logged in and read the inventory");
+      err.flush();
       return 0;
     }
   }
@@ -174,7 +192,8 @@ final class MachinesCommand implements Runnable {
   @Command(
       name = "power",
       mixinStandardHelpOptions = true,
-      description = "Power action: On, ForceOff, GracefulShutdown, ForceRestart, GracefulRestart.")
+      description =
+          "Power on, off (forced), shutdown (graceful), restart or cycle, as plinth bmc power.")
   static final class Power implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ClientOptions opts;
@@ -182,14 +201,15 @@ final class MachinesCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
 
-    @Parameters(index = "1", paramLabel = "ACTION")
+    @Parameters(index = "1", paramLabel = "ACTION", description = PowerWords.WORDS)
     String action;
 
     @Override
     public Integer call() {
+      String sent = PowerWords.apiAction(action);
       opts.client()
-          .post("/api/v1/machines/" + ApiClient.q(name) + "/power", Map.of("action", action));
-      spec.commandLine().getOut().println(name + ": " + action + " accepted by the BMC");
+          .post("/api/v1/machines/" + ApiClient.q(name) + "/power", Map.of("action", sent));
+      spec.commandLine().getOut().println(name + ": " + sent + " accepted by the BMC");
       return 0;
     }
   }

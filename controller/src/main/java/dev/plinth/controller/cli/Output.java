@@ -86,11 +86,70 @@ record Output(String format, PrintWriter w) {
     }
     for (Column c : cols) {
       JsonNode v = n.at(c.pointer());
-      String s =
-          v.isMissingNode() || v.isNull() ? "-" : v.isValueNode() ? v.asText() : v.toString();
-      w.printf("%-" + (width + 1) + "s %s%n", c.header() + ":", s);
+      if (v.isContainerNode() && !v.isEmpty() && !flat(v)) {
+        w.println(c.header() + ":");
+        block(v, "  ");
+        continue;
+      }
+      w.printf("%-" + (width + 1) + "s %s%n", c.header() + ":", text(v));
     }
     w.flush();
+  }
+
+  /** A value on one line: scalars as they are, a list of scalars joined with commas. */
+  private static String text(JsonNode v) {
+    if (v.isMissingNode() || v.isNull() || (v.isContainerNode() && v.isEmpty())) {
+      return "-";
+    }
+    if (v.isArray()) {
+      List<String> parts = new ArrayList<>();
+      v.forEach(e -> parts.add(e.asText()));
+      return String.join(", ", parts);
+    }
+    return v.asText();
+  }
+
+  /** Whether {@code v} reads well on one line: a list of scalars. */
+  private static boolean flat(JsonNode v) {
+    if (!v.isArray()) {
+      return false;
+    }
+    for (JsonNode e : v) {
+      if (e.isContainerNode()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A nested value as indented {@code key: value} lines, lists of objects as {@code -} items, and
+   * no null or empty fields: a person reads it, {@code -o json} gives every field.
+   */
+  private void block(JsonNode v, String indent) {
+    if (v.isArray()) {
+      for (JsonNode e : v) {
+        if (e.isObject()) {
+          w.println(indent + "-");
+          block(e, indent + "  ");
+        } else {
+          w.println(indent + "- " + text(e));
+        }
+      }
+      return;
+    }
+    for (var f : v.properties()) {
+      JsonNode x = f.getValue();
+      if (x.isNull() || (x.isContainerNode() && x.isEmpty())) {
+        continue;
+      }
+      if (x.isContainerNode() && !flat(x)) {
+        w.println(indent + f.getKey() + ":");
+        block(x, indent + "  ");
+      } else {
+        w.println(indent + f.getKey() + ": " + text(x));
+      }
+    }
   }
 
   void raw(JsonNode n) {

@@ -6,6 +6,7 @@
 package dev.plinth.controller.cli;
 
 import dev.plinth.controller.BuildInfo;
+import dev.plinth.controller.config.Durations;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -59,8 +60,7 @@ public final class PlinthCommand implements Runnable {
             && c != AutoComplete.GenerateCompletion.class) {
           CommandLine cl = new CommandLine(new One(), factory(env));
           cl.addSubcommand(sub.name(), c);
-          cl.setExecutionExceptionHandler(new CliErrors());
-          return cl;
+          return shared(cl);
         }
       }
     }
@@ -86,10 +86,24 @@ public final class PlinthCommand implements Runnable {
    * ({@code PLINTH_URL}, {@code PLINTH_TOKEN}, {@code XDG_CONFIG_HOME}, {@code HOME}).
    */
   static CommandLine commandLine(java.util.Map<String, String> env) {
-    CommandLine cl = new CommandLine(new PlinthCommand(), factory(env));
-    cl.setExecutionExceptionHandler(new CliErrors());
+    CommandLine cl = shared(new CommandLine(new PlinthCommand(), factory(env)));
     // The completion script is generated, never hand-written: plinth generate-completion.
     cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+    return cl;
+  }
+
+  /** What every command shares: the one error path and the one duration syntax. */
+  private static CommandLine shared(CommandLine cl) {
+    cl.setExecutionExceptionHandler(new CliErrors());
+    cl.registerConverter(
+        java.time.Duration.class,
+        s -> {
+          try {
+            return Durations.parse(s);
+          } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
+          }
+        });
     return cl;
   }
 

@@ -6,13 +6,9 @@
 package dev.plinth.controller.config;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The {@code jobs:} settings of {@code plinth.yaml}: how many jobs the engine drives at once and
@@ -28,9 +24,6 @@ public record JobLimits(Integer maxActive, Integer maxPerBmc, Map<String, Durati
   /** The states that have a deadline, as {@code jobs.deadlines} names them. */
   public static final List<String> STATES =
       List.of("pending", "mediaReady", "booting", "running", "finishing");
-
-  private static final Pattern SIMPLE =
-      Pattern.compile("(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
 
   public JobLimits {
     deadlines = Map.copyOf(deadlines);
@@ -88,27 +81,11 @@ public record JobLimits(Integer maxActive, Integer maxPerBmc, Map<String, Durati
    * @throws ConfigException naming {@code where} otherwise
    */
   static Duration parseDeadline(String value, String where) {
-    String v = value.strip().toLowerCase(Locale.ROOT);
-    Duration d = null;
-    Matcher m = SIMPLE.matcher(v);
-    if (!v.isEmpty() && m.matches()) {
-      try {
-        d = Duration.ZERO;
-        long[] unit = {86_400, 3_600, 60, 1};
-        for (int i = 0; i < 4; i++) {
-          if (m.group(i + 1) != null) {
-            d = d.plusSeconds(Math.multiplyExact(Long.parseLong(m.group(i + 1)), unit[i]));
-          }
-        }
-      } catch (NumberFormatException | ArithmeticException e) {
-        d = null;
-      }
-    } else if (v.startsWith("p")) {
-      try {
-        d = Duration.parse(v.toUpperCase(Locale.ROOT));
-      } catch (DateTimeParseException e) {
-        d = null;
-      }
+    Duration d;
+    try {
+      d = Durations.parse(value);
+    } catch (IllegalArgumentException e) {
+      d = null;
     }
     if (d == null || d.isNegative() || d.isZero()) {
       throw new ConfigException(

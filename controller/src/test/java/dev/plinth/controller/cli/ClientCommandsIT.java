@@ -145,6 +145,107 @@ class ClientCommandsIT {
     assertThat(plinth("jobs", "cancel", "nope").err()).contains("does not exist");
   }
 
+  private void addMachine(String name) throws Exception {
+    Path pw = Files.writeString(dir.resolve("pw"), "pw");
+    Run add =
+        plinth(
+            "machines",
+            "add",
+            name,
+            "--bmc",
+            "https://10.0.0.9",
+            "--username",
+            "root",
+            "--password-file",
+            pw.toString());
+    assertThat(add.code()).as(add.err()).isZero();
+  }
+
+  @Test
+  void aDuplicateMachineNameIsNamedWithWhatToDo() throws Exception {
+    addMachine("m1");
+    Path pw = dir.resolve("pw");
+    Run again =
+        plinth(
+            "machines",
+            "add",
+            "m1",
+            "--bmc",
+            "https://10.0.0.8",
+            "--username",
+            "root",
+            "--password-file",
+            pw.toString());
+    assertThat(again.code()).isEqualTo(2);
+    assertThat(again.err())
+        .contains("a machine named m1 already exists")
+        .contains("plinth machines rm m1")
+        .doesNotContain("internal error");
+  }
+
+  @Test
+  void powerTakesTheWordsOfBmcPower() throws Exception {
+    addMachine("m1");
+    Run off = plinth("machines", "power", "m1", "off");
+    assertThat(off.code()).as(off.err()).isZero();
+    assertThat(plinth("machines", "power", "m1", "on").code()).isZero();
+    assertThat(bmc.calls).containsSubsequence("m1:power:ForceOff", "m1:power:On");
+    Run bad = plinth("machines", "power", "m1", "sideways");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("use on, off, shutdown, restart or cycle");
+  }
+
+  @Test
+  void getShowsTheInventoryAsReadableLinesAndJsonWithDashO() throws Exception {
+    addMachine("m1");
+    plinth("machines", "inspect", "m1");
+    String table = plinth("machines", "get", "m1").out();
+    assertThat(table)
+        .contains("Inventory:\n")
+        .contains("  serialNumber: SN-m1\n")
+        .contains("  macAddresses: 52:54:00:00:00:01, 52:54:00:00:00:02\n")
+        .doesNotContain("{\"");
+    JsonNode json =
+        TestController.JSON.readTree(plinth("machines", "get", "m1", "-o", "json").out());
+    assertThat(json.path("inventory").path("serialNumber").asText()).isEqualTo("SN-m1");
+  }
+
+  @Test
+  void cancellingAFinishedJobSaysSoAndFails() throws Exception {
+    addMachine("m1");
+    Path recipe =
+        Files.writeString(
+            dir.resolve("r.yaml"),
+            "apiVersion: plinth.dev/v1\nkind: Recipe\nmetadata: {name: wipe}\nsteps:\n  - name: erase\n    wipe: {method: secure-erase, disks: all}\n");
+    Run r = plinth("submit", "-f", recipe.toString(), "--machine", "m1", "--watch");
+    assertThat(r.code()).as(r.out() + r.err()).isZero();
+    String id =
+        TestController.JSON
+            .readTree(plinth("jobs", "ls", "-o", "json").out())
+            .get(0)
+            .get("id")
+            .asText();
+    Run cancel = plinth("jobs", "cancel", id);
+    assertThat(cancel.code()).isEqualTo(1);
+    assertThat(cancel.err()).contains("already finished (Succeeded)");
+    assertThat(cancel.out()).doesNotContain("cancel requested");
+  }
+
+  @Test
+  void recipeErrorsAreListedOnceWithLineAndColumn() throws Exception {
+    addMachine("m1");
+    Path bad =
+        Files.writeString(
+            dir.resolve("bad.yaml"),
+            "apiVersion: plinth.dev/v1\nkind: Recipe\nmetadata: {name: wipe}\nsteps:\n  - name: erase\n    wipe: {method: shred, disks: all}\n");
+    Run r = plinth("submit", "-f", bad.toString(), "--machine", "m1");
+    assertThat(r.code()).isEqualTo(2);
+    String first = r.err().lines().skip(1).findFirst().orElse("");
+    assertThat(first).as(r.err()).containsPattern("\\(line \\d+, column \\d+\\)");
+    String detail = first.substring(first.indexOf("): ") + 3);
+    assertThat(r.err().split(java.util.regex.Pattern.quote(detail), -1)).as(r.err()).hasSize(2);
+  }
+
   @Test
   void aMissingTokenIsAClearError() {
     var cl = dev.plinth.controller.cli.PlinthCommand.commandLine();
