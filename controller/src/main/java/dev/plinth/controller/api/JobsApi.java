@@ -37,8 +37,12 @@ import java.util.TreeMap;
  */
 final class JobsApi implements HttpService {
 
+  private static final System.Logger LOG = System.getLogger(JobsApi.class.getName());
+
   private static final Duration POLL = Duration.ofMillis(200);
-  private static final Duration HEARTBEAT = Duration.ofSeconds(15);
+
+  /** How often an idle event stream is written to (a comment), so a client that left is seen. */
+  static Duration heartbeat = Duration.ofSeconds(15);
 
   private final ApiContext ctx;
 
@@ -172,15 +176,18 @@ final class JobsApi implements HttpService {
               && ctx.events().list(job.id(), cursor, 1).isEmpty()) {
             return;
           }
-          if (System.nanoTime() - lastWrite > HEARTBEAT.toNanos()) {
+          if (System.nanoTime() - lastWrite > heartbeat.toNanos()) {
             sink.emit(SseEvent.builder().comment("keep-alive").build());
             lastWrite = System.nanoTime();
           }
           Thread.sleep(POLL);
         }
       }
-    } catch (UncheckedIOException | com.fasterxml.jackson.core.JsonProcessingException e) {
-      // The client went away: nothing to answer.
+    } catch (UncheckedIOException
+        | io.helidon.webserver.CloseConnectionException
+        | com.fasterxml.jackson.core.JsonProcessingException e) {
+      // The client went away (Ctrl-C on plinth jobs watch): normal, nothing to answer or log.
+      LOG.log(System.Logger.Level.DEBUG, "event stream of job " + job.id() + " closed: " + e);
     }
   }
 
