@@ -661,7 +661,12 @@ final class BmcCommand implements Runnable {
         doc.put("certificateSha256", sim.certificate() == null ? null : sim.certificate().sha256());
         out.println(JSON.writeValueAsString(doc));
       } else {
-        out.printf("plinth bmc simulate: %d BMC(s), %s, user %s%n", count, fs, username);
+        out.printf(
+            "plinth bmc simulate: %d BMC(s), %s, login %s / %s%n",
+            count,
+            fs,
+            username,
+            passwordFile == null ? password : "(the password in " + passwordFile + ")");
         int shown = Math.min(count, 5);
         for (int i = 0; i < shown; i++) {
           SimulatedBmc b = sim.bmc(i);

@@ -15,6 +15,7 @@ import dev.plinth.controller.demo.SimulatedFleet;
 import dev.plinth.controller.jobs.JobSettings;
 import dev.plinth.controller.jobs.RecipesModuleCheck;
 import dev.plinth.controller.jobs.RedfishBmcDriver;
+import dev.plinth.controller.observe.JsonLogging;
 import dev.plinth.controller.security.AdminToken;
 import dev.plinth.registry.Registry;
 import java.io.IOException;
@@ -82,7 +83,9 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--timeout",
-      description = "Give up after this long (ISO-8601, default: PT10M, with --qemu PT45M).")
+      paramLabel = "DURATION",
+      description =
+          "Give up after this long (e.g. 30s, 10m, 1h30m; default: 10m, with --qemu 45m).")
   Duration timeout;
 
   @Option(
@@ -132,21 +135,22 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--bmc-latency",
-      defaultValue = "PT0S",
+      defaultValue = "0s",
       paramLabel = "DURATION",
-      description = "Simulated time of every BMC answer (ISO-8601, default: ${DEFAULT-VALUE}).")
+      description =
+          "Simulated time of every BMC answer (e.g. 200ms, 1s; default: ${DEFAULT-VALUE}).")
   Duration bmcLatency;
 
   @Option(
       names = "--power-transition",
-      defaultValue = "PT0S",
+      defaultValue = "0s",
       paramLabel = "DURATION",
       description = "Simulated time of every power change (default: ${DEFAULT-VALUE}).")
   Duration powerTransition;
 
   @Option(
       names = "--boot-time",
-      defaultValue = "PT0S",
+      defaultValue = "0s",
       paramLabel = "DURATION",
       description =
           "Simulated firmware POST plus maintenance OS boot, before the dispatcher runs"
@@ -156,10 +160,18 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    if (data == null) {
+      data = Files.createTempDirectory(qemu ? "plinth-demo-qemu-" : "plinth-demo-");
+    }
+    // A person reads progress and the summary here; the controller's JSON log lines go to a file.
+    Path log = data.toAbsolutePath().resolve("plinth-demo.log");
+    JsonLogging.toFile(log);
+    out.println("plinth demo: logs in " + log);
+    out.flush();
     if (qemu) {
       return QemuDemo.fromOptions(this).run(quiet ? null : out, out);
     }
-    Path dir = data != null ? data : Files.createTempDirectory("plinth-demo-");
+    Path dir = data;
     int code =
         run(
             dir,
@@ -176,7 +188,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   String recipeText() throws IOException {
     if (recipe != null) {
-      return Files.readString(recipe);
+      return CliFiles.readText(recipe, "the recipe's YAML or JSON file");
     }
     try (InputStream in =
         DemoCommand.class.getResourceAsStream("/dev/plinth/controller/demo/demo-recipe.yaml")) {
@@ -225,7 +237,11 @@ public final class DemoCommand implements Callable<Integer> {
                 Math.max(2, Runtime.getRuntime().availableProcessors() * 2),
                 timing)) {
       out.printf(
-          "plinth demo: controller on %s, %d simulated BMCs, data in %s%n", ctl.baseUrl(), n, dir);
+          "plinth demo: controller on %s (admin token in %s), data in %s%n",
+          ctl.baseUrl(), layout.adminToken(), dir);
+      out.printf(
+          "plinth demo: %d simulated BMCs on loopback (%s ...), BMC login %s / %s%n",
+          n, fleet.bmcs().getFirst().url(), SimulatedFleet.USER, SimulatedFleet.PASSWORD);
       out.flush();
       publishTools(registry, ctl.baseUrl(), admin.token(), out);
       ApiClient api = new ApiClient(ctl.baseUrl(), admin.token());

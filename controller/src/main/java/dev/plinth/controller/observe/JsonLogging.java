@@ -5,11 +5,17 @@
 
 package dev.plinth.controller.observe;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
+import java.util.logging.StreamHandler;
 
 /**
  * Routes every {@link System.Logger} and JUL record (ours and Helidon's) to stderr as one JSON
@@ -27,6 +33,31 @@ public final class JsonLogging {
     h.setLevel(Level.ALL);
     root.addHandler(h);
     root.setLevel(levelFromEnv(System.getenv("PLINTH_LOG_LEVEL")));
+  }
+
+  /**
+   * Sends every record to {@code file} (appended, JSON lines) instead of stderr: for a person at a
+   * terminal ({@code plinth demo}), who reads progress there and the log when something went wrong.
+   */
+  public static void toFile(Path file) throws IOException {
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    OutputStream os =
+        Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    Handler h =
+        new StreamHandler(os, new JsonLineFormatter()) {
+          @Override
+          public synchronized void publish(java.util.logging.LogRecord r) {
+            super.publish(r);
+            flush();
+          }
+        };
+    h.setLevel(Level.ALL);
+    Logger root = Logger.getLogger("");
+    for (Handler old : root.getHandlers()) {
+      root.removeHandler(old);
+      old.close();
+    }
+    root.addHandler(h);
   }
 
   static Level levelFromEnv(String v) {
