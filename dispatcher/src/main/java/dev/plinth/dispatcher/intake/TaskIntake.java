@@ -42,6 +42,7 @@ public final class TaskIntake {
 
   private static final System.Logger LOG = System.getLogger(TaskIntake.class.getName());
   private static final long MAX_ISO_BYTES = 64L << 20;
+  private static final Duration FETCH_RETRY = Duration.ofSeconds(2);
 
   private final Commands commands;
   private final Path procCmdline;
@@ -72,7 +73,20 @@ public final class TaskIntake {
     long deadline = System.nanoTime() + wait.toNanos();
     Optional<String> url = kernelTaskUrl();
     if (url.isPresent()) {
-      return fetch(URI.create(url.get()));
+      // One slot: the task is at a URL. The controller may be restarting (or the network still
+      // coming up): connection failures and 5xx are tried again until the wait runs out.
+      URI u = URI.create(url.get());
+      while (true) {
+        try {
+          return fetch(u);
+        } catch (IntakeException e) {
+          if (!retryable(e) || System.nanoTime() > deadline) {
+            throw e;
+          }
+          LOG.log(Level.WARNING, "{0}; trying again", e.getMessage());
+          Thread.sleep(FETCH_RETRY.toMillis());
+        }
+      }
     }
     while (true) {
       Optional<Path> dev = findByLabel();
@@ -147,6 +161,15 @@ public final class TaskIntake {
     } catch (IOException e) {
       throw new IntakeException("fetching the task from " + url + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Whether a failed fetch may work later: no connection, a timeout, or a 5xx/429 answer. */
+  static boolean retryable(IntakeException e) {
+    if (e.getCause() instanceof IOException io) {
+      return !(io instanceof dev.plinth.iso.IsoFormatException);
+    }
+    String m = e.getMessage();
+    return m != null && (m.matches(".*: HTTP 5\\d\\d$") || m.endsWith(": HTTP 429"));
   }
 
   /** The value of {@code plinth.task=} on the kernel command line, if any. */

@@ -144,6 +144,53 @@ class TaskIntakeTest {
   }
 
   @Test
+  void aKernelCommandLineUrlIsTriedAgainWhileTheControllerAnswers5xxButNot404() throws Exception {
+    Path iso = tmp.resolve("served.iso");
+    TaskIsoImage.write(task, 1_700_000_000L, iso);
+    java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/media/task.iso",
+        x -> {
+          if (calls.incrementAndGet() <= 2) {
+            x.sendResponseHeaders(503, -1);
+          } else {
+            byte[] b = Files.readAllBytes(iso);
+            x.sendResponseHeaders(200, b.length);
+            x.getResponseBody().write(b);
+          }
+          x.close();
+        });
+    server.createContext(
+        "/media/gone.iso",
+        x -> {
+          calls.incrementAndGet();
+          x.sendResponseHeaders(404, -1);
+          x.close();
+        });
+    server.start();
+    try {
+      String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/media/";
+      assertThat(
+              intake(noBlkid(), "plinth.task=" + base + "task.iso").discover(Duration.ofMinutes(1)))
+          .isEqualTo(task);
+      assertThat(calls.get()).isEqualTo(3);
+      calls.set(0);
+      IntakeException e =
+          assertThrows(
+              IntakeException.class,
+              () ->
+                  intake(noBlkid(), "plinth.task=" + base + "gone.iso")
+                      .discover(Duration.ofMinutes(1)));
+      assertThat(e.getMessage()).contains("HTTP 404");
+      assertThat(calls.get()).isEqualTo(1);
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
   void copiesTheVolumeOffADeviceLikeFile() throws Exception {
     // A FIFO stands in for a block device: not a regular file, readable once as a stream.
     Path iso = tmp.resolve("task.iso");
