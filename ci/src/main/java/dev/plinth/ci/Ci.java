@@ -26,7 +26,8 @@ import picocli.CommandLine.Command;
       dev.plinth.ci.publish.PublishCommand.class,
       dev.plinth.ci.publish.PromoteCommand.class,
       dev.plinth.ci.publish.RetentionCommand.class,
-      dev.plinth.ci.rehearse.RehearseCommand.class})
+      dev.plinth.ci.rehearse.RehearseCommand.class,
+      dev.plinth.ci.validate.ValidateCommand.class})
 public final class Ci implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
