@@ -136,8 +136,8 @@ final class MachinesApi implements HttpService {
   }
 
   /**
-   * Logs in to the machine's BMC and reads its inventory, as Ironic's {@code validate} does: a wrong
-   * URL, user name, password or certificate is refused at enrolment, not at the first job.
+   * Logs in to the machine's BMC and reads its inventory, as Ironic's {@code validate} does: a
+   * wrong URL, user name, password or certificate is refused at enrolment, not at the first job.
    */
   private String checkBmc(Machine m) {
     try (BmcDriver.Session s = ctx.bmc().open(BmcTargets.of(m, ctx.box()))) {

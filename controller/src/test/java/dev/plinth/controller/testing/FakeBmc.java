@@ -33,6 +33,12 @@ public final class FakeBmc implements BmcDriver {
   /** Machines whose BMC has a single virtual media slot (OpenBMC). */
   public final Set<String> oneSlotMachines = ConcurrentHashMap.newKeySet();
 
+  /** Machines whose inventory was read, once per read (enrolment checks, inspect). */
+  public final List<String> inventoryReads = new CopyOnWriteArrayList<>();
+
+  /** The one password each listed machine's BMC accepts; others are refused as a BMC would. */
+  public final Map<String, String> acceptedPasswords = new ConcurrentHashMap<>();
+
   private final Map<String, Integer> failures = new ConcurrentHashMap<>();
   private volatile BiConsumer<String, URI> onIsoBoot = (m, iso) -> {};
 
@@ -56,6 +62,16 @@ public final class FakeBmc implements BmcDriver {
     Integer f = failures.computeIfPresent(t.name(), (k, v) -> v - 1);
     if (f != null && f >= 0) {
       throw new BmcException(t.name() + ": HTTP 503 from the BMC (simulated)", true, null);
+    }
+    String accepted = acceptedPasswords.get(t.name());
+    if (accepted != null && !accepted.equals(t.password())) {
+      throw new BmcException(
+          "BMC "
+              + t.name()
+              + ": POST /redfish/v1/SessionService/Sessions: HTTP 401: the BMC refused the user"
+              + " name or password (simulated)",
+          false,
+          null);
     }
     passwords.put(t.name(), t.password());
     String m = t.name();
@@ -92,7 +108,8 @@ public final class FakeBmc implements BmcDriver {
 
       @Override
       public String inventoryJson() {
-        calls.add(m + ":inventory");
+        // Not in calls: machines are checked at enrolment, before the calls a test counts.
+        inventoryReads.add(m);
         // serialNumber and macAddresses as the Redfish driver stores them (Inventory).
         return "{\"model\":\"Sim\",\"serial\":\"SN-"
             + m
