@@ -91,6 +91,13 @@ public final class BuildCommand implements Callable<Integer> {
       description = "Parts not to build: tools, ci-os, mos (PR smoke builds without root).")
   List<String> skip = new ArrayList<>();
 
+  @Option(
+      names = "--commit",
+      paramLabel = "REV",
+      defaultValue = "HEAD",
+      description = "Commit recorded and whose time is SOURCE_DATE_EPOCH (default HEAD).")
+  String commit;
+
   @Override
   public Integer call() throws IOException {
     Path top = repo.toAbsolutePath().normalize();
@@ -127,6 +134,7 @@ public final class BuildCommand implements Callable<Integer> {
             abs(ciOs),
             abs(mos),
             new HashSet<>(skip),
+            commit,
             spec.commandLine().getOut())
         .build(dist.toAbsolutePath().normalize());
     return 0;

@@ -46,6 +46,8 @@ import java.util.zip.ZipFile;
  * @param ciOs already-built CI-only OS artifacts (a directory with the OCI archive), or null
  * @param mos already-built maintenance OS outputs, or null
  * @param skip parts not to build: {@code mos}, {@code tools}, {@code ci-os}
+ * @param rev the commit to stamp (git revision; HEAD by default): pinned so two builds in a working
+ *     tree others commit to agree
  * @param out progress lines
  */
 public record ReleaseBuild(
@@ -56,6 +58,7 @@ public record ReleaseBuild(
     Path ciOs,
     Path mos,
     Set<String> skip,
+    String rev,
     PrintWriter out) {
 
   static final String GZIP = "application/gzip";
@@ -63,11 +66,11 @@ public record ReleaseBuild(
 
   /** The commit's time, SOURCE_DATE_EPOCH for every archive. */
   public long sourceDateEpoch() throws IOException {
-    return Long.parseLong(Proc.output(repo, "git", "log", "-1", "--format=%ct"));
+    return Long.parseLong(Proc.output(repo, "git", "log", "-1", "--format=%ct", rev));
   }
 
   public String commit() throws IOException {
-    return Proc.output(repo, "git", "rev-parse", "HEAD");
+    return Proc.output(repo, "git", "rev-parse", rev + "^{commit}");
   }
 
   /** Builds everything into {@code dist}; returns the inventory written. */

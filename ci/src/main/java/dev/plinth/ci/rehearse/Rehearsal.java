@@ -115,7 +115,9 @@ public record Rehearsal(Options options, PrintWriter out) {
                 "--repo",
                 options.repo().toString(),
                 "--build-dir",
-                options.buildDir()),
+                options.buildDir(),
+                "--commit",
+                commit),
             reuse));
     if (options.rebuild()) {
       stage(
@@ -146,7 +148,9 @@ public record Rehearsal(Options options, PrintWriter out) {
                   "--repo",
                   options.repo().toString(),
                   "--build-dir",
-                  options.buildDir()),
+                  options.buildDir(),
+                  "--commit",
+                  commit),
               reuse));
     }
     if (stages.contains("sbom")) {
