@@ -28,15 +28,21 @@ import java.util.stream.Stream;
  * ├── plinth.jar             the controller; its manifest Class-Path points at lib/
  * ├── lib/*.jar              runtime dependencies, unchanged from Maven Central
  * ├── plinth.service         hardened systemd unit
- * ├── plinth.yaml.example    configuration with comments
+ * ├── plinth.yaml.example    configuration with comments; starts as shipped (loopback)
+ * ├── README.md              the project's README
+ * ├── docs/*.md              the documentation (the unit's Documentation= points here)
  * └── SHA256SUMS             of every other file, sorted by path
  * </pre>
+ *
+ * <p>Installed as docs/operations.md says: unpacked in /opt, {@code /opt/plinth} a symbolic link to
+ * {@code /opt/plinth-VERSION} (an upgrade or a rollback moves the link).
  *
  * @param version the release version
  * @param controllerTarget the controller's build directory (plinth.jar and lib/)
  * @param dist the directory with the launcher, unit and example configuration
+ * @param docs the documentation directory (docs/, with README.md in its parent)
  */
-public record ReleaseTarball(String version, Path controllerTarget, Path dist) {
+public record ReleaseTarball(String version, Path controllerTarget, Path dist, Path docs) {
 
   /** The file name of the archive. */
   public String fileName() {
@@ -55,6 +61,13 @@ public record ReleaseTarball(String version, Path controllerTarget, Path dist) {
             top + "plinth.yaml.example", require(dist.resolve("plinth.yaml.example")), false));
     entries.add(
         new TarEntry(top + "plinth.jar", require(controllerTarget.resolve("plinth.jar")), false));
+    entries.add(
+        new TarEntry(top + "README.md", require(docs.resolve("../README.md").normalize()), false));
+    try (Stream<Path> md = Files.list(require(docs))) {
+      for (Path d : md.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
+        entries.add(new TarEntry(top + "docs/" + d.getFileName(), d, false));
+      }
+    }
     Path lib = require(controllerTarget.resolve("lib"));
     try (Stream<Path> jars = Files.list(lib)) {
       for (Path j : jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
@@ -104,7 +117,8 @@ public record ReleaseTarball(String version, Path controllerTarget, Path dist) {
 
   private static Path require(Path p) throws IOException {
     if (!Files.exists(p)) {
-      throw new IOException(p + " is missing: build the controller first (./mvnw package)");
+      throw new IOException(
+          p + " is missing: build the controller first (./mvnw package), from a whole checkout");
     }
     return p;
   }

@@ -31,6 +31,12 @@ public final class ReleaseTarballCommand implements Callable<Integer> {
   @Option(names = "--dist", required = true, description = "Launcher, unit and example config.")
   Path dist;
 
+  @Option(
+      names = "--docs",
+      required = true,
+      description = "Documentation directory (docs/; README.md is read from its parent).")
+  Path docs;
+
   @Option(names = "--out", required = true, description = "Output directory.")
   Path out;
 
@@ -42,7 +48,7 @@ public final class ReleaseTarballCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long epoch = sourceDateEpoch(System.getenv("SOURCE_DATE_EPOCH"), outputTimestamp);
-    Path archive = new ReleaseTarball(version, controller, dist).write(out, epoch);
+    Path archive = new ReleaseTarball(version, controller, dist, docs).write(out, epoch);
     spec.commandLine().getOut().println("ci: wrote " + archive);
     return 0;
   }

@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
@@ -34,6 +35,8 @@ public final class ReproducibleTarGz {
       try (OutputStream os = Files.newOutputStream(tmp)) {
         write(entries, sourceDateEpoch, os);
       }
+      // A temp file is 0600; a release is read by others (the web server, the operator's user).
+      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
       Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(tmp);

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,13 +41,17 @@ class ReleaseTarballTest {
     }
     Files.writeString(dist.resolve("plinth"), "#!/bin/sh\n");
     Files.writeString(dist.resolve("plinth.service"), "[Service]\n");
-    Files.writeString(dist.resolve("plinth.yaml.example"), "listen: 0.0.0.0:8080\n");
+    Files.writeString(dist.resolve("plinth.yaml.example"), "listen: 127.0.0.1:8080\n");
+    Path docs = Files.createDirectories(root.resolve("docs"));
+    Files.writeString(root.resolve("README.md"), "# Plinth\n");
+    Files.writeString(docs.resolve("operations.md"), "# Operations\n");
+    Files.writeString(docs.resolve("notes.txt"), "not documentation\n");
     try (var s = Files.walk(root)) {
       for (Path p : s.toList()) {
         Files.setLastModifiedTime(p, FileTime.from(Instant.ofEpochSecond(mtime)));
       }
     }
-    return new ReleaseTarball("1.2.3", target, dist);
+    return new ReleaseTarball("1.2.3", target, dist, docs);
   }
 
   @Test
@@ -80,7 +85,10 @@ class ReleaseTarballTest {
     assertThat(entries.keySet())
         .containsExactly(
             "plinth-1.2.3/",
+            "plinth-1.2.3/README.md",
             "plinth-1.2.3/SHA256SUMS",
+            "plinth-1.2.3/docs/",
+            "plinth-1.2.3/docs/operations.md",
             "plinth-1.2.3/lib/",
             "plinth-1.2.3/lib/a.jar",
             "plinth-1.2.3/lib/b.jar",
@@ -97,10 +105,17 @@ class ReleaseTarballTest {
     assertThat(entries.get("plinth-1.2.3/plinth.jar").getMode()).isEqualTo(0100644);
     assertThat(entries.get("plinth-1.2.3/lib/").getMode()).isEqualTo(040755);
     String sums = contents.get("plinth-1.2.3/SHA256SUMS");
-    assertThat(sums.lines()).hasSize(6).allMatch(l -> l.matches("[0-9a-f]{64}  \\S+"));
+    assertThat(sums.lines()).hasSize(8).allMatch(l -> l.matches("[0-9a-f]{64}  \\S+"));
     assertThat(sums).contains("  lib/a.jar\n").contains("  plinth.jar\n");
     assertThat(Files.readString(archive.resolveSibling(archive.getFileName() + ".sha256")))
         .matches("[0-9a-f]{64}  plinth-1.2.3-linux.tar.gz\n");
+  }
+
+  @Test
+  void archiveIsReadableByOthersLikeAnyDownload() throws IOException {
+    Path archive = fixture(tmp.resolve("m"), List.of("a.jar"), 1).write(tmp.resolve("o"), 1L);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(archive)))
+        .isEqualTo("rw-r--r--");
   }
 
   @Test
@@ -113,7 +128,7 @@ class ReleaseTarballTest {
 
   @Test
   void missingControllerBuildIsAClearError() throws IOException {
-    var t = new ReleaseTarball("1", tmp.resolve("none"), tmp.resolve("dist"));
+    var t = new ReleaseTarball("1", tmp.resolve("none"), tmp.resolve("dist"), tmp.resolve("docs"));
     var e = assertThrows(IOException.class, () -> t.write(tmp.resolve("o"), 1L));
     assertThat(e).hasMessageContaining("build the controller first");
   }
