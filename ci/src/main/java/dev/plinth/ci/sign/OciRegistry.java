@@ -10,13 +10,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
  * The few OCI distribution calls signing needs, over {@code java.net.http}: manifests and blobs by
- * digest or tag, monolithic blob upload, the referrers API. No auth (the registries the pipeline
- * talks to here are local; a registry with auth is {@code ci publish}'s business).
+ * digest or tag, monolithic blob upload, the referrers API. Credentials come from a
+ * containers-auth.json file (podman's and skopeo's format: {@code auths.HOST.auth} = base64
+ * user:password) and answer the registry's challenge: Basic, or a Bearer token fetched from the
+ * realm it names (docker-registry token auth, the controller's embedded registry).
  */
 public final class OciRegistry {
 
@@ -44,13 +48,40 @@ public final class OciRegistry {
           .followRedirects(HttpClient.Redirect.NORMAL)
           .build();
 
-  /** {@code url}: {@code http://host:port} or {@code https://host}. */
+  private final String basic;
+  private final java.util.Map<String, String> tokens =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** {@code url}: {@code http://host:port} or {@code https://host}; anonymous. */
   public OciRegistry(String url) {
+    this(url, (String) null);
+  }
+
+  /**
+   * {@code url} with the credentials for its host in {@code authFile} (containers-auth.json; null
+   * or absent: anonymous).
+   */
+  public OciRegistry(String url, Path authFile) throws IOException {
+    this(url, basicFrom(url, authFile));
+  }
+
+  private OciRegistry(String url, String basic) {
+    this.basic = basic;
     String u = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     if (!u.startsWith("http://") && !u.startsWith("https://")) {
       u = "https://" + u;
     }
     this.base = URI.create(u);
+  }
+
+  private static String basicFrom(String url, Path authFile) throws IOException {
+    if (authFile == null || !Files.isRegularFile(authFile)) {
+      return null;
+    }
+    String host = URI.create(url.contains("://") ? url : "https://" + url).getAuthority();
+    var auths = Bundles.JSON.readTree(authFile.toFile()).path("auths");
+    String auth = auths.path(host).path("auth").asText("");
+    return auth.isEmpty() ? null : auth;
   }
 
   /** {@code host[:port]}: what image references start with. */
@@ -150,6 +181,76 @@ public final class OciRegistry {
   }
 
   private HttpResponse<byte[]> send(HttpRequest req) throws IOException {
+    String repo = repoOf(req.uri().getPath());
+    HttpResponse<byte[]> r = raw(authorized(req, repo));
+    if (r.statusCode() != 401) {
+      return r;
+    }
+    String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
+    if (challenge.regionMatches(true, 0, "Basic", 0, 5) && basic != null) {
+      tokens.put(repo, "Basic " + basic);
+    } else if (challenge.regionMatches(true, 0, "Bearer", 0, 6)) {
+      tokens.put(repo, "Bearer " + token(challenge, repo));
+    } else {
+      return r;
+    }
+    return raw(authorized(req, repo));
+  }
+
+  private HttpRequest authorized(HttpRequest req, String repo) {
+    String auth = tokens.get(repo);
+    if (auth == null) {
+      return req;
+    }
+    return HttpRequest.newBuilder(req, (k, v) -> true).header("Authorization", auth).build();
+  }
+
+  /** A Bearer token for pull and push on {@code repo} from the challenge's realm. */
+  private String token(String challenge, String repo) throws IOException {
+    java.util.Map<String, String> params = new java.util.HashMap<>();
+    var m = java.util.regex.Pattern.compile("(\\w+)=\"([^\"]*)\"").matcher(challenge);
+    while (m.find()) {
+      params.put(m.group(1), m.group(2));
+    }
+    String realm = params.get("realm");
+    if (realm == null) {
+      throw new IOException("registry challenge without a realm: " + challenge);
+    }
+    StringBuilder q = new StringBuilder(realm).append(realm.contains("?") ? "&" : "?");
+    if (params.containsKey("service")) {
+      q.append("service=")
+          .append(
+              java.net.URLEncoder.encode(
+                  params.get("service"), java.nio.charset.StandardCharsets.UTF_8))
+          .append('&');
+    }
+    q.append("scope=")
+        .append(
+            java.net.URLEncoder.encode(
+                "repository:" + repo + ":pull,push", java.nio.charset.StandardCharsets.UTF_8));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(base.resolve(q.toString())).timeout(Duration.ofSeconds(30)).GET();
+    if (basic != null) {
+      b.header("Authorization", "Basic " + basic);
+    }
+    HttpResponse<byte[]> r = raw(b.build());
+    ok(r, "GET token " + realm);
+    var json = Bundles.JSON.readTree(r.body());
+    String t = json.path("token").asText(json.path("access_token").asText(""));
+    if (t.isEmpty()) {
+      throw new IOException("token endpoint " + realm + " returned no token");
+    }
+    return t;
+  }
+
+  private static String repoOf(String path) {
+    var m =
+        java.util.regex.Pattern.compile("^/v2/(.+?)/(manifests|blobs|referrers|tags)/.*")
+            .matcher(path);
+    return m.matches() ? m.group(1) : "";
+  }
+
+  private HttpResponse<byte[]> raw(HttpRequest req) throws IOException {
     try {
       return http.send(req, HttpResponse.BodyHandlers.ofByteArray());
     } catch (InterruptedException e) {

@@ -75,6 +75,12 @@ public final class SignCommand implements Callable<Integer> {
   String registry;
 
   @Option(
+      names = "--authfile",
+      description =
+          "containers-auth.json with the registry's credentials (default: $REGISTRY_AUTH_FILE).")
+  Path authFile;
+
+  @Option(
       names = "--signed-identity",
       description =
           "Registry host written into image signatures (docker-reference); default: the --registry host.")
@@ -139,7 +145,11 @@ public final class SignCommand implements Callable<Integer> {
     bundles++;
     int images = 0;
     if (registry != null) {
-      OciRegistry reg = new OciRegistry(registry);
+      Path auth = authFile;
+      if (auth == null && System.getenv("REGISTRY_AUTH_FILE") != null) {
+        auth = Path.of(System.getenv("REGISTRY_AUTH_FILE"));
+      }
+      OciRegistry reg = new OciRegistry(registry, auth);
       String identity = signedIdentity != null ? signedIdentity : reg.host();
       for (Artifact a : inv.artifacts()) {
         if (a.kind() != Artifact.Kind.IMAGE) {

@@ -53,6 +53,12 @@ public final class VerifyCommand implements Callable<Integer> {
   String registry;
 
   @Option(
+      names = "--authfile",
+      description =
+          "containers-auth.json with the registry's credentials (default: $REGISTRY_AUTH_FILE).")
+  Path authFile;
+
+  @Option(
       names = "--signed-identity",
       description = "Registry host the image signatures name; default: the --registry host.")
   String signedIdentity;
@@ -105,7 +111,11 @@ public final class VerifyCommand implements Callable<Integer> {
     }
     checked += sums(inv, key, keyName, problems);
     if (registry != null) {
-      OciRegistry reg = new OciRegistry(registry);
+      Path auth = authFile;
+      if (auth == null && System.getenv("REGISTRY_AUTH_FILE") != null) {
+        auth = Path.of(System.getenv("REGISTRY_AUTH_FILE"));
+      }
+      OciRegistry reg = new OciRegistry(registry, auth);
       String identity = signedIdentity != null ? signedIdentity : reg.host();
       for (Artifact a : inv.artifacts()) {
         if (a.kind() != Artifact.Kind.IMAGE) {

@@ -64,7 +64,12 @@ final class LocalRegistry {
 
   /** Pushes a one-file OCI image to {@code repo:tag}; returns its manifest digest. */
   String pushImage(String repo, String tag, String content) throws IOException {
-    OciRegistry reg = new OciRegistry(url());
+    return pushImage(new OciRegistry(url()), repo, tag, content);
+  }
+
+  /** Pushes a one-file OCI image to {@code repo:tag} at {@code reg}; returns its digest. */
+  static String pushImage(OciRegistry reg, String repo, String tag, String content)
+      throws IOException {
     ByteArrayOutputStream tar = new ByteArrayOutputStream();
     try (TarArchiveOutputStream t = new TarArchiveOutputStream(tar)) {
       byte[] data = content.getBytes(StandardCharsets.UTF_8);
