@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param keepDisk keep the disk image after close
  * @param qemu the QEMU binary
  * @param commandTimeout how long one QMP command may take (a media change opens the URL)
+ * @param mediaSlots virtual media slots the BMC shows: 2 (a CD beside the boot CD, as iDRAC, iLO,
+ *     XCC...) or 1 (OpenBMC's single slot: the controller then boots the job's own maintenance ISO)
  */
 public record QemuBmcOptions(
     Path dir,
@@ -33,7 +35,8 @@ public record QemuBmcOptions(
     int cpus,
     boolean keepDisk,
     String qemu,
-    Duration commandTimeout) {
+    Duration commandTimeout,
+    int mediaSlots) {
 
   /** The VM's firmware. */
   public enum Firmware {
@@ -57,36 +60,49 @@ public record QemuBmcOptions(
     Objects.requireNonNull(diskSize, "diskSize");
     Objects.requireNonNull(qemu, "qemu");
     Objects.requireNonNull(commandTimeout, "commandTimeout");
+    if (mediaSlots < 1 || mediaSlots > 2) {
+      throw new IllegalArgumentException("mediaSlots must be 1 or 2");
+    }
     if (memoryMib < 128 || cpus < 1) {
       throw new IllegalArgumentException("memoryMib must be >= 128 and cpus >= 1");
     }
   }
 
-  /** OVMF, an 8 GiB disk, 3 GiB of memory, 2 vCPUs, disks deleted at close. */
+  /** OVMF, an 8 GiB disk, 3 GiB of memory, 2 vCPUs, disks deleted at close, two media slots. */
   public static QemuBmcOptions defaults(Path dir) {
     return new QemuBmcOptions(
-        dir, Firmware.OVMF, "8G", 3072, 2, false, "qemu-system-x86_64", Duration.ofSeconds(30));
+        dir, Firmware.OVMF, "8G", 3072, 2, false, "qemu-system-x86_64", Duration.ofSeconds(30), 2);
   }
 
   public QemuBmcOptions withFirmware(Firmware f) {
-    return new QemuBmcOptions(dir, f, diskSize, memoryMib, cpus, keepDisk, qemu, commandTimeout);
+    return new QemuBmcOptions(
+        dir, f, diskSize, memoryMib, cpus, keepDisk, qemu, commandTimeout, mediaSlots);
   }
 
   public QemuBmcOptions withDiskSize(String size) {
-    return new QemuBmcOptions(dir, firmware, size, memoryMib, cpus, keepDisk, qemu, commandTimeout);
+    return new QemuBmcOptions(
+        dir, firmware, size, memoryMib, cpus, keepDisk, qemu, commandTimeout, mediaSlots);
   }
 
   public QemuBmcOptions withMemoryMib(int mib) {
-    return new QemuBmcOptions(dir, firmware, diskSize, mib, cpus, keepDisk, qemu, commandTimeout);
+    return new QemuBmcOptions(
+        dir, firmware, diskSize, mib, cpus, keepDisk, qemu, commandTimeout, mediaSlots);
   }
 
   public QemuBmcOptions withCpus(int n) {
     return new QemuBmcOptions(
-        dir, firmware, diskSize, memoryMib, n, keepDisk, qemu, commandTimeout);
+        dir, firmware, diskSize, memoryMib, n, keepDisk, qemu, commandTimeout, mediaSlots);
   }
 
   public QemuBmcOptions withKeepDisk(boolean keep) {
-    return new QemuBmcOptions(dir, firmware, diskSize, memoryMib, cpus, keep, qemu, commandTimeout);
+    return new QemuBmcOptions(
+        dir, firmware, diskSize, memoryMib, cpus, keep, qemu, commandTimeout, mediaSlots);
+  }
+
+  /** With one virtual media slot (OpenBMC) or two. */
+  public QemuBmcOptions withMediaSlots(int n) {
+    return new QemuBmcOptions(
+        dir, firmware, diskSize, memoryMib, cpus, keepDisk, qemu, commandTimeout, n);
   }
 
   /** The factory to give {@code BmcSimulator.builder().hardware(...)}: one VM per BMC. */

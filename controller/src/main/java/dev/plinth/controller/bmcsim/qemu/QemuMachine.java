@@ -252,7 +252,8 @@ public final class QemuMachine implements Hardware {
 
   @Override
   public int drives() {
-    return CDS.size();
+    // One slot: QEMU keeps its second CD drive, empty, but the BMC shows no slot for it.
+    return options.mediaSlots();
   }
 
   @Override

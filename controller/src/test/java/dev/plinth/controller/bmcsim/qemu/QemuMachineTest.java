@@ -25,6 +25,18 @@ class QemuMachineTest {
   }
 
   @Test
+  void optionsTakeOneOrTwoMediaSlots() {
+    QemuBmcOptions o = QemuBmcOptions.defaults(Path.of("/vm"));
+    assertThat(o.mediaSlots()).isEqualTo(2);
+    assertThat(o.withMediaSlots(1).mediaSlots()).isEqualTo(1);
+    assertThat(o.withMediaSlots(1).withKeepDisk(true).mediaSlots()).isEqualTo(1);
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> o.withMediaSlots(0));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> o.withMediaSlots(3));
+  }
+
+  @Test
   void commandLineHasTheMachineTheBmcNeeds() {
     QemuBmcOptions o = QemuBmcOptions.defaults(Path.of("/vm"));
     List<String> c =
