@@ -175,8 +175,18 @@ public record Rehearsal(Options options, PrintWriter out) {
     if (stages.contains("gate")) {
       stage(timings, "gate licences", env, List.of("gate", "licences", "--dist", a.toString()));
       List<String> vulns = new ArrayList<>(List.of("gate", "vulns", "--dist", a.toString()));
-      if (options.advisories() != null) {
-        vulns.addAll(List.of("--advisories", options.advisories().toString()));
+      Path fixtures = options.repo().resolve("ci/src/test/resources");
+      // CI here: the small OSV fixture and the exceptions recorded for it; the workflow fetches a
+      // fresh database instead.
+      vulns.addAll(
+          List.of(
+              "--db",
+              (options.advisories() != null ? options.advisories() : fixtures.resolve("osv"))
+                  .toString()));
+      if (options.advisories() == null
+          && Files.exists(fixtures.resolve("osv-rehearsal-exceptions.json"))) {
+        vulns.addAll(
+            List.of("--exceptions", fixtures.resolve("osv-rehearsal-exceptions.json").toString()));
       }
       stage(timings, "gate vulns", env, vulns);
     } else {
@@ -544,7 +554,7 @@ public record Rehearsal(Options options, PrintWriter out) {
         Proc.run(
             dir,
             List.of(
-                "skopeo",
+                skopeo(),
                 "--policy",
                 policy.toString(),
                 "--registries.d",
@@ -595,7 +605,7 @@ public record Rehearsal(Options options, PrintWriter out) {
           Proc.run(
               dir,
               List.of(
-                  "skopeo",
+                  skopeo(),
                   "--policy",
                   otherPolicy.toString(),
                   "--registries.d",
@@ -623,6 +633,19 @@ public record Rehearsal(Options options, PrintWriter out) {
         }
         throw new IOException(ref + ": skopeo accepted it with another key's policy");
       }
+    }
+
+    /**
+     * The skopeo to run: {@code plinth.skopeo} (system property) or {@code PLINTH_SKOPEO}, else the
+     * one on the PATH. It needs sigstore support: Debian trixie's (bookworm's 1.9.3 lacks it;
+     * ci/src/test/scripts/trixie-skopeo.sh fetches trixie's).
+     */
+    static String skopeo() {
+      String p = System.getProperty("plinth.skopeo");
+      if (p == null || p.isBlank()) {
+        p = System.getenv("PLINTH_SKOPEO");
+      }
+      return p == null || p.isBlank() ? "skopeo" : p;
     }
 
     private Path policy(Path file, Path publicKey) throws IOException {

@@ -185,8 +185,15 @@ public final class ValidateCommand implements Callable<Integer> {
     steps.add(List.of("sbom", "--dist", dist.toString(), "--source", top.toString()));
     steps.add(List.of("gate", "licences", "--dist", dist.toString()));
     List<String> vulns = new ArrayList<>(List.of("gate", "vulns", "--dist", dist.toString()));
-    if (advisories != null) {
-      vulns.addAll(List.of("--advisories", advisories.toString()));
+    Path fixtures = top.resolve("ci/src/test/resources");
+    if (advisories == null) {
+      vulns.addAll(List.of("--db", fixtures.resolve("osv").toString()));
+      if (Files.exists(fixtures.resolve("osv-rehearsal-exceptions.json"))) {
+        vulns.addAll(
+            List.of("--exceptions", fixtures.resolve("osv-rehearsal-exceptions.json").toString()));
+      }
+    } else {
+      vulns.addAll(List.of("--db", advisories.toString()));
     }
     steps.add(vulns);
     for (List<String> args : steps) {

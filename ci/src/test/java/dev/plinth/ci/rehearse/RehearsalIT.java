@@ -59,6 +59,21 @@ class RehearsalIT {
       }
       Assumptions.abort(msg);
     }
+    if (System.getenv("PLINTH_SKOPEO") == null) {
+      // bookworm's skopeo has no sigstore support: trixie's, as the sign stage's ITs use it
+      Process p =
+          new ProcessBuilder(
+                  "bash",
+                  root.resolve("ci/src/test/scripts/trixie-skopeo.sh").toString(),
+                  Path.of(System.getProperty("user.home"), ".cache/plinth/trixie-skopeo")
+                      .toString())
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      String[] lines = new String(p.getInputStream().readAllBytes()).strip().split("\n");
+      if (p.waitFor() == 0 && !lines[lines.length - 1].isBlank()) {
+        System.setProperty("plinth.skopeo", lines[lines.length - 1]);
+      }
+    }
     PrintWriter out = new PrintWriter(System.out, true);
     Rehearsal.Options o =
         new Rehearsal.Options(
