@@ -27,10 +27,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Hosts many simulated BMCs in one process on one HTTP(S) server. With one BMC it listens on the
- * given host; with more, BMC {@code i} answers at its own loopback address {@code 127.10.x.y} (all
- * of 127.0.0.0/8 is loopback on Linux) and the server tells them apart by the local address of each
- * connection, so each BMC has a normal URL with {@code /redfish/v1/} at its root.
+ * Hosts many simulated BMCs in one process. With one BMC it listens on the given host; with more,
+ * BMC {@code i} answers at its own loopback address {@code 127.10.x.y} (all of 127.0.0.0/8 is
+ * loopback on Linux) and the server tells them apart by the local address of each connection, so
+ * each BMC has a normal URL with {@code /redfish/v1/} at its root. Up to {@link #PER_ADDRESS_LIMIT}
+ * BMCs, one listener per address: nothing listens off loopback. Beyond that (a dispatcher thread
+ * per listener would cost more than the BMCs), one listener on every interface, which closes
+ * connections to any other address unanswered.
  *
  * <pre>{@code
  * try (BmcSimulator sim = BmcSimulator.builder().count(3).flavour(Flavour.DELL).start()) {
@@ -41,7 +44,10 @@ import java.util.concurrent.Executors;
 public final class BmcSimulator implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(BmcSimulator.class.getName());
 
-  private final HttpServer server;
+  /** Most BMCs that get a listener each, on their own loopback address. */
+  public static final int PER_ADDRESS_LIMIT = 64;
+
+  private final List<HttpServer> servers = new ArrayList<>();
   private final ExecutorService executor;
   private final List<SimulatedBmc> bmcs;
   private final Map<InetAddress, SimulatedBmc> byAddress;
@@ -51,16 +57,18 @@ public final class BmcSimulator implements AutoCloseable {
     this.certificate = b.https ? SelfSignedCertificate.generate("plinth-bmcsim") : null;
     InetAddress host = InetAddress.getByName(b.host);
     boolean single = b.count == 1;
-    InetSocketAddress bind =
-        single ? new InetSocketAddress(host, b.port) : new InetSocketAddress(b.port);
-    this.server =
-        certificate == null ? HttpServer.create(bind, 1024) : HttpsServer.create(bind, 1024);
-    if (server instanceof HttpsServer s) {
-      s.setHttpsConfigurator(new HttpsConfigurator(certificate.serverContext()));
-    }
     this.executor = Executors.newVirtualThreadPerTaskExecutor();
-    server.setExecutor(executor);
-    int port = server.getAddress().getPort();
+    if (single) {
+      listen(new InetSocketAddress(host, b.port));
+    } else if (b.count <= PER_ADDRESS_LIMIT) {
+      int p = listen(new InetSocketAddress(address(b.firstAddress, 0), b.port));
+      for (int i = 1; i < b.count; i++) {
+        listen(new InetSocketAddress(address(b.firstAddress, i), p));
+      }
+    } else {
+      listen(new InetSocketAddress(b.port));
+    }
+    int port = port();
     String scheme = certificate == null ? "http" : "https";
     List<SimulatedBmc> list = new ArrayList<>(b.count);
     Map<InetAddress, SimulatedBmc> map = new HashMap<>();
@@ -80,14 +88,34 @@ public final class BmcSimulator implements AutoCloseable {
       }
     } catch (IOException | RuntimeException e) {
       list.forEach(SimulatedBmc::closeHardware);
-      server.stop(0);
+      servers.forEach(x -> x.stop(0));
       executor.shutdownNow();
       throw e;
     }
     this.bmcs = List.copyOf(list);
     this.byAddress = Map.copyOf(map);
-    server.createContext("/", this::serve);
-    server.start();
+    for (HttpServer x : servers) {
+      x.createContext("/", this::serve);
+      x.start();
+    }
+  }
+
+  /** Binds one more listener (not started yet); returns its port. */
+  private int listen(InetSocketAddress bind) throws IOException {
+    HttpServer x;
+    try {
+      x = certificate == null ? HttpServer.create(bind, 1024) : HttpsServer.create(bind, 1024);
+    } catch (IOException e) {
+      servers.forEach(y -> y.stop(0));
+      executor.shutdownNow();
+      throw e;
+    }
+    if (x instanceof HttpsServer hs) {
+      hs.setHttpsConfigurator(new HttpsConfigurator(certificate.serverContext()));
+    }
+    x.setExecutor(executor);
+    servers.add(x);
+    return x.getAddress().getPort();
   }
 
   /** A system serial number and UUID of its own, for a BMC with hardware (SMBIOS shows them). */
@@ -164,7 +192,12 @@ public final class BmcSimulator implements AutoCloseable {
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return servers.getFirst().getAddress().getPort();
+  }
+
+  /** Where the simulator listens: each BMC's own address, or the wildcard beyond the limit. */
+  public List<InetSocketAddress> listening() {
+    return servers.stream().map(HttpServer::getAddress).toList();
   }
 
   /** The self-signed certificate served over HTTPS, or null for plain HTTP. */
@@ -174,7 +207,7 @@ public final class BmcSimulator implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
+    servers.forEach(x -> x.stop(0));
     executor.shutdownNow();
     // Each machine stops on its own thread: a QEMU that does not quit costs its timeout once.
     List<Thread> stopping = new ArrayList<>();
