@@ -108,10 +108,11 @@ final class BmcCommand implements Runnable {
 
     @Option(
         names = "--timeout",
-        paramLabel = "SECONDS",
-        defaultValue = "600",
-        description = "Deadline for power changes and BMC tasks (default ${DEFAULT-VALUE}).")
-    long timeoutSeconds;
+        paramLabel = "DURATION",
+        defaultValue = "10m",
+        description =
+            "Deadline for power changes and BMC tasks (e.g. 90s, 10m; default ${DEFAULT-VALUE}).")
+    Duration timeout;
 
     @Option(
         names = {"-o", "--output"},
@@ -195,10 +196,7 @@ final class BmcCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new UserException("bad --url: " + e.getMessage());
       }
-      RedfishOptions options =
-          RedfishOptions.defaults()
-              .withDeadlines(
-                  Duration.ofSeconds(timeoutSeconds), Duration.ofSeconds(timeoutSeconds));
+      RedfishOptions options = RedfishOptions.defaults().withDeadlines(timeout, timeout);
       try (RedfishClient client = RedfishClient.connect(endpoint, credentials(), tls(), options)) {
         Map<String, Object> result = body.apply(client);
         print(out, result);
@@ -329,7 +327,7 @@ final class BmcCommand implements Runnable {
                       ? PowerState.OFF
                       : PowerState.ON;
               if (!noWait) {
-                c.waitForPowerState(want, Duration.ofSeconds(target.timeoutSeconds));
+                c.waitForPowerState(want, target.timeout);
               }
             }
             m.put("powerState", c.powerState());

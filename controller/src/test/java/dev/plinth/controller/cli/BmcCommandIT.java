@@ -66,7 +66,7 @@ class BmcCommandIT {
             "--password-file",
             passwordFile.toString(),
             "--timeout",
-            "10"));
+            "10s"));
     return run(all.toArray(String[]::new));
   }
 
