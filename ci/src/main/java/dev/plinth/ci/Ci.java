@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
     name = "ci",
     mixinStandardHelpOptions = true,
     description = "Plinth's release pipeline.",
-    subcommands = {ReleaseTarballCommand.class,
+    subcommands = {
+      ReleaseTarballCommand.class,
       dev.plinth.ci.sbom.SbomCommand.class,
       dev.plinth.ci.gate.GateCommand.class,
       dev.plinth.ci.notes.ReleaseNotesCommand.class,
@@ -27,7 +28,8 @@ import picocli.CommandLine.Command;
       dev.plinth.ci.publish.PromoteCommand.class,
       dev.plinth.ci.publish.RetentionCommand.class,
       dev.plinth.ci.rehearse.RehearseCommand.class,
-      dev.plinth.ci.validate.ValidateCommand.class})
+      dev.plinth.ci.validate.ValidateCommand.class
+    })
 public final class Ci implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
