@@ -74,6 +74,37 @@ public final class OciRegistry {
     this.base = URI.create(u);
   }
 
+  /**
+   * The registry at {@code url} with credentials, first found wins: {@code authFile}
+   * (containers-auth.json), {@code user} with {@code passwordFile}, {@code $REGISTRY_AUTH_FILE},
+   * {@code $CI_REGISTRY_USERNAME} with {@code $CI_REGISTRY_PASSWORD} (what {@code ci publish}
+   * reads); anonymous when none is given.
+   */
+  public static OciRegistry open(String url, Path authFile, String user, Path passwordFile)
+      throws IOException {
+    if (authFile != null) {
+      return new OciRegistry(url, authFile);
+    }
+    if (user != null && passwordFile != null) {
+      return new OciRegistry(url, basic(user, Files.readString(passwordFile).strip()));
+    }
+    String env = System.getenv("REGISTRY_AUTH_FILE");
+    if (env != null && !env.isBlank()) {
+      return new OciRegistry(url, Path.of(env));
+    }
+    String u = System.getenv("CI_REGISTRY_USERNAME");
+    String pw = System.getenv("CI_REGISTRY_PASSWORD");
+    if (u != null && pw != null) {
+      return new OciRegistry(url, basic(u, pw));
+    }
+    return new OciRegistry(url);
+  }
+
+  private static String basic(String user, String password) {
+    return java.util.Base64.getEncoder()
+        .encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   private static String basicFrom(String url, Path authFile) throws IOException {
     if (authFile == null || !Files.isRegularFile(authFile)) {
       return null;

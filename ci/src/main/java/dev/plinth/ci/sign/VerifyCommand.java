@@ -55,8 +55,16 @@ public final class VerifyCommand implements Callable<Integer> {
   @Option(
       names = "--authfile",
       description =
-          "containers-auth.json with the registry's credentials (default: $REGISTRY_AUTH_FILE).")
+          "containers-auth.json with the registry's credentials (else --username and"
+              + " --password-file, $REGISTRY_AUTH_FILE, or $CI_REGISTRY_USERNAME and"
+              + " $CI_REGISTRY_PASSWORD).")
   Path authFile;
+
+  @Option(names = "--username", description = "Registry user (with --password-file).")
+  String username;
+
+  @Option(names = "--password-file", description = "File holding the registry password.")
+  Path passwordFile;
 
   @Option(
       names = "--signed-identity",
@@ -111,11 +119,7 @@ public final class VerifyCommand implements Callable<Integer> {
     }
     checked += sums(inv, key, keyName, problems);
     if (registry != null) {
-      Path auth = authFile;
-      if (auth == null && System.getenv("REGISTRY_AUTH_FILE") != null) {
-        auth = Path.of(System.getenv("REGISTRY_AUTH_FILE"));
-      }
-      OciRegistry reg = new OciRegistry(registry, auth);
+      OciRegistry reg = OciRegistry.open(registry, authFile, username, passwordFile);
       String identity = signedIdentity != null ? signedIdentity : reg.host();
       for (Artifact a : inv.artifacts()) {
         if (a.kind() != Artifact.Kind.IMAGE) {

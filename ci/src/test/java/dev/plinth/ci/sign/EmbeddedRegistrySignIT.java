@@ -113,6 +113,25 @@ class EmbeddedRegistrySignIT {
     assertThat(s.exit()).as(s.err()).isZero();
     Artifact a = Inventory.read(dist).find("tools/sgdisk").orElseThrow();
     OciRegistry reg = new OciRegistry(url);
+    // Re-signing with --username/--password-file works as well.
+    java.nio.file.Files.writeString(tmp.resolve("password"), "s3cret\n");
+    assertThat(
+            ci(
+                    "sign",
+                    "--dist",
+                    dist.toString(),
+                    "--key",
+                    keys.resolve("signing.key").toString(),
+                    "--source",
+                    tmp.resolve("src").toString(),
+                    "--registry",
+                    url,
+                    "--username",
+                    "ci",
+                    "--password-file",
+                    tmp.resolve("password").toString())
+                .exit())
+        .isZero();
     assertThat(new String(reg.referrersApi(a.repository(), a.digest()).orElseThrow()))
         .contains(Bundles.MEDIA_TYPE);
     assertThat(reg.manifest(a.repository(), a.digest().replace(':', '-'))).isEmpty();
