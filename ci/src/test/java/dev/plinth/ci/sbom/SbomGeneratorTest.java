@@ -108,6 +108,70 @@ class SbomGeneratorTest {
     }
   }
 
+  @Test
+  void theMaintenanceIsoListsItsLockAndTheDispatchersLibraries(@TempDir Path tmp) throws Exception {
+    DistFixture f = new DistFixture(tmp);
+    Path mos = Files.createDirectories(f.source.resolve("maintenance-os/debian"));
+    String gawk =
+        Files.readString(f.source.resolve("tools-images/debian/trixie.lock"))
+            .lines()
+            .filter(l -> l.startsWith("gawk\t"))
+            .findFirst()
+            .orElseThrow();
+    Files.writeString(
+        mos.resolve("trixie-amd64.lock"),
+        "package\tversion\tarch\tsha256\tsize\tfilename\n" + gawk + "\n");
+    Files.writeString(f.dist.resolve("plinth-maintenance-0.1.0.iso"), "iso bytes");
+    Files.copy(
+        f.dist.resolve("plinth-0.1.0.tar.gz"), f.dist.resolve("plinth-dispatcher-0.1.0.tar.gz"));
+    dev.plinth.ci.artifact.Inventory inv = dev.plinth.ci.artifact.Inventory.read(f.dist);
+    List<dev.plinth.ci.artifact.Artifact> arts = new java.util.ArrayList<>(inv.artifacts());
+    String d = "sha256:" + "b".repeat(64);
+    arts.add(
+        new dev.plinth.ci.artifact.Artifact(
+            "maintenance-iso",
+            dev.plinth.ci.artifact.Artifact.Kind.FILE,
+            "plinth-maintenance-0.1.0.iso",
+            null,
+            null,
+            d,
+            9,
+            "application/vnd.efi.iso",
+            true));
+    arts.add(
+        new dev.plinth.ci.artifact.Artifact(
+            "dispatcher",
+            dev.plinth.ci.artifact.Artifact.Kind.FILE,
+            "plinth-dispatcher-0.1.0.tar.gz",
+            null,
+            null,
+            d,
+            9,
+            "application/gzip",
+            true));
+    new dev.plinth.ci.artifact.Inventory(inv.version(), inv.commit(), inv.sourceDateEpoch(), arts)
+        .write(f.dist);
+    f.generator().writeAll(f.dist);
+    JsonNode iso =
+        new ObjectMapper()
+            .readTree(f.dist.resolve("plinth-maintenance-0.1.0.iso.cdx.json").toFile());
+    assertThat(iso.path("metadata").path("component").path("type").asText())
+        .isEqualTo("operating-system");
+    assertThat(byPurl(iso).keySet())
+        .contains(
+            "pkg:deb/debian/gawk@1%3A5.2.1-2%2Bb1?arch=amd64&distro=debian-13",
+            "pkg:maven/info.picocli/picocli@4.7.7?type=jar");
+  }
+
+  @Test
+  void aMissingArtifactFileFailsNamingIt(@TempDir Path tmp) throws Exception {
+    DistFixture f = new DistFixture(tmp);
+    Files.delete(f.dist.resolve("plinth-0.1.0.tar.gz"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> f.generator().writeAll(f.dist))
+        .hasMessageStartingWith("controller-tarball: ")
+        .hasMessageContaining("is missing");
+  }
+
   static Map<String, JsonNode> byPurl(JsonNode bom) {
     return java.util.stream.StreamSupport.stream(bom.path("components").spliterator(), false)
         .collect(
