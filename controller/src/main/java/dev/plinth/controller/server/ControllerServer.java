@@ -61,6 +61,8 @@ public final class ControllerServer implements AutoCloseable {
             .useNio(false)
             // Helidon's own answers before routing (a malformed request...) as problems too.
             .directHandlers(Problems.directHandlers())
+            // HTTP/1.0 clients (health checks, ab, curl --http1.0): Helidon alone answers 505.
+            .addConnectionSelector(new Http10Selector())
             .update(b -> tls(b, tls))
             .routing(
                 r -> {

@@ -156,6 +156,24 @@ class RegistryAccessIT {
     assertThat(manifest("ops/image", "Bearer " + token(viewer, "ops/image", "pull")).statusCode())
         .isEqualTo(200);
     assertThat(manifest(OTHER, basic("plinth_wrong")).statusCode()).isEqualTo(401);
+    // /v2 answers HTTP/1.0 too (Helidon alone answers 505): a length, no chunks, then close.
+    URI u = URI.create(base);
+    try (var s = new java.net.Socket(u.getHost(), u.getPort())) {
+      s.setSoTimeout(10_000);
+      String req =
+          "GET /v2/ops/image/manifests/1 HTTP/1.0\r\nAuthorization: "
+              + basic(viewer)
+              + "\r\n"
+              + "Accept: application/vnd.oci.image.manifest.v1+json\r\n\r\n";
+      s.getOutputStream().write(req.getBytes(StandardCharsets.US_ASCII));
+      String r = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(r).startsWith("HTTP/1.1 200");
+      assertThat(r.toLowerCase(java.util.Locale.ROOT))
+          .contains("connection: close", "content-length: ", "docker-content-digest: sha256:")
+          .doesNotContain("transfer-encoding");
+      assertThat(r.substring(r.indexOf("\r\n\r\n") + 4))
+          .isEqualTo(manifest("ops/image", basic(viewer)).body());
+    }
     // A deleted token stops working at once.
     String id = api("GET", "/api/v1/whoami", viewer, null).get("token").asText();
     http.send(

@@ -132,6 +132,86 @@ class ControllerServerTest {
     }
   }
 
+  /** Sends {@code request} on a new socket and reads until the server closes it. */
+  private String raw(String request) throws Exception {
+    try (var s = new java.net.Socket("127.0.0.1", server.port())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void http10RequestIsAnsweredAndTheConnectionClosed() throws Exception {
+    // HAProxy's httpchk, ab and curl --http1.0: Helidon alone answers 505.
+    String r = raw("GET /healthz HTTP/1.0\r\n\r\n");
+    assertThat(r).startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\nok\n");
+    assertThat(r.toLowerCase(java.util.Locale.ROOT))
+        .contains("\r\nconnection: close\r\n", "\r\ncontent-length: 3\r\n");
+    server.markReady();
+    assertThat(raw("GET /readyz HTTP/1.0\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200");
+  }
+
+  @Test
+  void http10GetsNoChunkedBodyButOneDelimitedByClosing() throws Exception {
+    // /metrics streams without a length: chunked to HTTP/1.1, close-delimited to HTTP/1.0.
+    String r = raw("GET /metrics HTTP/1.0\r\n\r\n");
+    int split = r.indexOf("\r\n\r\n");
+    String headers = r.substring(0, split).toLowerCase(java.util.Locale.ROOT);
+    assertThat(headers).startsWith("http/1.1 200").contains("connection: close");
+    assertThat(headers).doesNotContain("transfer-encoding", "content-length");
+    List<String> names = PrometheusText.parse(r.substring(split + 4));
+    assertThat(names).contains("jvm_memory_used_bytes");
+  }
+
+  @Test
+  void http10KeepAliveIsHonouredWhenAsked() throws Exception {
+    try (var s = new java.net.Socket("127.0.0.1", server.port())) {
+      s.setSoTimeout(10_000);
+      var out = s.getOutputStream();
+      var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream()));
+      for (int i = 0; i < 2; i++) {
+        out.write(
+            "GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
+        List<String> headers = new java.util.ArrayList<>();
+        for (String line = in.readLine(); !line.isEmpty(); line = in.readLine()) {
+          headers.add(line.toLowerCase(java.util.Locale.ROOT));
+        }
+        assertThat(headers).contains("connection: keep-alive", "content-length: 3");
+        assertThat(in.readLine()).isEqualTo("ok");
+      }
+    }
+  }
+
+  @Test
+  void http10ErrorsAreProblemsToo() throws Exception {
+    String r = raw("GET /api/v1/nope HTTP/1.0\r\n\r\n");
+    assertThat(r).startsWith("HTTP/1.1 404").contains("application/problem+json");
+    assertThat(r).contains("\"type\":\"https://plinth.dev/problems/not-found\"");
+  }
+
+  @Test
+  void curlHttp10IsAnswered() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        java.nio.file.Files.isExecutable(Path.of("/usr/bin/curl")), "curl is not installed");
+    Process p =
+        new ProcessBuilder(
+                "curl",
+                "-sS",
+                "--http1.0",
+                "-D",
+                "-",
+                "http://127.0.0.1:" + server.port() + "/metrics")
+            .redirectErrorStream(true)
+            .start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isEqualTo(0);
+    assertThat(out).startsWith("HTTP/1.1 200").contains("jvm_memory_used_bytes");
+  }
+
   @Test
   void prometheusReaderRejectsGarbage() {
     assertThrows(IllegalArgumentException.class, () -> PrometheusText.parse("metric{ 1\n"));

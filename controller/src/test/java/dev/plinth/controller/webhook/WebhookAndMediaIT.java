@@ -298,6 +298,33 @@ class WebhookAndMediaIT {
     assertThat(range(MaintenanceIso.PATH, null, null).statusCode()).isEqualTo(404);
   }
 
+  @Test
+  void mediaAnswersHttp10() throws Exception {
+    // A BMC or a health check speaking HTTP/1.0: Helidon alone answers every request with 505.
+    byte[] iso = Files.readAllBytes(t.controller.layout().media().resolve("maintenance.iso"));
+    URI base = URI.create(t.url("/"));
+    String r =
+        raw(base, "GET " + MaintenanceIso.PATH + " HTTP/1.0\r\nRange: bytes=32768-34815\r\n\r\n");
+    assertThat(r).startsWith("HTTP/1.1 206");
+    String headers = r.substring(0, r.indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT);
+    assertThat(headers).contains("content-length: 2048", "connection: close");
+    assertThat(r.substring(r.indexOf("\r\n\r\n") + 4))
+        .isEqualTo(new String(iso, 32768, 2048, java.nio.charset.StandardCharsets.ISO_8859_1));
+    String head = raw(base, "HEAD " + MaintenanceIso.PATH + " HTTP/1.0\r\n\r\n");
+    assertThat(head).startsWith("HTTP/1.1 200").endsWith("\r\n\r\n");
+    assertThat(head.toLowerCase(java.util.Locale.ROOT)).contains("content-length: " + iso.length);
+  }
+
+  /** One raw request on its own socket, read until the server closes it (as HTTP/1.0 has it). */
+  static String raw(URI base, String request) throws Exception {
+    try (var s = new java.net.Socket(base.getHost(), base.getPort())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return new String(
+          s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+  }
+
   HttpResponse<byte[]> range(String path, String range, String ifRange) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(t.url(path)));
     if (range != null) {
