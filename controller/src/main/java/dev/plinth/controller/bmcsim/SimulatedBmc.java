@@ -137,9 +137,10 @@ public final class SimulatedBmc {
                         .filter(s -> s != boot && s.mediaTypes().contains("USBStick"))
                         .findFirst())
             .orElse(null);
-    int drive = 0;
     for (Flavour.SlotSpec spec : specs) {
-      if ((spec == boot || spec == beside) && drive < hardware.drives()) {
+      // Drive 0 backs the boot slot, drive 1 the slot beside it: hardware with one drive (a
+      // one-slot BMC, as OpenBMC) shows no second slot.
+      if ((spec == boot && hardware.drives() > 0) || (spec == beside && hardware.drives() > 1)) {
         Flavour.SlotSpec empty =
             new Flavour.SlotSpec(
                 spec.id(),

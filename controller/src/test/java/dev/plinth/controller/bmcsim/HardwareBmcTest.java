@@ -47,9 +47,11 @@ class HardwareBmcTest {
       }
     }
 
+    int drives = 2;
+
     @Override
     public int drives() {
-      return 2;
+      return drives;
     }
 
     @Override
@@ -159,6 +161,27 @@ class HardwareBmcTest {
     JsonNode cd1 = get(CD1);
     assertThat(cd1.path("Inserted").asBoolean()).isFalse();
     assertThat(cd1.path("Image").isNull()).isTrue();
+  }
+
+  @Test
+  void hardwareWithOneDriveShowsOnlyTheBootSlot() throws Exception {
+    FakeHardware one = new FakeHardware();
+    one.drives = 1;
+    try (BmcSimulator s = BmcSimulator.builder().hardware((id, identity) -> one).start()) {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(s.bmc(0).url() + SYS + "/VirtualMedia"))
+                  .header(
+                      "Authorization",
+                      "Basic "
+                          + Base64.getEncoder()
+                              .encodeToString("admin:password".getBytes(StandardCharsets.UTF_8)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(MockupTree.JSON.readTree(r.body()).path("Members").findValuesAsText("@odata.id"))
+          .containsExactly(CD1);
+    }
   }
 
   @Test
