@@ -10,13 +10,17 @@ import com.github.packageurl.PackageURL;
 import dev.plinth.ci.artifact.Artifact;
 import dev.plinth.ci.artifact.Inventory;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -148,6 +152,11 @@ public final class SbomGenerator {
       Path file = dist.resolve(a.path());
       if (!Files.isRegularFile(file)) {
         throw new IllegalArgumentException(a.name() + ": " + file + " is missing");
+      }
+      String actual = sha256(file);
+      if (!actual.equals(a.hex())) {
+        throw new IllegalArgumentException(
+            a.name() + ": " + file + " has sha256 " + actual + ", artifacts.json says " + a.hex());
       }
       if (a.path().endsWith(".iso")) {
         return new Contents(
@@ -374,6 +383,21 @@ public final class SbomGenerator {
     return s.matches("[A-Za-z0-9.+-]+")
         && !s.startsWith("LicenseRef-")
         && SbomGenerator.class.getResource("/licenses/" + s + ".txt") != null;
+  }
+
+  private static String sha256(Path f) {
+    try (InputStream in = Files.newInputStream(f)) {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      for (int r = in.read(buf); r >= 0; r = in.read(buf)) {
+        md.update(buf, 0, r);
+      }
+      return HexFormat.of().formatHex(md.digest());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + f, e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static Property property(String name, String value) {

@@ -126,7 +126,11 @@ class SbomGeneratorTest {
         f.dist.resolve("plinth-0.1.0.tar.gz"), f.dist.resolve("plinth-dispatcher-0.1.0.tar.gz"));
     dev.plinth.ci.artifact.Inventory inv = dev.plinth.ci.artifact.Inventory.read(f.dist);
     List<dev.plinth.ci.artifact.Artifact> arts = new java.util.ArrayList<>(inv.artifacts());
-    String d = "sha256:" + "b".repeat(64);
+    String isoDigest =
+        "sha256:"
+            + JavaComponents.sha256(
+                Files.readAllBytes(f.dist.resolve("plinth-maintenance-0.1.0.iso")));
+    String d = arts.get(0).digest(); // the dispatcher is a copy of the tarball
     arts.add(
         new dev.plinth.ci.artifact.Artifact(
             "maintenance-iso",
@@ -134,7 +138,7 @@ class SbomGeneratorTest {
             "plinth-maintenance-0.1.0.iso",
             null,
             null,
-            d,
+            isoDigest,
             9,
             "application/vnd.efi.iso",
             true));
@@ -164,8 +168,12 @@ class SbomGeneratorTest {
   }
 
   @Test
-  void aMissingArtifactFileFailsNamingIt(@TempDir Path tmp) throws Exception {
+  void aMissingOrChangedArtifactFileFailsNamingIt(@TempDir Path tmp) throws Exception {
     DistFixture f = new DistFixture(tmp);
+    Files.writeString(f.dist.resolve("plinth-0.1.0.tar.gz"), "other bytes");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> f.generator().writeAll(f.dist))
+        .hasMessageStartingWith("controller-tarball: ")
+        .hasMessageContaining("artifacts.json says");
     Files.delete(f.dist.resolve("plinth-0.1.0.tar.gz"));
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> f.generator().writeAll(f.dist))
         .hasMessageStartingWith("controller-tarball: ")
