@@ -171,6 +171,20 @@ public final class PublishCommand implements Callable<Integer> {
     for (Path f : files) {
       Files.copy(f, to.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
     }
+    // the images' SBOMs and provenance (SHA256SUMS lists sbom/*.cdx.json), same relative paths
+    for (String sub : List.of("sbom", "provenance")) {
+      Path dir = dist.resolve(sub);
+      if (Files.isDirectory(dir)) {
+        Files.createDirectories(to.resolve(sub));
+        try (Stream<Path> s = Files.list(dir)) {
+          for (Path f : s.filter(Files::isRegularFile).sorted().toList()) {
+            Files.copy(
+                f, to.resolve(sub).resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            files.add(f);
+          }
+        }
+      }
+    }
     Files.copy(
         dist.resolve(Inventory.FILE_NAME),
         to.resolve(Inventory.FILE_NAME),

@@ -245,27 +245,23 @@ public record Rehearsal(Options options, PrintWriter out) {
               work.resolve("release-staging").toString()));
       boolean imagesSigned = false;
       if (signing) {
-        imagesSigned =
-            unauthorizedSkipped(
-                skipped,
-                "sign (images, staging)",
-                () ->
-                    stage(
-                        timings,
-                        "sign (images, staging)",
-                        env,
-                        List.of(
-                            "sign",
-                            "--dist",
-                            a.toString(),
-                            "--key",
-                            keys.resolve("signing.key").toString(),
-                            "--source",
-                            options.repo().toString(),
-                            "--registry",
-                            staging.url(),
-                            "--signed-identity",
-                            prod.host())));
+        stage(
+            timings,
+            "sign (images, staging)",
+            env,
+            List.of(
+                "sign",
+                "--dist",
+                a.toString(),
+                "--key",
+                keys.resolve("signing.key").toString(),
+                "--source",
+                options.repo().toString(),
+                "--registry",
+                staging.url(),
+                "--signed-identity",
+                prod.host()));
+        imagesSigned = true;
       }
       if (imagesSigned) {
         stage(
@@ -326,8 +322,10 @@ public record Rehearsal(Options options, PrintWriter out) {
                 "release-notes",
                 "--repo",
                 options.repo().toString(),
-                "--version",
-                options.version(),
+                "--to",
+                commit,
+                "--title",
+                "Plinth " + options.version(),
                 "--out",
                 work.resolve("release-notes.md").toString()));
       } else {
@@ -394,35 +392,6 @@ public record Rehearsal(Options options, PrintWriter out) {
     timings.put(name, took);
     output.lines().filter(l -> !l.isBlank()).forEach(l -> out.println("    " + l));
     out.flush();
-  }
-
-  /** A stage that may only fail because it cannot authenticate to the staging registry yet. */
-  interface Stage {
-    void run() throws IOException;
-  }
-
-  /**
-   * Runs {@code s}; when it fails with an HTTP 401 from the registry (the stage sends no
-   * credentials), records it as skipped, loudly, and returns false. Any other failure fails.
-   */
-  private boolean unauthorizedSkipped(List<String> skipped, String name, Stage s)
-      throws IOException {
-    try {
-      s.run();
-      return true;
-    } catch (IOException e) {
-      if (!e.getMessage().contains("HTTP 401")) {
-        throw e;
-      }
-      String why =
-          name
-              + ": NOT RUN TO THE END, the stage sent no credentials to the staging registry (HTTP"
-              + " 401); image signatures, their verification and the skopeo policy check are"
-              + " skipped";
-      out.println("rehearse: " + why);
-      skipped.add(why);
-      return false;
-    }
   }
 
   private static List<String> concat(List<String> x, List<String> y) {
