@@ -28,6 +28,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.cyclonedx.Version;
 import org.cyclonedx.exception.ParseException;
 import org.cyclonedx.generators.BomGeneratorFactory;
@@ -64,6 +66,17 @@ import org.cyclonedx.parsers.JsonParser;
 public final class SbomGenerator {
   /** The CycloneDX version written. */
   public static final Version SPEC = Version.VERSION_16;
+
+  /**
+   * The schema validator warns about every CycloneDX schema keyword it does not know ({@code
+   * meta:enum}, {@code deprecated}) on each run; they are annotations, not errors. Held so the
+   * level sticks.
+   */
+  private static final Logger SCHEMA_LOG = Logger.getLogger("com.networknt.schema");
+
+  static {
+    SCHEMA_LOG.setLevel(Level.SEVERE);
+  }
 
   private final Path repoRoot;
   private final JavaComponents java;
