@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Objects;
 
@@ -75,6 +76,12 @@ public final class MaintenanceIso {
       label = r.volumeId();
     }
     IsoRemaster.withKernelArgs(file, label, List.of(TASK_ARG + taskUrl), out);
+    try {
+      // It holds the task ISO's URL: as private as the task ISO itself.
+      Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system
+    }
     return out;
   }
 

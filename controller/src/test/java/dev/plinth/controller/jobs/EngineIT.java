@@ -22,6 +22,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -185,6 +186,16 @@ class EngineIT {
                       + new String(r.readAllBytes("isolinux/isolinux.cfg", 4096), UTF_8)
                       + new String(r.readAllBytes("boot/grub/grub.cfg", 4096), UTF_8));
             }
+            try (var files = Files.walk(t.controller.layout().media())) {
+              for (Path p : files.filter(f -> f.endsWith("maintenance.iso")).toList()) {
+                if (!p.getParent().equals(t.controller.layout().media())) {
+                  cfgs.add(
+                      m
+                          + "-mode "
+                          + PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
+                }
+              }
+            }
           } catch (Exception e) {
             cfgs.add(m + " " + e);
           }
@@ -217,6 +228,8 @@ class EngineIT {
         .contains("linux /boot/vmlinuz 'plinth.task=" + task + "'\n");
     assertThat(cfgs.stream().filter(c -> c.startsWith("two ")).findFirst().orElseThrow())
         .doesNotContain("plinth.task=");
+    // The job's own ISO holds the task URL: readable by the controller only.
+    assertThat(cfgs).contains("one-mode rw-------");
     // Both jobs' media went with them.
     assertThat(t.call("GET", own.substring(base.length()), null, null).statusCode()).isEqualTo(404);
     assertThat(t.controller.layout().media().resolve(a)).doesNotExist();
