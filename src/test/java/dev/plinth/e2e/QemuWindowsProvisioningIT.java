@@ -135,7 +135,7 @@ class QemuWindowsProvisioningIT {
           h.call("POST", "/api/v1/jobs", Map.of("machine", "win1", "recipeText", recipe))
               .path("id")
               .asText();
-      String state = h.awaitFinal(id, Duration.ofMinutes(12), machine);
+      String state = h.awaitFinal(id, Duration.ofMinutes(20), machine);
       provisioning = Duration.between(start, Instant.now());
       assertThat(state)
           .as(
