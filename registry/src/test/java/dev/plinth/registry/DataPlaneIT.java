@@ -5,6 +5,8 @@
 
 package dev.plinth.registry;
 
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,6 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.plinth.registry.api.Digest;
 import dev.plinth.registry.dataplane.DataPlane;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +25,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -129,6 +137,38 @@ class DataPlaneIT {
           () -> dp.sign(outside, "text/plain", null, Duration.ofMinutes(1)));
       assertEquals(404, get(base + "/s/nothing").statusCode());
       assertEquals(404, get(base + "/etc/passwd").statusCode());
+    }
+  }
+
+  @Test
+  void http10IsAnsweredAndKeepAliveOnlyWhenAsked() throws Exception {
+    Path iso = Files.write(root.resolve("ten.iso"), new byte[] {1, 2, 3, 4});
+    try (DataPlane dp = DataPlane.builder().start()) {
+      String path = dp.publish("abcdefghijklmnopqrstuvwxyz012345", "t.iso", iso, "x/y");
+      try (Socket s = new Socket("127.0.0.1", dp.port())) {
+        s.setSoTimeout(10_000);
+        s.getOutputStream().write(("GET " + path + " HTTP/1.0\r\n\r\n").getBytes(US_ASCII));
+        String r = new String(s.getInputStream().readAllBytes(), ISO_8859_1);
+        assertTrue(r.startsWith("HTTP/1.1 200 OK\r\n"), r);
+        assertTrue(r.toLowerCase(Locale.ROOT).contains("\r\ncontent-length: 4\r\n"), r);
+        assertTrue(r.endsWith("\r\n\r\n\u0001\u0002\u0003\u0004"), r);
+      }
+      // An HTTP/1.0 client keeps the connection only when the answer says keep-alive.
+      try (Socket s = new Socket("127.0.0.1", dp.port())) {
+        s.setSoTimeout(10_000);
+        var out = s.getOutputStream();
+        var in = new BufferedReader(new InputStreamReader(s.getInputStream(), ISO_8859_1));
+        for (int i = 0; i < 2; i++) {
+          out.write(
+              ("HEAD " + path + " HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").getBytes(US_ASCII));
+          assertEquals("HTTP/1.1 200 OK", in.readLine());
+          List<String> headers = new ArrayList<>();
+          for (String line = in.readLine(); !line.isEmpty(); line = in.readLine()) {
+            headers.add(line.toLowerCase(Locale.ROOT));
+          }
+          assertTrue(headers.contains("connection: keep-alive"), headers.toString());
+        }
+      }
     }
   }
 

@@ -49,6 +49,9 @@ final class FileHandler extends SimpleChannelInboundHandler<HttpObject> {
 
   private final Resolver resolver;
   private final boolean cork;
+  // The request being answered is HTTP/1.0 with keep-alive (one handler per channel, one request
+  // at a time).
+  private boolean keepAlive10;
 
   FileHandler(Resolver resolver, boolean cork) {
     this.resolver = resolver;
@@ -60,11 +63,14 @@ final class FileHandler extends SimpleChannelInboundHandler<HttpObject> {
     if (!(msg instanceof HttpRequest req)) {
       return;
     }
+    keepAlive10 = false;
     if (req.decoderResult().isFailure()) {
       sendStatus(ctx, HttpResponseStatus.BAD_REQUEST, false);
       return;
     }
     boolean keepAlive = HttpUtil.isKeepAlive(req);
+    // An HTTP/1.0 client keeps the connection only when the answer says so (Netty does not).
+    keepAlive10 = keepAlive && req.protocolVersion().equals(HttpVersion.HTTP_1_0);
     boolean head = req.method().equals(HttpMethod.HEAD);
     if (!head && !req.method().equals(HttpMethod.GET)) {
       FullHttpResponse r = empty(HttpResponseStatus.METHOD_NOT_ALLOWED);
@@ -176,6 +182,8 @@ final class FileHandler extends SimpleChannelInboundHandler<HttpObject> {
     common(r.headers(), etag, mtimeSeconds);
     if (!keepAlive) {
       r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    } else if (keepAlive10) {
+      r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
     if (head) {
       body.forEach(io.netty.util.ReferenceCountUtil::release);
@@ -232,14 +240,16 @@ final class FileHandler extends SimpleChannelInboundHandler<HttpObject> {
     return Unpooled.wrappedBuffer(s.getBytes(StandardCharsets.US_ASCII));
   }
 
-  private static FullHttpResponse empty(HttpResponseStatus status) {
+  private FullHttpResponse empty(HttpResponseStatus status) {
     FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status);
     HttpUtil.setContentLength(r, 0);
+    if (keepAlive10) {
+      r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    }
     return r;
   }
 
-  private static void sendStatus(
-      ChannelHandlerContext ctx, HttpResponseStatus s, boolean keepAlive) {
+  private void sendStatus(ChannelHandlerContext ctx, HttpResponseStatus s, boolean keepAlive) {
     finish(ctx, ctx.writeAndFlush(empty(s)), keepAlive);
   }
 
