@@ -307,7 +307,7 @@ public record Rehearsal(Options options, PrintWriter out) {
             List.of(
                 "verify",
                 "--dist",
-                a.toString(),
+                productionView(a, work.resolve("dist-production")).toString(),
                 "--public-key",
                 keys.resolve("signing.pub").toString(),
                 "--registry",
@@ -392,6 +392,33 @@ public record Rehearsal(Options options, PrintWriter out) {
     timings.put(name, took);
     output.lines().filter(l -> !l.isBlank()).forEach(l -> out.println("    " + l));
     out.flush();
+  }
+
+  /**
+   * The dist as production holds it: the same files (hard links), with {@code artifacts.json}
+   * listing only the channel artifacts, since {@code ci-only/} images are never promoted and {@code
+   * ci verify --registry} checks every image the inventory names.
+   */
+  static Path productionView(Path dist, Path view) throws IOException {
+    try (var files = Files.walk(dist)) {
+      for (Path f : files.toList()) {
+        Path to = view.resolve(dist.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(to);
+        } else if (!f.getFileName().toString().equals(Inventory.FILE_NAME)) {
+          Files.deleteIfExists(to);
+          Files.createLink(to, f);
+        }
+      }
+    }
+    Inventory inv = Inventory.read(dist);
+    new Inventory(
+            inv.version(),
+            inv.commit(),
+            inv.sourceDateEpoch(),
+            inv.artifacts().stream().filter(Artifact::channelScoped).toList())
+        .write(view);
+    return view;
   }
 
   private static List<String> concat(List<String> x, List<String> y) {
