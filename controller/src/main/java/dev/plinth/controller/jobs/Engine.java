@@ -16,7 +16,6 @@ import dev.plinth.controller.store.JobStore;
 import dev.plinth.controller.store.Machine;
 import dev.plinth.controller.store.MachineStore;
 import dev.plinth.controller.store.StoreException;
-import dev.plinth.controller.store.Transition;
 import dev.plinth.dispatcher.contract.Task;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -40,7 +39,9 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Drives jobs through their states:
+ * Drives jobs through their states by carrying out each state's side effects and reporting what
+ * they achieved to {@link JobLifecycle}, the one writer of job state ({@link Transitions} holds the
+ * table):
  *
  * <pre>
  * Pending → MediaReady → Booting → Running → Finishing → Succeeded | Failed
@@ -61,6 +62,7 @@ public final class Engine implements AutoCloseable {
   static final String BOOT_REQUESTED = "bmc.boot-requested";
 
   private final JobStore jobs;
+  private final JobLifecycle lifecycle;
   private final MachineStore machines;
   private final EventStore events;
   private final BmcDriver bmc;
@@ -108,6 +110,7 @@ public final class Engine implements AutoCloseable {
     this.metrics = metrics;
     this.maintenance = maintenance;
     this.jobs = jobs;
+    this.lifecycle = new JobLifecycle(jobs, settings, clock);
     this.machines = machines;
     this.events = events;
     this.bmc = bmc;
@@ -214,18 +217,18 @@ public final class Engine implements AutoCloseable {
   boolean advance(Job j) {
     Instant now = clock.instant();
     if (j.cancelRequested()) {
-      return end(j, JobState.CANCELED, "canceled by request");
+      return end(j, LifecycleEvent.CANCEL, "canceled by request");
     }
     if (j.deadlineAt() != null && now.isAfter(j.deadlineAt())) {
       return end(
           j,
-          JobState.TIMED_OUT,
+          LifecycleEvent.DEADLINE_PASSED,
           "no progress in " + j.state().wire() + " within " + settings.deadline(j.state()));
     }
     try {
       return switch (j.state()) {
         case PENDING -> prepare(j);
-        case MEDIA_READY -> move(j, JobState.BOOTING, null) && boot(j);
+        case MEDIA_READY -> move(j, LifecycleEvent.BOOT_STARTED, null) && boot(j);
         case BOOTING -> events.has(j.id(), BOOT_REQUESTED) ? false : boot(j);
         case RUNNING -> false;
         case FINISHING -> finish(j);
@@ -234,7 +237,7 @@ public final class Engine implements AutoCloseable {
     } catch (BmcDriver.BmcException e) {
       events.record(j.id(), "bmc.error", j.lastStep(), json("message", e.getMessage()), now);
       if (!e.transientFailure()) {
-        return end(j, JobState.FAILED, "BMC: " + e.getMessage());
+        return end(j, LifecycleEvent.FAIL, "BMC: " + e.getMessage());
       }
       LOG.log(Level.WARNING, "job {0}: BMC error, will retry: {1}", j.id(), e.getMessage());
       backoff(j.id());
@@ -246,13 +249,13 @@ public final class Engine implements AutoCloseable {
   private boolean prepare(Job j) {
     Machine m = machines.byName(j.machineName()).orElse(null);
     if (m == null) {
-      return end(j, JobState.FAILED, "machine " + j.machineName() + " was deleted");
+      return end(j, LifecycleEvent.FAIL, "machine " + j.machineName() + " was deleted");
     }
     Task task;
     try {
       task = tasks.task(j, m, JobSecrets.open(box, j.id(), j.sealedSecret()), baseUrl);
     } catch (TaskBuilder.TaskException e) {
-      return end(j, JobState.FAILED, e.getMessage());
+      return end(j, LifecycleEvent.FAIL, e.getMessage());
     }
     try {
       TaskBuilder.writeIso(
@@ -262,7 +265,7 @@ public final class Engine implements AutoCloseable {
       backoff(j.id());
       return false;
     }
-    return move(j, JobState.MEDIA_READY, null);
+    return move(j, LifecycleEvent.TASK_ISO_BUILT, null);
   }
 
   /**
@@ -274,10 +277,10 @@ public final class Engine implements AutoCloseable {
     Job now = jobs.get(j.id()).orElseThrow();
     Machine m = machines.byName(now.machineName()).orElse(null);
     if (m == null) {
-      return end(now, JobState.FAILED, "machine " + now.machineName() + " was deleted");
+      return end(now, LifecycleEvent.FAIL, "machine " + now.machineName() + " was deleted");
     }
     if (!maintenance.present()) {
-      return end(now, JobState.FAILED, maintenance.missing());
+      return end(now, LifecycleEvent.FAIL, maintenance.missing());
     }
     URI maintenanceIso = URI.create(baseUrl + MaintenanceIso.PATH);
     URI iso = URI.create(baseUrl + "/media/" + now.mediaId() + "/task.iso");
@@ -305,7 +308,7 @@ public final class Engine implements AutoCloseable {
     } catch (RemasterException e) {
       return end(
           now,
-          JobState.FAILED,
+          LifecycleEvent.FAIL,
           "the BMC has one virtual media slot and the job's own maintenance ISO could not be made: "
               + e.getCause().getMessage());
     }
@@ -330,11 +333,11 @@ public final class Engine implements AutoCloseable {
       withBmc(m, BmcDriver.Session::bootFromDisk);
     }
     boolean ok = "succeeded".equals(j.reason());
-    return move(j, ok ? JobState.SUCCEEDED : JobState.FAILED, null) && cleanup(j);
+    return move(j, ok ? LifecycleEvent.RETURNED_TO_DISK : LifecycleEvent.FAIL, null) && cleanup(j);
   }
 
   /** Ends a job (cancel, timeout, failure), ejecting media first where some may be inserted. */
-  private boolean end(Job j, JobState to, String reason) {
+  private boolean end(Job j, LifecycleEvent to, String reason) {
     boolean mediaIn =
         j.state() == JobState.BOOTING
             || j.state() == JobState.RUNNING
@@ -356,15 +359,10 @@ public final class Engine implements AutoCloseable {
     return cleanup(j);
   }
 
-  private boolean move(Job j, JobState to, String reason) {
-    Instant now = clock.instant();
-    var stored =
-        jobs.transition(
-            new Transition(
-                j.id(), j.state(), to, reason, null, now.plus(settings.deadline(to)), now));
-    if (stored.isPresent()) {
-      LOG.log(Level.INFO, "job", fields(j, to, reason));
-    }
+  /** Stores {@code event}'s transition through the lifecycle; false when it did not apply. */
+  private boolean move(Job j, LifecycleEvent event, String reason) {
+    var stored = lifecycle.fire(j, event, reason);
+    stored.ifPresent(after -> LOG.log(Level.INFO, "job", fields(j, after.state(), reason)));
     return stored.isPresent();
   }
 

@@ -49,7 +49,7 @@ public final class JobService {
   private final RecipeParser parser = RecipeParser.create();
   private final RecipeExpander expander = RecipeExpander.create();
 
-  private final JobStore jobs;
+  private final JobLifecycle lifecycle;
   private final SecretBox box;
   private final JobSettings settings;
   private final InstantSource clock;
@@ -69,7 +69,7 @@ public final class JobService {
       InstantSource clock,
       Runnable wake,
       Supplier<ReferenceResolver> resolver) {
-    this.jobs = jobs;
+    this.lifecycle = new JobLifecycle(jobs, settings, clock);
     this.box = box;
     this.settings = settings;
     this.clock = clock;
@@ -117,7 +117,7 @@ public final class JobService {
             now,
             null,
             inputs);
-    Job stored = jobs.create(j);
+    Job stored = lifecycle.create(j);
     wake.run();
     return stored;
   }
@@ -144,7 +144,7 @@ public final class JobService {
 
   /** Asks for a job to stop; the engine ejects media and marks it Canceled. */
   public Optional<Job> cancel(String id) {
-    Optional<Job> j = jobs.requestCancel(id, clock.instant());
+    Optional<Job> j = lifecycle.requestCancel(id);
     wake.run();
     return j;
   }

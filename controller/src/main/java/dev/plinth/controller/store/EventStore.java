@@ -158,6 +158,11 @@ public final class EventStore {
     }
   }
 
+  /** The job's latest dispatcher event of {@code type} about {@code step}. */
+  public Optional<JobEvent> latest(String jobId, String type, String step) {
+    return db.tx(c -> latest(c, jobId, type, step));
+  }
+
   /** Whether the job has an event of this type. */
   public boolean has(String jobId, String type) {
     return db.tx(

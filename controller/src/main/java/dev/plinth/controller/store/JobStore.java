@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Jobs: creation (one active job per machine), state transitions by compare-and-set, and leases
@@ -187,6 +188,54 @@ public final class JobStore {
             + "}";
     EventStore.insert(c, t.jobId(), null, null, "job.state", t.lastStep(), data, t.at());
     return get(c, t.jobId());
+  }
+
+  /**
+   * Appends a dispatcher event and, when it is accepted, records the step it starts ({@code
+   * startsStep}, may be null) and the state change {@code change} decides from the job's current
+   * state (null, or a change that gives null: none), all in one transaction that is on disk when
+   * this returns. The state change is a compare-and-set like {@link #transition(Transition)}.
+   */
+  public EventStore.Appended appendEvent(
+      String jobId,
+      String eventId,
+      long seq,
+      String type,
+      String step,
+      String data,
+      Instant at,
+      String startsStep,
+      Function<JobState, Transition> change) {
+    return db.txDurable(
+        c -> {
+          EventStore.Appended a = EventStore.append(c, jobId, eventId, seq, type, step, data, at);
+          if (a.outcome() == EventStore.Outcome.ACCEPTED) {
+            if (startsStep != null) {
+              lastStep(c, jobId, startsStep, at);
+            }
+            if (change != null) {
+              change(c, jobId, change);
+            }
+          }
+          return a;
+        });
+  }
+
+  /**
+   * Applies the state change {@code change} decides from the job's current state (null: none) in
+   * one transaction that is on disk when this returns.
+   *
+   * @return the job after the change, or empty when there was none (or no such job)
+   */
+  public Optional<Job> changeDurably(String jobId, Function<JobState, Transition> change) {
+    return db.txDurable(c -> change(c, jobId, change));
+  }
+
+  private static Optional<Job> change(
+      Connection c, String jobId, Function<JobState, Transition> change) throws SQLException {
+    JobState now = state(c, jobId).orElse(null);
+    Transition t = now == null ? null : change.apply(now);
+    return t == null ? Optional.empty() : transition(c, t);
   }
 
   /** Records the step a job is at, inside the caller's transaction. */

@@ -12,8 +12,6 @@ import dev.plinth.dispatcher.contract.ContractJson;
 import dev.plinth.dispatcher.contract.Event;
 import dev.plinth.dispatcher.contract.EventType;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,12 +27,12 @@ final class StepDurations {
   private StepDurations() {}
 
   /** The attempt's duration in seconds, or NaN when it cannot be told. */
-  static double seconds(Connection c, Event result) throws SQLException {
+  static double seconds(EventStore events, Event result) {
     if (result.durationMs() != null) {
       return result.durationMs() >= 0 ? result.durationMs() / 1e3 : Double.NaN;
     }
     Optional<JobEvent> started =
-        EventStore.latest(c, result.jobId(), EventType.STEP_STARTED.wire(), result.step());
+        events.latest(result.jobId(), EventType.STEP_STARTED.wire(), result.step());
     if (started.isEmpty()) {
       return Double.NaN;
     }

@@ -6,6 +6,7 @@
 package dev.plinth.controller.webhook;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import dev.plinth.controller.jobs.JobLifecycle;
 import dev.plinth.controller.jobs.JobMetrics;
 import dev.plinth.controller.jobs.JobSettings;
 import dev.plinth.controller.problem.Problem;
@@ -13,9 +14,7 @@ import dev.plinth.controller.problem.Problems;
 import dev.plinth.controller.security.SecretBox;
 import dev.plinth.controller.security.TokenHash;
 import dev.plinth.controller.store.EventStore;
-import dev.plinth.controller.store.JobState;
 import dev.plinth.controller.store.JobStore;
-import dev.plinth.controller.store.Transition;
 import dev.plinth.dispatcher.contract.ContractException;
 import dev.plinth.dispatcher.contract.ContractJson;
 import dev.plinth.dispatcher.contract.Event;
@@ -32,9 +31,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -60,8 +56,8 @@ public final class WebhookRoutes {
   private static final HeaderName TIMESTAMP = HeaderNames.create(WebhookSignature.TIMESTAMP_HEADER);
   private static final HeaderName SIGNATURE = HeaderNames.create(WebhookSignature.SIGNATURE_HEADER);
 
-  private final JobStore jobs;
-  private final JobSettings settings;
+  private final JobLifecycle lifecycle;
+  private final EventStore events;
   private final InstantSource clock;
   private final Consumer<String> changed;
   private final JobMetrics metrics;
@@ -79,8 +75,8 @@ public final class WebhookRoutes {
       Consumer<String> changed,
       JobMetrics metrics) {
     this.metrics = metrics;
-    this.jobs = jobs;
-    this.settings = settings;
+    this.lifecycle = new JobLifecycle(jobs, settings, clock);
+    this.events = new EventStore(jobs.database());
     this.clock = clock;
     this.changed = changed;
     this.keys = new JobKeys(jobs, box);
@@ -206,53 +202,14 @@ public final class WebhookRoutes {
   private record Stored(EventStore.Appended appended, double stepSeconds) {}
 
   private Stored store(String id, Event e, byte[] body) {
-    Instant now = clock.instant();
-    String data = new String(body, StandardCharsets.UTF_8);
     // Durable before the 202: group-committed with concurrent events, one fsync for the group.
-    return jobs.database()
-        .txDurable(
-            c -> {
-              EventStore.Appended a =
-                  EventStore.append(
-                      c, id, e.eventId(), e.sequence(), e.type().wire(), e.step(), data, now);
-              if (a.outcome() != EventStore.Outcome.ACCEPTED) {
-                return new Stored(a, Double.NaN);
-              }
-              double stepSeconds = Double.NaN;
-              switch (e.type()) {
-                // Each transition is a compare-and-set on the state it starts from.
-                case BOOTED ->
-                    JobStore.transition(
-                        c,
-                        new Transition(
-                            id,
-                            JobState.BOOTING,
-                            JobState.RUNNING,
-                            "dispatcher booted",
-                            null,
-                            now.plus(settings.running()),
-                            now));
-                case STEP_STARTED -> JobStore.lastStep(c, id, e.step(), now);
-                case FINISHED -> finish(c, id, e, now);
-                case STEP_SUCCEEDED, STEP_FAILED -> stepSeconds = StepDurations.seconds(c, e);
-                case HEARTBEAT -> {}
-              }
-              return new Stored(a, stepSeconds);
-            });
-  }
-
-  private void finish(Connection c, String id, Event e, Instant now) throws SQLException {
-    JobState from = JobStore.state(c, id).orElseThrow();
-    if (from == JobState.RUNNING || from == JobState.BOOTING) {
-      String reason =
-          Event.OUTCOME_SUCCEEDED.equals(e.outcome())
-              ? "succeeded"
-              : "failed: " + (e.message() == null ? "a step failed" : e.message());
-      JobStore.transition(
-          c,
-          new Transition(
-              id, from, JobState.FINISHING, reason, null, now.plus(settings.finishing()), now));
-    }
+    EventStore.Appended a = lifecycle.onEvent(id, e, new String(body, StandardCharsets.UTF_8));
+    boolean result = e.type() == EventType.STEP_SUCCEEDED || e.type() == EventType.STEP_FAILED;
+    return new Stored(
+        a,
+        a.outcome() == EventStore.Outcome.ACCEPTED && result
+            ? StepDurations.seconds(events, e)
+            : Double.NaN);
   }
 
   /**
@@ -265,25 +222,7 @@ public final class WebhookRoutes {
    * @return whether the job was running and now fails
    */
   private boolean startedOver(String id) {
-    Instant now = clock.instant();
-    return jobs.database()
-        .txDurable(
-            c -> {
-              if (JobStore.state(c, id).orElse(null) != JobState.RUNNING) {
-                return false;
-              }
-              return JobStore.transition(
-                      c,
-                      new Transition(
-                          id,
-                          JobState.RUNNING,
-                          JobState.FINISHING,
-                          "failed: " + STARTED_OVER,
-                          null,
-                          now.plus(settings.finishing()),
-                          now))
-                  .isPresent();
-            });
+    return lifecycle.startedOver(id, "failed: " + STARTED_OVER);
   }
 
   private void answer(
