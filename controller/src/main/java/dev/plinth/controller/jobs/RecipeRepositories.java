@@ -3,9 +3,8 @@
  * Copyright The Plinth Authors
  */
 
-package dev.plinth.controller.security;
+package dev.plinth.controller.jobs;
 
-import dev.plinth.controller.jobs.JobVariables;
 import dev.plinth.controller.store.Job;
 import dev.plinth.controller.store.Machine;
 import dev.plinth.recipes.ExpandResult;

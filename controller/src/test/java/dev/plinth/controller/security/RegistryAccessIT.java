@@ -13,6 +13,7 @@ import dev.plinth.controller.config.Listen;
 import dev.plinth.controller.config.PlinthConfig;
 import dev.plinth.controller.jobs.JobSecrets;
 import dev.plinth.controller.jobs.JobSettings;
+import dev.plinth.controller.jobs.RecipeRepositories;
 import dev.plinth.controller.jobs.RecipesModuleCheck;
 import dev.plinth.controller.store.Database;
 import dev.plinth.controller.store.Job;
