@@ -9,6 +9,7 @@ import dev.plinth.controller.Layout;
 import dev.plinth.controller.media.MaintenanceIso;
 import dev.plinth.controller.media.MediaRoutes;
 import dev.plinth.controller.security.SecretBox;
+import dev.plinth.controller.store.BmcSlots;
 import dev.plinth.controller.store.EventStore;
 import dev.plinth.controller.store.Job;
 import dev.plinth.controller.store.JobState;
@@ -33,7 +34,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -80,7 +80,7 @@ public final class Engine implements AutoCloseable {
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
   private final Map<String, Instant> notBefore = new ConcurrentHashMap<>();
   private final Map<String, Integer> failures = new ConcurrentHashMap<>();
-  private final Map<String, Semaphore> perBmc = new ConcurrentHashMap<>();
+  private final BmcSlots slots;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wakeUp = lock.newCondition();
   private volatile boolean woken;
@@ -111,6 +111,7 @@ public final class Engine implements AutoCloseable {
     this.maintenance = maintenance;
     this.jobs = jobs;
     this.lifecycle = new JobLifecycle(jobs, settings, clock);
+    this.slots = new BmcSlots(jobs.database());
     this.machines = machines;
     this.events = events;
     this.bmc = bmc;
@@ -173,6 +174,7 @@ public final class Engine implements AutoCloseable {
     Instant now = clock.instant();
     Instant until = now.plus(settings.lease());
     jobs.renewLeases(owner, until);
+    slots.renew(owner, until);
     List<Job> held = jobs.held(owner);
     int room = settings.maxActive() - held.size();
     if (room > 0) {
@@ -389,15 +391,38 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code action} in a session on {@code m}'s BMC once one of the host's {@code maxPerBmc}
+   * slots is free: the slots are held in the store, so every controller sharing it counts against
+   * the same limit, and tick() renews them with the job leases while a session lasts.
+   */
   private void withBmcSession(Machine m, java.util.function.Consumer<BmcDriver.Session> action) {
-    Semaphore s =
-        perBmc.computeIfAbsent(
-            JobService.bmcHost(m.bmcUrl()), k -> new Semaphore(settings.maxPerBmc(), true));
-    s.acquireUninterruptibly();
+    String host = JobService.bmcHost(m.bmcUrl());
+    String holder = slot(host);
     try (BmcDriver.Session session = bmc.open(BmcTargets.of(m, box))) {
       action.accept(session);
     } finally {
-      s.release();
+      slots.release(host, holder);
+    }
+  }
+
+  /** Waits for a slot of {@code host}; the holder token. */
+  private String slot(String host) {
+    long waitMs = 20;
+    while (true) {
+      Instant now = clock.instant();
+      var held =
+          slots.tryAcquire(host, settings.maxPerBmc(), owner, now, now.plus(settings.lease()));
+      if (held.isPresent()) {
+        return held.get();
+      }
+      try {
+        Thread.sleep(waitMs);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted waiting for a session slot on " + host, e);
+      }
+      waitMs = Math.min(500, waitMs * 2);
     }
   }
 

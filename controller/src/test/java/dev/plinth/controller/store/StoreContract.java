@@ -289,4 +289,70 @@ abstract class StoreContract {
     assertThat(ts.delete("t1")).isTrue();
     assertThat(ts.delete("t1")).isFalse();
   }
+
+  @Test
+  void bmcSlotsHoldOneLimitForEveryController() {
+    BmcSlots a = new BmcSlots(db());
+    BmcSlots b = new BmcSlots(db());
+    Instant until = T0.plusSeconds(30);
+    Optional<String> a1 = a.tryAcquire("bmc:443", 2, "ctl-a", T0, until);
+    Optional<String> b1 = b.tryAcquire("bmc:443", 2, "ctl-b", T0, until);
+    assertThat(a1).isPresent();
+    assertThat(b1).isPresent();
+    assertThat(a.tryAcquire("bmc:443", 2, "ctl-a", T0, until)).isEmpty();
+    assertThat(b.tryAcquire("bmc:443", 2, "ctl-b", T0, until)).isEmpty();
+    assertThat(a.tryAcquire("other:443", 2, "ctl-a", T0, until)).as("another BMC").isPresent();
+    assertThat(a.held("bmc:443", T0)).isEqualTo(2);
+    b.release("bmc:443", "ctl-b/not-a-holder");
+    assertThat(a.held("bmc:443", T0)).as("only the holder's token releases").isEqualTo(2);
+    a.release("bmc:443", a1.get());
+    assertThat(b.tryAcquire("bmc:443", 2, "ctl-b", T0, until)).isPresent();
+    // ctl-b renews what it holds; ctl-a's slot on the other BMC expires and is taken over.
+    assertThat(b.renew("ctl-b", T0.plusSeconds(90))).isEqualTo(2);
+    Instant later = T0.plusSeconds(60);
+    assertThat(a.held("bmc:443", later)).isEqualTo(2);
+    assertThat(a.tryAcquire("bmc:443", 2, "ctl-a", later, later.plusSeconds(30))).isEmpty();
+    assertThat(b.tryAcquire("other:443", 1, "ctl-b", later, later.plusSeconds(30))).isPresent();
+  }
+
+  @Test
+  void bmcSlotsNeverExceedTheLimitUnderContention() throws Exception {
+    int max = 2;
+    java.util.concurrent.atomic.AtomicInteger inside =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger most =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger sessions =
+        new java.util.concurrent.atomic.AtomicInteger();
+    List<Future<?>> done = new ArrayList<>();
+    try (var pool = Executors.newFixedThreadPool(6)) {
+      for (int t = 0; t < 6; t++) {
+        // Two controllers, three workers each.
+        BmcSlots slots = new BmcSlots(db());
+        String owner = t % 2 == 0 ? "ctl-a" : "ctl-b";
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 15; i++) {
+                    Optional<String> h;
+                    while ((h = slots.tryAcquire("bmc", max, owner, T0, T0.plusSeconds(60)))
+                        .isEmpty()) {
+                      Thread.onSpinWait();
+                    }
+                    most.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                    sessions.incrementAndGet();
+                    inside.decrementAndGet();
+                    slots.release("bmc", h.get());
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    }
+    assertThat(sessions.get()).isEqualTo(90);
+    assertThat(most.get()).isBetween(1, max);
+    assertThat(new BmcSlots(db()).held("bmc", T0)).isZero();
+  }
 }
