@@ -14,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -54,8 +56,9 @@ public final class LayerWriter {
         GzipCompressorOutputStream gzip = new GzipCompressorOutputStream(gzOut, gz);
         DigestOutputStream tarOut = new DigestOutputStream(new NoClose(gzip), tarDigest);
         TarArchiveOutputStream tar = open(tarOut)) {
+      Map<String, Integer> fileModes = new HashMap<>();
       for (LayerEntry e : entries) {
-        writeEntry(tar, e, epochSeconds);
+        writeEntry(tar, e, epochSeconds, fileModes);
       }
       tar.finish();
     }
@@ -73,7 +76,14 @@ public final class LayerWriter {
     return tar;
   }
 
-  static void writeEntry(TarArchiveOutputStream tar, LayerEntry e, long epochSeconds)
+  /**
+   * Writes one entry. {@code fileModes} collects the modes of the regular files written so far: a
+   * hardlink carries its target's mode, because an extractor such as containers/storage (podman)
+   * applies a link entry's mode to the shared inode (a 0644 link to /usr/bin/perl left perl not
+   * executable in the windows-bootloader image).
+   */
+  static void writeEntry(
+      TarArchiveOutputStream tar, LayerEntry e, long epochSeconds, Map<String, Integer> fileModes)
       throws IOException {
     TarArchiveEntry t =
         switch (e) {
@@ -86,6 +96,7 @@ public final class LayerWriter {
             TarArchiveEntry x = new TarArchiveEntry(f.path(), TarConstants.LF_NORMAL);
             x.setMode(TYPE_FILE | (f.mode() & 07777));
             x.setSize(f.size());
+            fileModes.put(f.path(), f.mode() & 07777);
             yield x;
           }
           case LayerEntry.Symlink s -> {
@@ -96,7 +107,7 @@ public final class LayerWriter {
           }
           case LayerEntry.Hardlink h -> {
             TarArchiveEntry x = new TarArchiveEntry(h.path(), TarConstants.LF_LINK);
-            x.setMode(TYPE_FILE | 0644);
+            x.setMode(TYPE_FILE | fileModes.getOrDefault(h.target(), 0644));
             x.setLinkName(h.target());
             yield x;
           }

@@ -136,8 +136,9 @@ public final class OciLayout {
     Path tmp = tarFile.resolveSibling(tarFile.getFileName() + ".part");
     try (OutputStream out = Files.newOutputStream(tmp);
         TarArchiveOutputStream tar = LayerWriter.open(out)) {
+      java.util.Map<String, Integer> fileModes = new java.util.HashMap<>();
       for (LayerEntry e : entries) {
-        LayerWriter.writeEntry(tar, e, epochSeconds);
+        LayerWriter.writeEntry(tar, e, epochSeconds, fileModes);
       }
       tar.finish();
     }
