@@ -193,6 +193,7 @@ public record Rehearsal(Options options, PrintWriter out) {
       skipped.add("gate licences, gate vulns (no ci gate yet)");
     }
     boolean signing = stages.contains("sign");
+    Path lockFiles = trackedLockFiles(options.repo(), work.resolve("source-locks"));
     if (signing) {
       stage(timings, "keygen", env, List.of("keygen", "--out", keys.toString(), "--force"));
       stage(
@@ -206,7 +207,7 @@ public record Rehearsal(Options options, PrintWriter out) {
               "--key",
               keys.resolve("signing.key").toString(),
               "--source",
-              options.repo().toString()));
+              lockFiles.toString()));
     } else {
       skipped.add("keygen, sign, verify (no ci sign yet)");
     }
@@ -256,7 +257,7 @@ public record Rehearsal(Options options, PrintWriter out) {
                 "--key",
                 keys.resolve("signing.key").toString(),
                 "--source",
-                options.repo().toString(),
+                lockFiles.toString(),
                 "--registry",
                 staging.url(),
                 "--signed-identity",
@@ -392,6 +393,22 @@ public record Rehearsal(Options options, PrintWriter out) {
     timings.put(name, took);
     output.lines().filter(l -> !l.isBlank()).forEach(l -> out.println("    " + l));
     out.flush();
+  }
+
+  /**
+   * The git-tracked {@code *.lock} files (the provenance's materials), hard-linked into {@code dir}
+   * at their paths: {@code ci sign --source} walks its directory, and the shared working tree holds
+   * build trees (a maintenance OS rootfs with /proc mounted) that are no source.
+   */
+  static Path trackedLockFiles(Path repo, Path dir) throws IOException {
+    for (String f : Proc.output(repo, "git", "ls-files", "*.lock").lines().toList()) {
+      Path to = dir.resolve(f);
+      Files.createDirectories(to.getParent());
+      Files.deleteIfExists(to);
+      Files.createLink(to, repo.resolve(f));
+    }
+    Files.createDirectories(dir);
+    return dir;
   }
 
   /**
