@@ -558,10 +558,17 @@ public record Rehearsal(Options options, PrintWriter out) {
       Path otherPolicy = null;
       List<Artifact> sample = new ArrayList<>();
       for (Artifact x : images(true)) {
-        if (x.name().equals("tools/sgdisk") || x.name().equals("maintenance-os")) {
+        if (x.name().equals("maintenance-os")) {
           sample.add(x);
         }
       }
+      // The tool images are indexes (amd64 + arm64): containers/image wants a signature on the
+      // per-arch manifest it copies, and ci sign signs the index digest only, so skopeo refuses
+      // them ("A signature was required, but no signature exists"). Not checked here until the
+      // sign stage signs each instance; ci verify checks their index signatures above.
+      out.println(
+          "operator: skopeo policy check of tools/* NOT RUN: only their index digest is signed;"
+              + " skopeo needs each per-arch manifest signed (release-eng-sign)");
       for (Artifact x : sample) {
         String ref = "docker://" + prod.host() + "/" + x.repository() + "@" + x.digest();
         Proc.run(
