@@ -12,7 +12,7 @@ bd="${PLINTH_BUILD_DIR:-target}"
 cp_file="$here/$bd/ci.classpath"
 if [ ! -f "$here/$bd/classes/dev/plinth/ci/Ci.class" ] || [ ! -f "$cp_file" ] || [ -n "${PLINTH_REBUILD:-}" ]; then
   echo "ci: building the ci module..." >&2
-  (cd "$top" && ./mvnw -q -B -Dplinth.buildDir="$bd" -pl ci -am -DskipTests install >&2)
+  (cd "$top" && ./mvnw -q -B -Dplinth.buildDir="$bd" -pl ci -am -DskipTests -Djacoco.skip=true install >&2)
   (cd "$top" && ./mvnw -q -B -Dplinth.buildDir="$bd" -pl ci dependency:build-classpath \
     -Dmdep.outputFile="$cp_file" >&2)
 fi

@@ -558,17 +558,15 @@ public record Rehearsal(Options options, PrintWriter out) {
       Path otherPolicy = null;
       List<Artifact> sample = new ArrayList<>();
       for (Artifact x : images(true)) {
-        if (x.name().equals("maintenance-os")) {
+        // The maintenance image (one manifest) and a tool image (an index: amd64 + arm64, where
+        // containers/image checks the signature of the per-arch manifest it copies).
+        if (x.name().equals("maintenance-os") || x.name().equals("tools/sgdisk")) {
           sample.add(x);
         }
       }
-      // The tool images are indexes (amd64 + arm64): containers/image wants a signature on the
-      // per-arch manifest it copies, and ci sign signs the index digest only, so skopeo refuses
-      // them ("A signature was required, but no signature exists"). Not checked here until the
-      // sign stage signs each instance; ci verify checks their index signatures above.
-      out.println(
-          "operator: skopeo policy check of tools/* NOT RUN: only their index digest is signed;"
-              + " skopeo needs each per-arch manifest signed (release-eng-sign)");
+      if (sample.size() != 2) {
+        throw new IOException("operator: maintenance-os and tools/sgdisk are not both in the dist");
+      }
       for (Artifact x : sample) {
         String ref = "docker://" + prod.host() + "/" + x.repository() + "@" + x.digest();
         Proc.run(

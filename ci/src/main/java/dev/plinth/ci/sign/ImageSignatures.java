@@ -78,10 +78,31 @@ public final class ImageSignatures {
    */
   public static String sign(OciRegistry reg, Artifact a, String identity, SigningKey key)
       throws IOException, GeneralSecurityException {
-    present(reg, a);
-    byte[] payload = payload(identity, a.digest());
+    OciRegistry.Manifest image = present(reg, a);
+    // A multi-arch image: containers/image checks the signature of the per-arch manifest it
+    // copies (even without --all), so every child is signed as well as the index (cosign's
+    // --recursive does the same).
+    for (String child : children(image)) {
+      signDigest(reg, a.repository(), child, identity, key);
+    }
+    return signDigest(reg, a.repository(), a.digest(), identity, key);
+  }
+
+  /** The child manifests' digests of an image index, none for a single manifest. */
+  static List<String> children(OciRegistry.Manifest m) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (JsonNode e : Bundles.JSON.readTree(m.bytes()).path("manifests")) {
+      out.add(e.path("digest").asText());
+    }
+    return out;
+  }
+
+  private static String signDigest(
+      OciRegistry reg, String repository, String digest, String identity, SigningKey key)
+      throws IOException, GeneralSecurityException {
+    byte[] payload = payload(identity, digest);
     String sig = Base64.getEncoder().encodeToString(key.sign(payload));
-    String layer = reg.pushBlob(a.repository(), payload);
+    String layer = reg.pushBlob(repository, payload);
     ObjectNode cfg = Bundles.JSON.createObjectNode();
     cfg.put("architecture", "");
     cfg.putObject("config");
@@ -92,14 +113,14 @@ public final class ImageSignatures {
     rootfs.put("type", "layers");
     rootfs.putArray("diff_ids").add(layer);
     byte[] config = compact(cfg);
-    reg.pushBlob(a.repository(), config);
+    reg.pushBlob(repository, config);
     ObjectNode m = Bundles.JSON.createObjectNode();
     m.put("schemaVersion", 2);
     m.put("mediaType", OCI_MANIFEST);
     descriptor(m.putObject("config"), "application/vnd.oci.image.config.v1+json", config);
     ObjectNode l = descriptor(m.putArray("layers").addObject(), SIMPLE_SIGNING, payload);
     l.putObject("annotations").put(SIGNATURE_ANNOTATION, sig);
-    return reg.pushManifest(a.repository(), signatureTag(a.digest()), compact(m), OCI_MANIFEST);
+    return reg.pushManifest(repository, signatureTag(digest), compact(m), OCI_MANIFEST);
   }
 
   /**
@@ -157,11 +178,29 @@ public final class ImageSignatures {
   public static void verifySignature(
       OciRegistry reg, Artifact a, String identity, PublicKey key, String keyName)
       throws IOException, VerificationException {
-    present(reg, a);
-    Optional<OciRegistry.Manifest> sigs = reg.manifest(a.repository(), signatureTag(a.digest()));
+    OciRegistry.Manifest image = present(reg, a);
+    verifyDigest(reg, a.repository(), a.digest(), identity, key, keyName);
+    for (String child : children(image)) {
+      try {
+        verifyDigest(reg, a.repository(), child, identity, key, keyName);
+      } catch (VerificationException e) {
+        throw new VerificationException("platform manifest " + child + ": " + e.getMessage());
+      }
+    }
+  }
+
+  private static void verifyDigest(
+      OciRegistry reg,
+      String repository,
+      String digest,
+      String identity,
+      PublicKey key,
+      String keyName)
+      throws IOException, VerificationException {
+    Optional<OciRegistry.Manifest> sigs = reg.manifest(repository, signatureTag(digest));
     if (sigs.isEmpty()) {
       throw new VerificationException(
-          "no signature at " + reg.host() + "/" + a.repository() + ":" + signatureTag(a.digest()));
+          "no signature at " + reg.host() + "/" + repository + ":" + signatureTag(digest));
     }
     List<String> problems = new ArrayList<>();
     for (JsonNode l : Bundles.JSON.readTree(sigs.get().bytes()).path("layers")) {
@@ -170,7 +209,7 @@ public final class ImageSignatures {
       }
       byte[] payload;
       try {
-        payload = reg.blob(a.repository(), l.path("digest").asText());
+        payload = reg.blob(repository, l.path("digest").asText());
       } catch (IOException ex) {
         problems.add(ex.getMessage());
         continue;
@@ -190,8 +229,8 @@ public final class ImageSignatures {
       JsonNode critical = Bundles.JSON.readTree(payload).path("critical");
       String signed = critical.path("image").path("docker-manifest-digest").asText();
       String ref = critical.path("identity").path("docker-reference").asText();
-      if (!a.digest().equals(signed)) {
-        problems.add("signature is for " + signed + ", not " + a.digest());
+      if (!digest.equals(signed)) {
+        problems.add("signature is for " + signed + ", not " + digest);
       } else if (!identity.equals(ref)) {
         problems.add("signature names " + ref + ", not " + identity);
       } else {
