@@ -51,6 +51,7 @@ final class TaskValidation {
       p.add("registryHost: required");
     }
     caBundle(t.caBundle(), p);
+    p.addAll(ToolSigningKeys.problems(t.toolSigningKeys()));
     credentials(t.credentials(), p);
     steps(t, p);
     disk(t.disk(), p);
@@ -155,6 +156,11 @@ final class TaskValidation {
     }
     if (c.jobToken() == null || c.jobToken().isBlank()) {
       p.add("credentials.jobToken: required");
+    }
+    if ((c.registryUsername() == null) != (c.registryPassword() == null)) {
+      p.add("credentials.registryUsername and registryPassword: both or neither");
+    } else if (c.registryUsername() != null && c.registryUsername().contains(":")) {
+      p.add("credentials.registryUsername: must not contain ':'");
     }
     if (c.webhookHmacKey() == null) {
       p.add("credentials.webhookHmacKey: required");

@@ -29,7 +29,8 @@ import java.util.TreeMap;
  * Runs steps as Quadlet units under systemd, inside the maintenance OS.
  *
  * <p>{@link #prepare} writes the registry credentials ({@code auth.json}, 0600, user = job id,
- * password = job token) and the CA bundle ({@code certs/<registry host>/ca.crt}) into the runtime
+ * password = job token, or the task's {@code registryUsername}/{@code registryPassword} for an
+ * external registry) and the CA bundle ({@code certs/<registry host>/ca.crt}) into the runtime
  * directory, renders one unit per step into the unit directory and runs {@code systemctl
  * daemon-reload}. Each attempt then pulls the image by digest ({@code podman pull --authfile
  * --cert-dir}: Quadlet 4.4 units never pull), resets and starts the unit, waits until it is no
@@ -389,12 +390,17 @@ public final class QuadletRunner implements StepRunner {
     return runtimeDir.resolve("certs").resolve(task.registryHost());
   }
 
-  /** containers-auth.json(5): user = job id, password = job token, for the registry host. */
-  static byte[] authJson(Task task) {
+  /**
+   * containers-auth.json(5) for the registry host: user = job id and password = job token (the
+   * embedded registry), or the task's registry credentials (an external registry's read-only
+   * account).
+   */
+  public static byte[] authJson(Task task) {
+    var c = task.credentials();
     String auth =
         Base64.getEncoder()
             .encodeToString(
-                (task.jobId() + ":" + task.credentials().jobToken())
+                (c.pullUser(task.jobId()) + ":" + c.pullPassword())
                     .getBytes(StandardCharsets.UTF_8));
     String json = "{\"auths\":{\"" + task.registryHost() + "\":{\"auth\":\"" + auth + "\"}}}\n";
     return json.getBytes(StandardCharsets.UTF_8);
