@@ -37,18 +37,28 @@ public final class JobStore {
   }
 
   /**
-   * Stores a new job and its first event.
+   * Stores a new job (without an execution plan) and its first event.
    *
    * @throws ConflictException when the machine already has an active job
    */
   public Job create(Job j) {
+    return create(j, null);
+  }
+
+  /**
+   * Stores a new job with its execution plan and its first event, in one transaction.
+   *
+   * @param plan the plan as JSON ({@code jobs.JobPlan}), or null for none
+   * @throws ConflictException when the machine already has an active job
+   */
+  public Job create(Job j, String plan) {
     return db.tx(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "INSERT INTO jobs ("
                       + COLS
-                      + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                      + ", plan) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
             int i = 1;
             ps.setString(i++, j.id());
             ps.setString(i++, j.machineId());
@@ -70,7 +80,8 @@ public final class JobStore {
             Sql.instant(ps, i++, j.createdAt());
             Sql.instant(ps, i++, j.updatedAt());
             Sql.instant(ps, i++, j.finishedAt());
-            ps.setString(i, Sql.json(j.inputs()));
+            ps.setString(i++, Sql.json(j.inputs()));
+            ps.setString(i, plan);
             ps.executeUpdate();
           } catch (SQLException e) {
             StoreException se = StoreException.of(e);
@@ -87,6 +98,42 @@ public final class JobStore {
 
   public Optional<Job> get(String id) {
     return db.tx(c -> get(c, id));
+  }
+
+  /**
+   * The job's execution plan as stored (JSON), read apart from {@link Job} so that lists and engine
+   * ticks do not carry it; empty when the job has none (submitted before plans were stored) or does
+   * not exist.
+   */
+  public Optional<String> plan(String id) {
+    return db.tx(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement("SELECT plan FROM jobs WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+            }
+          }
+        });
+  }
+
+  /**
+   * Stores the plan of a job that has none yet (one submitted before plans were stored, compiled at
+   * first use). A plan, once stored, never changes: when two controllers compile at once, the first
+   * one stored wins.
+   *
+   * @return whether this call stored it (false: the job has a plan already, or does not exist)
+   */
+  public boolean storePlan(String id, String plan) {
+    return db.tx(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("UPDATE jobs SET plan = ? WHERE id = ? AND plan IS NULL")) {
+            ps.setString(1, plan);
+            ps.setString(2, id);
+            return ps.executeUpdate() == 1;
+          }
+        });
   }
 
   public static Optional<Job> get(Connection c, String id) throws SQLException {
