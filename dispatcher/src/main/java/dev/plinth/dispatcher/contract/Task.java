@@ -28,6 +28,9 @@ import java.util.List;
  * @param steps the expanded steps, in order
  * @param disk how the dispatcher chooses the {@code target-disk}; null means the defaults (the
  *     smallest non-removable disk)
+ * @param toolSigningKeys the site's image-signing public keys (PEM SPKI, one key per entry): every
+ *     step image must carry a sigstore signature by one of them; null (omitted) means the
+ *     maintenance OS's own policy applies (docs/contracts.md)
  */
 @JsonPropertyOrder({
   "apiVersion",
@@ -38,6 +41,7 @@ import java.util.List;
   "controller",
   "registryHost",
   "caBundle",
+  "toolSigningKeys",
   "credentials",
   "disk",
   "steps"
@@ -54,13 +58,44 @@ public record Task(
     String caBundle,
     JobCredentials credentials,
     List<TaskStep> steps,
-    DiskRules disk) {
+    DiskRules disk,
+    List<String> toolSigningKeys) {
 
   public static final String API_VERSION = "plinth.dev/v1";
   public static final String KIND = "Task";
 
   public Task {
     steps = steps == null ? List.of() : List.copyOf(steps);
+    toolSigningKeys =
+        toolSigningKeys == null || toolSigningKeys.isEmpty() ? null : List.copyOf(toolSigningKeys);
+  }
+
+  /** A task without signing keys (the form before {@code toolSigningKeys} was added to v1). */
+  public Task(
+      String apiVersion,
+      String kind,
+      String jobId,
+      String recipe,
+      MachineRef machine,
+      ControllerUrls controller,
+      String registryHost,
+      String caBundle,
+      JobCredentials credentials,
+      List<TaskStep> steps,
+      DiskRules disk) {
+    this(
+        apiVersion,
+        kind,
+        jobId,
+        recipe,
+        machine,
+        controller,
+        registryHost,
+        caBundle,
+        credentials,
+        steps,
+        disk,
+        null);
   }
 
   /** A task without disk rules (the form before {@code disk} was added to v1). */
@@ -109,7 +144,8 @@ public record Task(
         caBundle,
         credentials,
         newSteps,
-        disk);
+        disk,
+        toolSigningKeys);
   }
 
   /** Copy with disk rules. */
@@ -125,7 +161,25 @@ public record Task(
         caBundle,
         credentials,
         steps,
-        rules);
+        rules,
+        toolSigningKeys);
+  }
+
+  /** Copy with the site's image-signing public keys (null or empty: none). */
+  public Task withToolSigningKeys(List<String> keys) {
+    return new Task(
+        apiVersion,
+        kind,
+        jobId,
+        recipe,
+        machine,
+        controller,
+        registryHost,
+        caBundle,
+        credentials,
+        steps,
+        disk,
+        keys);
   }
 
   /** A v1 task with the fixed apiVersion and kind. */

@@ -41,8 +41,16 @@ import java.util.TreeMap;
  * unitDir/      (default /run/containers/systemd)  plinth-step-NN-name.container, one per step
  * runtimeDir/   (default /run/plinth-dispatcher)
  * ├── auth.json                     containers-auth.json(5) for the task's registry host
- * └── certs/HOST[:PORT]/ca.crt      the task's CA bundle, for podman --cert-dir
+ * ├── certs/HOST[:PORT]/ca.crt      the task's CA bundle, for podman --cert-dir
+ * ├── tool-policy.json              policy.json(5) from the task's toolSigningKeys, when it has them
+ * └── tool-signing/key-N.pub        those keys, one PEM file each
  * </pre>
+ *
+ * <p>Image signatures: with {@code toolSigningKeys} in the task, every pull uses {@code
+ * tool-policy.json}: a step image from the task's registry host must carry a sigstore signature
+ * (cosign layout, read through the baked {@code registries.d}) by one of those keys, and anything
+ * else is rejected. Without them, the maintenance OS's baked policy applies when the OS holds a
+ * site key ({@link #TOOL_SIGNING_KEY}); with neither, pulls are not checked.
  */
 public final class QuadletRunner implements StepRunner {
 
@@ -134,6 +142,7 @@ public final class QuadletRunner implements StepRunner {
   public void prepare(Task task) throws IOException, InterruptedException {
     Files.createDirectories(runtimeDir);
     writePrivate(runtimeDir.resolve("auth.json"), authJson(task));
+    writeToolPolicy(task);
     if (task.caBundle() != null) {
       Path certs = certDir(task);
       Files.createDirectories(certs);
@@ -164,8 +173,12 @@ public final class QuadletRunner implements StepRunner {
             StepResult.NOT_STARTED,
             since(start),
             tailLines(pull.output()),
-            signatureRefused(pull)
-                ? "image signature does not verify against the site's key (" + toolKey + ")"
+            signatureRefused(a.task(), pull)
+                ? "image "
+                    + a.step().image()
+                    + " refused: its signature does not verify against the site's key ("
+                    + keysInForce(a.task())
+                    + ")"
                 : "image pull failed");
       }
       String before = show(unit).getOrDefault("InvocationID", "");
@@ -294,7 +307,9 @@ public final class QuadletRunner implements StepRunner {
     Duration wait = Duration.ofSeconds(2);
     int tries = 1;
     Commands.Result r = pull(a);
-    while (!r.ok() && !signatureRefused(r) && System.nanoTime() + wait.toNanos() < deadline) {
+    while (!r.ok()
+        && !signatureRefused(a.task(), r)
+        && System.nanoTime() + wait.toNanos() < deadline) {
       LOG.log(
           System.Logger.Level.WARNING,
           "pull of {0} failed (try {1}), again in {2} s: {3}",
@@ -323,8 +338,9 @@ public final class QuadletRunner implements StepRunner {
     if (a.task().caBundle() != null) {
       cmd.add("--cert-dir=" + certDir(a.task()));
     }
-    if (Files.isRegularFile(toolKey)) {
-      cmd.add("--signature-policy=" + toolPolicy);
+    Path policy = policyInForce(a.task());
+    if (policy != null) {
+      cmd.add("--signature-policy=" + policy);
     }
     cmd.add(ImageRef.parse(a.step().image()).toString());
     return commands.run(cmd, pullTimeout);
@@ -334,8 +350,87 @@ public final class QuadletRunner implements StepRunner {
    * Whether containers/image refused the image by policy (no signature, or one that does not verify
    * against the site's key): not worth trying again.
    */
-  private boolean signatureRefused(Commands.Result pull) {
-    return Files.isRegularFile(toolKey) && pull.output().contains("Source image rejected");
+  private boolean signatureRefused(Task task, Commands.Result pull) {
+    return policyInForce(task) != null && pull.output().contains("Source image rejected");
+  }
+
+  /** The task's policy when it names keys, else the baked one when the OS has a key, else null. */
+  private Path policyInForce(Task task) {
+    if (task.toolSigningKeys() != null) {
+      return runtimeDir.resolve("tool-policy.json");
+    }
+    return Files.isRegularFile(toolKey) ? toolPolicy : null;
+  }
+
+  private String keysInForce(Task task) {
+    if (task.toolSigningKeys() != null) {
+      int n = task.toolSigningKeys().size();
+      return n == 1 ? "the task's toolSigningKeys" : "any of the task's " + n + " toolSigningKeys";
+    }
+    return toolKey.toString();
+  }
+
+  /** Writes the task's keys and the policy that requires them (nothing when it has none). */
+  private void writeToolPolicy(Task task) throws IOException {
+    if (task.toolSigningKeys() == null) {
+      return;
+    }
+    Path dir = runtimeDir.resolve("tool-signing");
+    Files.createDirectories(dir);
+    List<Path> keys = new ArrayList<>();
+    for (int i = 0; i < task.toolSigningKeys().size(); i++) {
+      Path k = dir.resolve("key-" + (i + 1) + ".pub");
+      writeAtomically(k, task.toolSigningKeys().get(i).getBytes(StandardCharsets.US_ASCII));
+      keys.add(k);
+    }
+    writeAtomically(
+        runtimeDir.resolve("tool-policy.json"),
+        toolPolicy(task.registryHost(), keys).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * containers-policy.json(5) for step images: images from {@code registryHost} must carry a
+   * sigstore signature by one of {@code keys} ({@code keyPaths}: any one key suffices; a list of
+   * rules would require all of them) naming the repository they are pulled from ({@code
+   * matchRepository}: cosign signs the repository without a tag); every other image is rejected.
+   */
+  static String toolPolicy(String registryHost, List<Path> keys) {
+    StringBuilder paths = new StringBuilder();
+    for (Path k : keys) {
+      paths.append(paths.isEmpty() ? "" : ", ").append(jsonString(k.toString()));
+    }
+    return "{\n"
+        + "  \"default\": [{\"type\": \"reject\"}],\n"
+        + "  \"transports\": {\n"
+        + "    \"docker\": {\n"
+        + "      "
+        + jsonString(registryHost)
+        + ": [\n"
+        + "        {\n"
+        + "          \"type\": \"sigstoreSigned\",\n"
+        + "          \"keyPaths\": ["
+        + paths
+        + "],\n"
+        + "          \"signedIdentity\": {\"type\": \"matchRepository\"}\n"
+        + "        }\n"
+        + "      ]\n"
+        + "    }\n"
+        + "  }\n"
+        + "}\n";
+  }
+
+  private static String jsonString(String s) {
+    StringBuilder b = new StringBuilder("\"");
+    for (char c : s.toCharArray()) {
+      if (c == '"' || c == '\\') {
+        b.append('\\').append(c);
+      } else if (c < 0x20) {
+        b.append(String.format("\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.append('"').toString();
   }
 
   private Map<String, String> show(String unit) throws IOException, InterruptedException {

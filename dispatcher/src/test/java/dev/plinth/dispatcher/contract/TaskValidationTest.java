@@ -103,6 +103,41 @@ class TaskValidationTest {
   }
 
   @Test
+  void toolSigningKeysAreOptionalPublicKeysAndRoundTrip() throws Exception {
+    var g = java.security.KeyPairGenerator.getInstance("EC");
+    g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+    String key =
+        "-----BEGIN PUBLIC KEY-----\n"
+            + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'})
+                .encodeToString(g.generateKeyPair().getPublic().getEncoded())
+            + "\n-----END PUBLIC KEY-----\n";
+    Task t = OK.withToolSigningKeys(List.of(key));
+    assertThat(problems(t)).isEmpty();
+    String json = new String(ContractJson.writeTask(t), StandardCharsets.UTF_8);
+    assertThat(json.indexOf("\"toolSigningKeys\"")).isGreaterThan(json.indexOf("\"registryHost\""));
+    assertThat(ContractJson.readTask(json.getBytes(StandardCharsets.UTF_8))).isEqualTo(t);
+    // Absent when empty: the fixtures (and every task without keys) keep their bytes.
+    assertThat(OK.withToolSigningKeys(List.of()).toolSigningKeys()).isNull();
+    assertThat(new String(ContractJson.writeTask(OK), StandardCharsets.UTF_8))
+        .doesNotContain("toolSigningKeys");
+    assertThat(
+            problems(
+                OK.withToolSigningKeys(
+                    List.of(
+                        "not pem",
+                        "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+                        "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
+                        key + key))))
+        .containsExactly(
+            "toolSigningKeys[0]: must hold exactly one PEM PUBLIC KEY block, holds 0",
+            "toolSigningKeys[1]: must hold exactly one PEM PUBLIC KEY block, holds 0",
+            "toolSigningKeys[2]: not an EC, RSA or Ed25519 public key",
+            "toolSigningKeys[3]: must hold exactly one PEM PUBLIC KEY block, holds 2");
+    assertThat(problems(OK.withToolSigningKeys(java.util.Collections.nCopies(9, key))))
+        .containsExactly("toolSigningKeys: at most 8 keys, has 9");
+  }
+
+  @Test
   void missingSectionsAndBrokenJsonAreReported() {
     Task t = new Task(Task.API_VERSION, Task.KIND, "j1", null, null, null, "h", null, null, null);
     assertThat(problems(t))

@@ -217,13 +217,76 @@ class QuadletRunnerTest {
     assertThat(p.succeeded()).isFalse();
     assertThat(p.message())
         .isEqualTo(
-            "image signature does not verify against the site's key ("
+            "image "
+                + task.steps().get(0).image()
+                + " refused: its signature does not verify against the site's key ("
                 + tmp.resolve("tool-signing.pub")
                 + ")");
     assertThat(p.logTail()).contains("no signature exists");
     // Refused by policy: not tried again for ten minutes like an unreachable registry.
     assertThat(c.calls).hasSize(1);
     assertThat(c.calls.get(0)).contains("--signature-policy=" + tmp.resolve("policy.json"));
+  }
+
+  @Test
+  void theTasksKeysReplaceTheBakedPolicyAndARefusalNamesTheImage() throws Exception {
+    Files.writeString(tmp.resolve("tool-signing.pub"), "-----BEGIN PUBLIC KEY-----\n");
+    String key = ecPublicKeyPem();
+    Task signed = task.withToolSigningKeys(List.of(key, key));
+    ScriptedCommands c =
+        new ScriptedCommands()
+            .on("systemctl daemon-reload", ok(""))
+            .on(
+                "podman pull",
+                new Commands.Result(
+                    125,
+                    "Error: Source image rejected: cryptographic signature verification failed"));
+    QuadletRunner r =
+        runner(c).withToolSignatures(tmp.resolve("policy.json"), tmp.resolve("tool-signing.pub"));
+    r.prepare(signed);
+    assertThat(Files.readString(tmp.resolve("run/tool-signing/key-1.pub"))).isEqualTo(key);
+    String policy = Files.readString(tmp.resolve("run/tool-policy.json"));
+    assertThat(policy)
+        .isEqualTo(
+            QuadletRunner.toolPolicy(
+                "plinth.example:8443",
+                List.of(
+                    tmp.resolve("run/tool-signing/key-1.pub"),
+                    tmp.resolve("run/tool-signing/key-2.pub"))));
+    assertThat(policy)
+        .contains("\"default\": [{\"type\": \"reject\"}]")
+        .contains("\"plinth.example:8443\": [")
+        .contains("\"type\": \"sigstoreSigned\"")
+        .contains("\"signedIdentity\": {\"type\": \"matchRepository\"}");
+    StepResult p = r.run(new StepAttempt(signed, 1, 1));
+    assertThat(p.exitCode()).isEqualTo(StepResult.NOT_STARTED);
+    assertThat(p.message())
+        .isEqualTo(
+            "image "
+                + signed.steps().get(1).image()
+                + " refused: its signature does not verify against the site's key (any of the"
+                + " task's 2 toolSigningKeys)");
+    assertThat(c.calls.get(1))
+        .contains("--signature-policy=" + tmp.resolve("run/tool-policy.json"));
+  }
+
+  /** A fresh P-256 public key as PEM SPKI, like ci keygen's signing.pub. */
+  static String ecPublicKeyPem() throws Exception {
+    var g = java.security.KeyPairGenerator.getInstance("EC");
+    g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+    return "-----BEGIN PUBLIC KEY-----\n"
+        + Base64.getMimeEncoder(64, new byte[] {'\n'})
+            .encodeToString(g.generateKeyPair().getPublic().getEncoded())
+        + "\n-----END PUBLIC KEY-----\n";
+  }
+
+  @Test
+  void withoutAnyKeyPullsAreNotChecked() throws Exception {
+    ScriptedCommands c = new ScriptedCommands().on("podman pull", new Commands.Result(1, "x"));
+    runner(c)
+        .withToolSignatures(tmp.resolve("policy.json"), tmp.resolve("absent.pub"))
+        .run(new StepAttempt(task, 0, 1));
+    assertThat(c.calls.get(0)).noneMatch(a -> a.startsWith("--signature-policy"));
   }
 
   @Test
