@@ -16,7 +16,17 @@ record ConfigFile(
     @JsonProperty("tls") Tls tls,
     @JsonProperty("allowPlainHttp") Boolean allowPlainHttp,
     @JsonProperty("media") Media media,
-    @JsonProperty("jobs") Jobs jobs) {
+    @JsonProperty("jobs") Jobs jobs,
+    @JsonProperty("registry") Registry registry) {
+
+  /** {@code registry:} an external registry (file paths relative to the file's directory). */
+  record Registry(
+      @JsonProperty("url") String url,
+      @JsonProperty("username") String username,
+      @JsonProperty("passwordFile") String passwordFile,
+      @JsonProperty("pushUsername") String pushUsername,
+      @JsonProperty("pushPasswordFile") String pushPasswordFile,
+      @JsonProperty("caFile") String caFile) {}
 
   /** {@code jobs:} settings; values are text, checked by the loader with the key's line. */
   record Jobs(

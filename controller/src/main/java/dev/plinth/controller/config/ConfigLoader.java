@@ -42,7 +42,9 @@ public final class ConfigLoader {
    * @param env the process environment (PLINTH_LISTEN, PLINTH_DATA_DIR, STATE_DIRECTORY,
    *     PLINTH_DATABASE_URL, PLINTH_PUBLIC_URL, PLINTH_TLS_CERT, PLINTH_TLS_KEY,
    *     PLINTH_ALLOW_PLAIN_HTTP, PLINTH_MAINTENANCE_ISO, PLINTH_JOBS_MAX_ACTIVE,
-   *     PLINTH_JOBS_MAX_PER_BMC)
+   *     PLINTH_JOBS_MAX_PER_BMC, PLINTH_REGISTRY_URL, PLINTH_REGISTRY_USERNAME,
+   *     PLINTH_REGISTRY_PASSWORD_FILE, PLINTH_REGISTRY_PUSH_USERNAME,
+   *     PLINTH_REGISTRY_PUSH_PASSWORD_FILE, PLINTH_REGISTRY_CA_FILE)
    * @throws ConfigException with the file, line and field when the file is wrong
    */
   public static PlinthConfig load(Path file, Map<String, String> env) {
@@ -97,7 +99,31 @@ public final class ConfigLoader {
           c.withJobs(
               c.jobs().withMaxPerBmc(JobLimits.parseLimit(perBmc, "PLINTH_JOBS_MAX_PER_BMC")));
     }
-    return c;
+    return registry(c, env);
+  }
+
+  // registry.*: the file's settings, each overridden by its PLINTH_REGISTRY_* variable.
+  private static PlinthConfig registry(PlinthConfig c, Map<String, String> env) {
+    ExternalRegistry fromEnv =
+        new ExternalRegistry(
+            nonBlank(env.get("PLINTH_REGISTRY_URL")),
+            nonBlank(env.get("PLINTH_REGISTRY_USERNAME")),
+            envPath(env, "PLINTH_REGISTRY_PASSWORD_FILE"),
+            nonBlank(env.get("PLINTH_REGISTRY_PUSH_USERNAME")),
+            envPath(env, "PLINTH_REGISTRY_PUSH_PASSWORD_FILE"),
+            envPath(env, "PLINTH_REGISTRY_CA_FILE"));
+    ExternalRegistry r =
+        (c.registry() == null ? ExternalRegistry.NONE : c.registry()).merged(fromEnv);
+    return r.any() ? c.withRegistry(r.checked()) : c;
+  }
+
+  private static String nonBlank(String v) {
+    return v == null || v.isBlank() ? null : v.strip();
+  }
+
+  private static Path envPath(Map<String, String> env, String name) {
+    String v = nonBlank(env.get(name));
+    return v == null ? null : Path.of(v);
   }
 
   // jobs: limits and deadlines, each checked with the line of its key.
@@ -198,6 +224,19 @@ public final class ConfigLoader {
       }
       if (f.jobs() != null) {
         c = c.withJobs(jobs(file, f.jobs()));
+      }
+      if (f.registry() != null) {
+        ConfigFile.Registry r = f.registry();
+        // Checked once the environment's overrides are applied (load).
+        c =
+            c.withRegistry(
+                new ExternalRegistry(
+                    r.url(),
+                    r.username(),
+                    pathSetting(file, r.passwordFile()),
+                    r.pushUsername(),
+                    pathSetting(file, r.pushPasswordFile()),
+                    pathSetting(file, r.caFile())));
       }
       return c;
     } catch (UnrecognizedPropertyException e) {

@@ -24,6 +24,8 @@ import java.util.function.Consumer;
  * @param maintenanceIso the maintenance OS's ISO that BMCs boot; null for {@code
  *     media/maintenance.iso} in the data directory
  * @param jobs the job engine's limits and deadlines ({@code jobs:}); unset ones are built in
+ * @param registry an external registry in place of the embedded one ({@code registry:}); null for
+ *     the embedded registry
  */
 public record PlinthConfig(
     Listen listen,
@@ -34,7 +36,8 @@ public record PlinthConfig(
     Path tlsPrivateKey,
     boolean allowPlainHttp,
     Path maintenanceIso,
-    JobLimits jobs) {
+    JobLimits jobs,
+    ExternalRegistry registry) {
 
   public PlinthConfig {
     jobs = jobs == null ? JobLimits.none() : jobs;
@@ -45,7 +48,7 @@ public record PlinthConfig(
   }
 
   public PlinthConfig(Listen listen, Path dataDir, String databaseUrl, String publicUrl) {
-    this(listen, dataDir, databaseUrl, publicUrl, null, null, false, null, null);
+    this(listen, dataDir, databaseUrl, publicUrl, null, null, false, null, null, null);
   }
 
   /** The defaults of a checkout: loopback only, data in {@code ./var}. */
@@ -92,6 +95,16 @@ public record PlinthConfig(
     return edit(b -> b.jobs = j);
   }
 
+  /** With the external registry {@code r} (null: the embedded registry). */
+  public PlinthConfig withRegistry(ExternalRegistry r) {
+    return edit(b -> b.registry = r);
+  }
+
+  /** Whether an external registry replaces the embedded one. */
+  public boolean externalRegistry() {
+    return registry != null;
+  }
+
   /** A copy with {@code change} applied: one place that lists every component. */
   private PlinthConfig edit(Consumer<Fields> change) {
     Fields f = new Fields(this);
@@ -105,7 +118,8 @@ public record PlinthConfig(
         f.tlsPrivateKey,
         f.allowPlainHttp,
         f.maintenanceIso,
-        f.jobs);
+        f.jobs,
+        f.registry);
   }
 
   /** The components, mutable, for {@link #edit}. */
@@ -119,6 +133,7 @@ public record PlinthConfig(
     boolean allowPlainHttp;
     Path maintenanceIso;
     JobLimits jobs;
+    ExternalRegistry registry;
 
     Fields(PlinthConfig c) {
       listen = c.listen;
@@ -130,6 +145,7 @@ public record PlinthConfig(
       allowPlainHttp = c.allowPlainHttp;
       maintenanceIso = c.maintenanceIso;
       jobs = c.jobs;
+      registry = c.registry;
     }
   }
 
@@ -173,6 +189,14 @@ public record PlinthConfig(
               + " --tls-cert and --tls-key), listen on a loopback address, or set"
               + " 'allowPlainHttp: true' (PLINTH_ALLOW_PLAIN_HTTP=true, --allow-plain-http) to"
               + " accept that API tokens cross the network in clear");
+    }
+    if (registry != null && registry.plainHttp() && !registry.loopback() && !allowPlainHttp) {
+      throw new ConfigException(
+          "registry.url "
+              + registry.url()
+              + " is plain HTTP on a host other machines reach: the pull account's password would"
+              + " cross the network in clear. Use https (registry.caFile for a private CA), or set"
+              + " 'allowPlainHttp: true' to accept that");
     }
   }
 }
