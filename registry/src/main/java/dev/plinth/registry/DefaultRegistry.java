@@ -74,7 +74,7 @@ final class DefaultRegistry implements Registry {
           DataPlane.builder()
               .host(b.dataPlaneHost)
               .port(b.dataPlanePort)
-              .key(key)
+              .key(b.key != null ? key : dataPlaneKey(layout.root().resolve("dataplane.key")))
               .root(layout.blobs())
               .start();
     }
@@ -95,6 +95,33 @@ final class DefaultRegistry implements Registry {
       r.schedule(b.gcEvery, b.gcGrace, b.uploadExpiry, List.copyOf(b.retention));
     }
     return r;
+  }
+
+  /**
+   * The data plane's URL key, kept in the registry's root (mode 0600) so that an upload URL handed
+   * out before a restart still works after it, as the session it points to does.
+   */
+  private static byte[] dataPlaneKey(java.nio.file.Path file) throws IOException {
+    if (Files.isRegularFile(file) && Files.size(file) == 32) {
+      return Files.readAllBytes(file);
+    }
+    byte[] k = new byte[32];
+    new SecureRandom().nextBytes(k);
+    java.nio.file.Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.deleteIfExists(tmp);
+    try (java.nio.channels.FileChannel ch =
+        java.nio.channels.FileChannel.open(
+            tmp,
+            java.util.Set.of(
+                java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE),
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")))) {
+      ch.write(java.nio.ByteBuffer.wrap(k));
+      ch.force(true);
+    }
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    return k;
   }
 
   private void schedule(

@@ -84,7 +84,10 @@ class V2PushPullIT {
     Digest d = Digest.sha256(content);
     HttpResponse<byte[]> put = h.put(loc + "?digest=" + d, "application/octet-stream", content);
     assertEquals(201, put.statusCode());
-    assertEquals("/v2/r/blobs/" + d, put.headers().firstValue("Location").orElseThrow());
+    // the PUT went to the data plane's upload URL: it points back at the registry's listener
+    String blobLoc = put.headers().firstValue("Location").orElseThrow();
+    assertTrue(blobLoc.endsWith("/v2/r/blobs/" + d), blobLoc);
+    assertArrayEquals(content, h.get(blobLoc).body());
     assertArrayEquals(content, h.get("/v2/r/blobs/" + d).body());
   }
 
@@ -173,9 +176,15 @@ class V2PushPullIT {
     assertEquals(404, r.statusCode());
     assertEquals("BLOB_UPLOAD_UNKNOWN", code(r));
     assertEquals(404, h.get("/v2/d/blobs/uploads/not-a-uuid").statusCode());
-    String other =
-        h.post("/v2/e/blobs/uploads/", new byte[0]).headers().firstValue("Location").orElseThrow();
-    assertEquals(404, h.get(other.replace("/v2/e/", "/v2/d/")).statusCode());
+    HttpResponse<byte[]> other = h.post("/v2/e/blobs/uploads/", new byte[0]);
+    String otherId = other.headers().firstValue("Docker-Upload-UUID").orElseThrow();
+    assertEquals(404, h.get("/v2/d/blobs/uploads/" + otherId).statusCode());
+    assertEquals(204, h.get("/v2/e/blobs/uploads/" + otherId).statusCode());
+    // the data plane's upload URL is signed: a changed token is unknown
+    String otherLoc = other.headers().firstValue("Location").orElseThrow();
+    assertEquals(204, h.get(otherLoc).statusCode());
+    String tampered = otherLoc.substring(0, otherLoc.length() - 2) + "AA";
+    assertEquals(404, h.get(tampered.equals(otherLoc) ? otherLoc + "A" : tampered).statusCode());
   }
 
   @Test
@@ -237,8 +246,12 @@ class V2PushPullIT {
             .firstValue("Location")
             .orElseThrow();
     assertEquals(202, h.patch(loc, Arrays.copyOfRange(content, 0, 11), "0-10").statusCode());
+    String id =
+        h.get(loc).headers().firstValue("Docker-Upload-UUID").orElseThrow(); // as the POST gave
     h.close();
     h = new Harness(root);
+    // the harness's restart gets new ports: go on through the registry's own session URL
+    loc = "/v2/restart/blobs/uploads/" + id;
     assertEquals("0-10", h.get(loc).headers().firstValue("Range").orElseThrow());
     HttpResponse<byte[]> put =
         h.send(

@@ -15,7 +15,8 @@ import java.util.Optional;
  * A small HTTP server that only serves files, zero-copy (sendfile through Netty's native epoll
  * transport), with single and multiple byte ranges, ETag and Last-Modified. It serves a file only
  * through an unguessable URL: either short-lived and HMAC-signed ({@link #sign}: registry blobs) or
- * a long-lived secret token the owner publishes and withdraws ({@link #publish}: per-job media).
+ * a long-lived secret token the owner publishes and withdraws ({@link #publish}: per-job media). It
+ * also receives blob uploads at signed upload URLs ({@link #signUpload}).
  */
 public interface DataPlane extends AutoCloseable {
 
@@ -31,6 +32,16 @@ public interface DataPlane extends AutoCloseable {
    * @param etag the entity tag to send (unquoted), or null to derive one from size and mtime
    */
   String sign(Path file, String contentType, String etag, Duration ttl);
+
+  /**
+   * The path of a URL that takes uploads for {@code grant} until {@code ttl} has passed: PATCH and
+   * PUT bodies are received here (written, hashed and forced by the data plane) and answered by the
+   * {@link UploadHandler} given to {@link #receiveUploads}; other methods go to it directly.
+   */
+  String signUpload(String grant, Duration ttl);
+
+  /** Sets who checks and answers uploads; until then upload URLs answer 404. */
+  void receiveUploads(UploadHandler handler);
 
   /** Serves {@code file} at {@code /m/TOKEN/NAME} until {@link #unpublish}; returns that path. */
   String publish(String token, String name, Path file, String contentType);

@@ -19,6 +19,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -44,6 +45,7 @@ final class NettyDataPlane implements DataPlane {
   private final UrlSigner signer;
   private final List<Path> roots;
   private final ConcurrentHashMap<String, Published> published;
+  private final UploadReceiver.Uploads uploads;
 
   private NettyDataPlane(
       EventLoopGroup group,
@@ -51,8 +53,10 @@ final class NettyDataPlane implements DataPlane {
       boolean nativeTransport,
       UrlSigner signer,
       List<Path> roots,
-      ConcurrentHashMap<String, Published> published) {
+      ConcurrentHashMap<String, Published> published,
+      UploadReceiver.Uploads uploads) {
     this.published = published;
+    this.uploads = uploads;
     this.group = group;
     this.server = server;
     this.nativeTransport = nativeTransport;
@@ -75,6 +79,7 @@ final class NettyDataPlane implements DataPlane {
     List<Path> roots = List.copyOf(b.roots);
     ConcurrentHashMap<String, Published> pub = new ConcurrentHashMap<>();
     Resolver resolver = new Resolver(signer, roots, pub);
+    UploadReceiver.Uploads uploads = new UploadReceiver.Uploads(signer);
     try {
       Channel ch =
           new ServerBootstrap()
@@ -87,14 +92,19 @@ final class NettyDataPlane implements DataPlane {
                     @Override
                     protected void initChannel(SocketChannel c) {
                       c.pipeline()
-                          .addLast(new HttpServerCodec())
+                          // bodies arrive as slices of up to 1 MiB (the default 8 KiB cuts
+                          // each 64 KiB socket read into eight)
+                          .addLast(
+                              new HttpServerCodec(new HttpDecoderConfig().setMaxChunkSize(1 << 20)))
+                          .addLast(new UploadReceiver(uploads))
                           .addLast(new FileHandler(resolver, nativeTransport));
                     }
                   })
               .bind(new InetSocketAddress(b.host, b.port))
               .syncUninterruptibly()
               .channel();
-      NettyDataPlane dp = new NettyDataPlane(group, ch, nativeTransport, signer, roots, pub);
+      NettyDataPlane dp =
+          new NettyDataPlane(group, ch, nativeTransport, signer, roots, pub, uploads);
       LOG.log(
           System.Logger.Level.INFO,
           "data plane on {0}:{1,number,#} ({2})",
@@ -126,6 +136,16 @@ final class NettyDataPlane implements DataPlane {
     }
     long exp = Instant.now().plus(ttl).getEpochSecond();
     return "/s/" + signer.sign(new UrlSigner.Grant(exp, contentType, etag, f));
+  }
+
+  @Override
+  public String signUpload(String grant, Duration ttl) {
+    return "/u/" + signer.signUpload(grant, Instant.now().plus(ttl).getEpochSecond());
+  }
+
+  @Override
+  public void receiveUploads(UploadHandler handler) {
+    uploads.handler = handler;
   }
 
   @Override

@@ -70,6 +70,37 @@ final class UrlSigner {
     }
   }
 
+  /**
+   * Signs an opaque upload grant: {@code base64url("u" NUL expiry NUL grant)}, a dot and the MAC. A
+   * file grant never verifies as an upload grant, nor the reverse (the field counts differ).
+   */
+  String signUpload(String grant, long expiresEpochSecond) {
+    String payload = "u\0" + expiresEpochSecond + "\0" + grant;
+    String p = B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
+    return p + "." + B64.encodeToString(mac(p));
+  }
+
+  /** The grant of a valid, unexpired upload token. */
+  Optional<String> verifyUpload(String token, long nowEpochSecond) {
+    int dot = token.indexOf('.');
+    if (dot <= 0) {
+      return Optional.empty();
+    }
+    String p = token.substring(0, dot);
+    try {
+      if (!MessageDigest.isEqual(B64D.decode(token.substring(dot + 1)), mac(p))) {
+        return Optional.empty();
+      }
+      String[] f = new String(B64D.decode(p), StandardCharsets.UTF_8).split("\0", 3);
+      if (f.length != 3 || !f[0].equals("u") || Long.parseLong(f[1]) < nowEpochSecond) {
+        return Optional.empty();
+      }
+      return Optional.of(f[2]);
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
   private byte[] mac(String s) {
     try {
       Mac m = Mac.getInstance("HmacSHA256");

@@ -20,12 +20,22 @@ import java.util.concurrent.Semaphore;
 /** Blob uploads: POST (session, monolithic, mount), PATCH, PUT, GET status, DELETE. */
 final class UploadEndpoints {
 
+  /**
+   * Whether upload sessions are received on the data plane when there is one (the default; {@code
+   * -Dplinth.registry.uploadsOnDataPlane=false} keeps them on this listener, for comparison).
+   */
+  static final boolean ON_DATA_PLANE =
+      Boolean.parseBoolean(System.getProperty("plinth.registry.uploadsOnDataPlane", "true"));
+
   private final Backend b;
   private final Semaphore slots;
 
   UploadEndpoints(Backend b) {
     this.b = b;
     this.slots = new Semaphore(b.settings().maxConcurrentUploads());
+    if (b.dataPlane() != null) {
+      b.dataPlane().receiveUploads(new DataPlaneUploads(b, slots));
+    }
   }
 
   void start(Exchange x, Principal p, Route.UploadStart r) throws IOException {
@@ -45,7 +55,23 @@ final class UploadEndpoints {
           });
       return;
     }
-    sessionHeaders(x, r.name(), s.id().toString(), 0);
+    if (b.dataPlane() != null && ON_DATA_PLANE) {
+      String base = b.settings().dataPlaneUrl();
+      if (base == null) {
+        base = "http://" + x.hostOnly() + ":" + b.dataPlane().port();
+      }
+      String id = s.id().toString();
+      String url =
+          base
+              + b.dataPlane()
+                  .signUpload(
+                      DataPlaneUploads.grant(r.name(), id, x.origin()), DataPlaneUploads.TTL);
+      x.header(HeaderNames.LOCATION, url);
+      x.header(HeaderNames.RANGE, "0-0");
+      x.header(Exchange.DOCKER_UPLOAD_UUID, id);
+    } else {
+      sessionHeaders(x, r.name(), s.id().toString(), 0);
+    }
     x.status(202);
   }
 
@@ -122,11 +148,16 @@ final class UploadEndpoints {
 
   /** The start offset of a Content-Range {@code a-b}, or -1 when absent (streamed upload). */
   private static long rangeStart(Exchange x) {
-    Optional<String> cr = x.header(HeaderNames.CONTENT_RANGE);
-    if (cr.isEmpty()) {
+    return rangeStart(
+        x.header(HeaderNames.CONTENT_RANGE).orElse(null), x.contentLength().orElse(-1));
+  }
+
+  /** The same from the header's text (or null) and Content-Length (or -1). */
+  static long rangeStart(String contentRange, long contentLength) {
+    if (contentRange == null) {
       return -1;
     }
-    String v = cr.get().strip();
+    String v = contentRange.strip();
     if (v.startsWith("bytes ")) {
       v = v.substring(6);
     }
@@ -134,7 +165,7 @@ final class UploadEndpoints {
     try {
       long first = Long.parseLong(v.substring(0, dash));
       long last = Long.parseLong(v.substring(dash + 1));
-      long len = x.contentLength().orElse(last - first + 1);
+      long len = contentLength >= 0 ? contentLength : last - first + 1;
       if (first < 0 || last < first - 1 || last - first + 1 != len) {
         throw new RegistryException(ErrorCode.RANGE_INVALID, "invalid Content-Range");
       }

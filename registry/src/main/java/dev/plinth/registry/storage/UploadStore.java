@@ -142,6 +142,107 @@ public final class UploadStore {
     }
   }
 
+  /**
+   * Opens the session's file for an append that the caller writes itself (the data plane: see
+   * {@link Append}). {@code start} (from Content-Range, or -1) must equal the bytes received so
+   * far. The session stays locked until {@link Append#close}, which must run on the calling thread.
+   */
+  public Append openAppend(Session s, long start) throws IOException {
+    Live l = live.computeIfAbsent(s.id(), k -> new Live());
+    l.lock.lock();
+    try {
+      long size = size(s.id());
+      if (start >= 0 && start != size) {
+        throw new RegistryException(ErrorCode.RANGE_INVALID, "chunk does not start at " + size);
+      }
+      FileChannel ch = FileChannel.open(layout.uploadData(s.id()), StandardOpenOption.WRITE);
+      return new Append(s.id(), l, ch, size, l.hashed == size);
+    } catch (IOException | RuntimeException e) {
+      l.lock.unlock();
+      throw e;
+    }
+  }
+
+  /**
+   * An append whose bytes the caller writes at {@code start() + offset} and, when {@link #digest}
+   * is not null, hashes in order. {@link #finish} makes them durable and counts them; {@link
+   * #close} without a finish truncates the file back to {@link #start}.
+   */
+  public final class Append implements AutoCloseable {
+    private final UUID id;
+    private final Live l;
+    private final FileChannel ch;
+    private final long start;
+    private final boolean hashing;
+    private boolean finished;
+
+    Append(UUID id, Live l, FileChannel ch, long start, boolean hashing) {
+      this.id = id;
+      this.l = l;
+      this.ch = ch;
+      this.start = start;
+      this.hashing = hashing;
+    }
+
+    public FileChannel channel() {
+      return ch;
+    }
+
+    public long start() {
+      return start;
+    }
+
+    /** How many bytes may still be appended. */
+    public long limit() {
+      return Math.max(0, maxBlobSize - start);
+    }
+
+    /** The session's running sha256, to update with exactly the appended bytes; or null. */
+    public MessageDigest digest() {
+      return hashing ? l.sha256 : null;
+    }
+
+    /**
+     * Forces the file and counts {@code written} bytes (all of them hashed when {@link #digest} was
+     * given). {@code length} (Content-Length, or -1) must match.
+     *
+     * @return the session's size
+     */
+    public long finish(long written, long length) throws IOException {
+      if (length >= 0 && written != length) {
+        throw new RegistryException(ErrorCode.SIZE_INVALID);
+      }
+      ch.force(false);
+      if (hashing) {
+        l.hashed = start + written;
+      }
+      finished = true;
+      return start + written;
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        if (!finished) {
+          ch.truncate(start);
+          l.sha256 = Digest.newMessageDigest("sha256");
+          l.hashed = -1;
+        }
+      } finally {
+        try {
+          ch.close();
+        } finally {
+          l.lock.unlock();
+        }
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "append to " + id + " at " + start;
+    }
+  }
+
   private long write(UUID id, Live l, InputStream in, long size) throws IOException {
     boolean hashing = l.hashed == size;
     long written;
