@@ -161,4 +161,21 @@ class ControllerArchitectureTest {
         .belongToAnyOf(JobLifecycle.class, JobStore.class, EventStore.class)
         .check(CONTROLLER);
   }
+
+  @Test
+  void onlyTheMachineLifecycleWritesMachineState() {
+    methods()
+        .that()
+        .areDeclaredIn(dev.plinth.controller.store.MachineStates.class)
+        .and()
+        .haveNameMatching("change|write")
+        .should()
+        .onlyBeCalled()
+        .byClassesThat()
+        .belongToAnyOf(
+            dev.plinth.controller.jobs.MachineLifecycle.class,
+            JobStore.class,
+            dev.plinth.controller.store.MachineStates.class)
+        .check(CONTROLLER);
+  }
 }

@@ -26,7 +26,12 @@ public final class ApiV1 {
   public static Consumer<HttpRouting.Builder> routes(ApiContext ctx) {
     byte[] openapi = openapi();
     return r -> {
-      r.register("/api/v1", new MachinesApi(ctx), new JobsApi(ctx), new TokensApi(ctx));
+      r.register(
+          "/api/v1",
+          new MachinesApi(ctx),
+          new MachineLifecycleApi(ctx),
+          new JobsApi(ctx),
+          new TokensApi(ctx));
       r.get(
           "/api/v1/version",
           Endpoint.guarded(

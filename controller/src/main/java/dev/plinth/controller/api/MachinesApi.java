@@ -12,8 +12,13 @@ import dev.plinth.controller.api.Wire.MachineOut;
 import dev.plinth.controller.jobs.BmcDriver;
 import dev.plinth.controller.jobs.BmcTargets;
 import dev.plinth.controller.jobs.Ids;
+import dev.plinth.controller.jobs.MachineEvent;
+import dev.plinth.controller.jobs.MachineLifecycle;
 import dev.plinth.controller.security.Role;
 import dev.plinth.controller.store.Machine;
+import dev.plinth.controller.store.MachineState;
+import dev.plinth.controller.store.MachineStates;
+import dev.plinth.controller.store.MachineStatus;
 import dev.plinth.controller.store.Page;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -38,9 +43,13 @@ final class MachinesApi implements HttpService {
       Set.of("On", "ForceOff", "GracefulShutdown", "ForceRestart", "GracefulRestart");
 
   private final ApiContext ctx;
+  private final MachineStates states;
+  private final MachineLifecycle lifecycle;
 
   MachinesApi(ApiContext ctx) {
     this.ctx = ctx;
+    this.states = new MachineStates(ctx.jobs().database());
+    this.lifecycle = new MachineLifecycle(states, ctx.clock());
   }
 
   @Override
@@ -64,11 +73,24 @@ final class MachinesApi implements HttpService {
       }
       labels.put(l.substring(0, eq), l.substring(eq + 1));
     }
+    MachineState state;
+    try {
+      state = c.req().query().first("state").map(MachineState::parse).orElse(null);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.bad(e.getMessage() + "; states: " + MachineLifecycleApi.STATES);
+    }
     Page<Machine> p =
         ctx.machines()
-            .list(labels, c.req().query().first("after").orElse(null), Endpoint.limit(c.req()));
+            .list(
+                labels,
+                state,
+                c.req().query().first("after").orElse(null),
+                Endpoint.limit(c.req()));
+    Map<String, MachineStatus> st = states.get(p.items().stream().map(Machine::id).toList());
     ApiJson.send(
-        c.res(), new Wire.PageOut<>(p.items().stream().map(MachineOut::of).toList(), p.next()));
+        c.res(),
+        new Wire.PageOut<>(
+            p.items().stream().map(m -> MachineOut.of(m, st.get(m.id()))).toList(), p.next()));
   }
 
   private void create(Call c) {
@@ -120,9 +142,14 @@ final class MachinesApi implements HttpService {
               + m.name()
               + ")");
     }
+    // Enrolling until the BMC was checked and the inventory read (now, or by .../inventory).
+    MachineStatus st =
+        check
+            ? lifecycle.fire(m.id(), m.name(), MachineEvent.ENROLLED, "BMC checked, inventory read")
+            : states.get(m.id()).orElse(null);
     c.res().header(HeaderNames.LOCATION, "/api/v1/machines/" + m.name());
     etag(c, m);
-    ApiJson.send(c.res(), Status.CREATED_201, MachineOut.of(m));
+    ApiJson.send(c.res(), Status.CREATED_201, MachineOut.of(m, st));
   }
 
   /** {@code ?validate=false} skips the BMC check at enrolment (offline enrolment). */
@@ -175,7 +202,7 @@ final class MachinesApi implements HttpService {
   private void get(Call c) {
     Machine m = find(c);
     etag(c, m);
-    ApiJson.send(c.res(), MachineOut.of(m));
+    ApiJson.send(c.res(), out(m));
   }
 
   private void update(Call c) {
@@ -222,7 +249,7 @@ final class MachinesApi implements HttpService {
                         ProblemType.PRECONDITION_FAILED,
                         "machine " + m.name() + " changed meanwhile"));
     etag(c, stored);
-    ApiJson.send(c.res(), MachineOut.of(stored));
+    ApiJson.send(c.res(), out(stored));
   }
 
   private void delete(Call c) {
@@ -270,8 +297,16 @@ final class MachinesApi implements HttpService {
                 () ->
                     new ApiException(
                         ProblemType.CONFLICT, "machine " + m.name() + " changed meanwhile; retry"));
+    if (states.get(m.id()).map(st -> st.state() == MachineState.ENROLLING).orElse(false)) {
+      lifecycle.fire(m.id(), m.name(), MachineEvent.ENROLLED, "BMC checked, inventory read");
+    }
     etag(c, stored);
-    ApiJson.send(c.res(), MachineOut.of(stored));
+    ApiJson.send(c.res(), out(stored));
+  }
+
+  /** The machine with its lifecycle state. */
+  private MachineOut out(Machine m) {
+    return MachineOut.of(m, states.get(m.id()).orElse(null));
   }
 
   private Machine find(Call c) {

@@ -14,6 +14,7 @@ public enum ProblemType {
   FORBIDDEN(Status.FORBIDDEN_403, "Not allowed for this token's role"),
   NOT_FOUND(Status.NOT_FOUND_404, "Not found"),
   CONFLICT(Status.CONFLICT_409, "Conflict"),
+  MACHINE_STATE(Status.CONFLICT_409, "Not allowed in the machine's lifecycle state"),
   PRECONDITION_FAILED(Status.PRECONDITION_FAILED_412, "The resource changed (ETag mismatch)"),
   INVALID(Status.create(422, "Unprocessable Content"), "Invalid content"),
   PRECONDITION_REQUIRED(Status.create(428, "Precondition Required"), "If-Match is required"),

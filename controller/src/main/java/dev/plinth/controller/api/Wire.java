@@ -39,8 +39,16 @@ final class Wire {
       JsonNode inventory,
       long version,
       String createdAt,
-      String updatedAt) {
+      String updatedAt,
+      String state,
+      String stateReason,
+      String stateSince) {
     static MachineOut of(Machine m) {
+      return of(m, null);
+    }
+
+    /** The machine with its lifecycle state ({@code state} null when {@code st} is). */
+    static MachineOut of(Machine m, dev.plinth.controller.store.MachineStatus st) {
       return new MachineOut(
           m.id(),
           m.name(),
@@ -49,9 +57,18 @@ final class Wire {
           ApiJson.tree(m.inventory()),
           m.version(),
           ts(m.createdAt()),
-          ts(m.updatedAt()));
+          ts(m.updatedAt()),
+          st == null ? null : st.state().wire(),
+          st == null ? null : st.reason(),
+          st == null ? null : ts(st.since()));
     }
   }
+
+  /** POST /machines/{name}/maintenance: {@code enabled} true enters maintenance, false ends it. */
+  record MaintenanceIn(Boolean enabled, String reason) {}
+
+  /** POST /machines/{name}/decommission. */
+  record DecommissionIn(String reason) {}
 
   /** POST /machines/{name}/power. */
   record PowerIn(String action) {}

@@ -23,7 +23,8 @@ import java.util.Optional;
  * engine's side effects achieved from the engine ({@link #fire}). Every change is looked up in
  * {@link Transitions}' table (a refused event changes nothing) and stored as a compare-and-set on
  * the state it starts from, with the new state's deadline; no other class calls the store's state
- * writes ({@code ControllerArchitectureTest} checks it).
+ * writes ({@code ControllerArchitectureTest} checks it). A job's start and end move its machine
+ * ({@link MachineLifecycle}) in the same transaction.
  */
 public final class JobLifecycle {
 
@@ -45,10 +46,22 @@ public final class JobLifecycle {
    * @throws dev.plinth.controller.store.ConflictException when the machine has an active job
    */
   public Job create(Job j) {
+    return create(j, null);
+  }
+
+  /**
+   * Stores a new job, which starts Pending, with its plan (JSON, may be null), and moves its
+   * machine to Provisioning in the same transaction ({@link MachineLifecycle#jobStarts}).
+   *
+   * @throws dev.plinth.controller.store.ConflictException when the machine has an active job
+   * @throws MachineLifecycle.Refused when the machine takes no jobs (maintenance, enrolling,
+   *     decommissioning): nothing is stored
+   */
+  public Job create(Job j, String plan) {
     if (j.state() != JobState.PENDING) {
       throw new IllegalArgumentException("a job starts Pending, not " + j.state().wire());
     }
-    return jobs.create(j);
+    return jobs.create(j, plan, MachineLifecycle.jobStarts(j.machineName(), j.id(), j.createdAt()));
   }
 
   /** Marks a job for cancellation (the engine then fires {@link LifecycleEvent#CANCEL}). */
@@ -130,6 +143,14 @@ public final class JobLifecycle {
 
   private Transition transition(
       String jobId, JobState from, JobState to, String reason, Instant now) {
-    return new Transition(jobId, from, to, reason, null, now.plus(settings.deadline(to)), now);
+    return new Transition(
+        jobId,
+        from,
+        to,
+        reason,
+        null,
+        now.plus(settings.deadline(to)),
+        now,
+        MachineLifecycle.jobEnds(jobId, from, to, now));
   }
 }

@@ -52,8 +52,22 @@ public final class JobStore {
    * @throws ConflictException when the machine already has an active job
    */
   public Job create(Job j, String plan) {
+    return create(j, plan, null);
+  }
+
+  /**
+   * Stores a new job with its plan (may be null) and its first event, and moves its machine as
+   * {@code machine} decides from the machine's state (null: not at all; a function that throws
+   * refuses the job), in one transaction.
+   *
+   * @throws ConflictException when the machine already has an active job
+   */
+  public Job create(Job j, String plan, Function<MachineStatus, MachineChange> machine) {
     return db.tx(
         c -> {
+          if (machine != null) {
+            MachineStates.change(c, j.machineId(), machine);
+          }
           try (PreparedStatement ps =
               c.prepareStatement(
                   "INSERT INTO jobs ("
@@ -234,7 +248,11 @@ public final class JobStore {
             + (t.reason() == null ? "" : ",\"reason\":" + EventStore.quote(t.reason()))
             + "}";
     EventStore.insert(c, t.jobId(), null, null, "job.state", t.lastStep(), data, t.at());
-    return get(c, t.jobId());
+    Optional<Job> after = get(c, t.jobId());
+    if (t.machine() != null && after.isPresent()) {
+      MachineStates.change(c, after.get().machineId(), t.machine());
+    }
+    return after;
   }
 
   /**

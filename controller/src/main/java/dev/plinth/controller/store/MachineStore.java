@@ -64,13 +64,26 @@ public final class MachineStore {
    * every entry of {@code labels}.
    */
   public Page<Machine> list(Map<String, String> labels, String after, int limit) {
+    return list(labels, null, after, limit);
+  }
+
+  /** {@link #list(Map, String, int)} of the machines in {@code state} (null: any state). */
+  public Page<Machine> list(
+      Map<String, String> labels, MachineState state, String after, int limit) {
     List<Machine> rows = new ArrayList<>();
     db.tx(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT " + COLS + " FROM machines WHERE name > ? ORDER BY name")) {
+                  "SELECT "
+                      + COLS
+                      + " FROM machines WHERE name > ?"
+                      + (state == null ? "" : " AND state = ?")
+                      + " ORDER BY name")) {
             ps.setString(1, after == null ? "" : after);
+            if (state != null) {
+              ps.setString(2, state.name());
+            }
             try (ResultSet rs = ps.executeQuery()) {
               // Label filters run here: label sets are small and SQL JSON differs by dialect.
               while (rs.next() && rows.size() <= limit) {

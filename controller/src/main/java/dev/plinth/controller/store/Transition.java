@@ -6,6 +6,7 @@
 package dev.plinth.controller.store;
 
 import java.time.Instant;
+import java.util.function.Function;
 
 /**
  * A state change to store: compare-and-set from {@code from} to {@code to}.
@@ -13,6 +14,9 @@ import java.time.Instant;
  * @param reason why (kept on the job; null keeps the old one)
  * @param lastStep the step the job was at (null keeps the old one)
  * @param deadline when the new state times out (ignored for terminal states)
+ * @param machine what the change does to the job's machine, decided from its state in the same
+ *     transaction (null, or a function that gives null: nothing; one that throws: the job's change
+ *     is not stored either)
  */
 public record Transition(
     String jobId,
@@ -21,4 +25,18 @@ public record Transition(
     String reason,
     String lastStep,
     Instant deadline,
-    Instant at) {}
+    Instant at,
+    Function<MachineStatus, MachineChange> machine) {
+
+  /** A change that leaves the machine's state alone. */
+  public Transition(
+      String jobId,
+      JobState from,
+      JobState to,
+      String reason,
+      String lastStep,
+      Instant deadline,
+      Instant at) {
+    this(jobId, from, to, reason, lastStep, deadline, at, null);
+  }
+}
