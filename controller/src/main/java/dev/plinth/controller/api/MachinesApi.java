@@ -110,6 +110,7 @@ final class MachinesApi implements HttpService {
     if (b.password() == null || b.password().isEmpty()) {
       throw invalid("/bmc/password", "is required");
     }
+    oneTrust(Boolean.TRUE.equals(b.insecure()), b.caPem(), b.fingerprint());
     Instant now = ctx.clock().instant();
     String id = Ids.timeOrdered("m", now);
     Machine m =
@@ -120,6 +121,8 @@ final class MachinesApi implements HttpService {
             b.username(),
             ctx.box().seal(b.password(), BmcTargets.context(id)),
             Boolean.TRUE.equals(b.insecure()),
+            caPem(b.caPem()),
+            fingerprint(b.fingerprint()),
             in.labels() == null ? Map.of() : in.labels(),
             null,
             1,
@@ -192,6 +195,8 @@ final class MachinesApi implements HttpService {
         m.bmcUsername(),
         m.sealedPassword(),
         m.bmcInsecure(),
+        m.bmcCaPem(),
+        m.bmcFingerprint(),
         m.labels(),
         inventory,
         m.version(),
@@ -216,6 +221,8 @@ final class MachinesApi implements HttpService {
     String user = m.bmcUsername();
     String sealed = m.sealedPassword();
     boolean insecure = m.bmcInsecure();
+    String caPem = m.bmcCaPem();
+    String fingerprint = m.bmcFingerprint();
     if (in.bmc() != null) {
       BmcIn b = in.bmc();
       if (b.url() != null) {
@@ -226,6 +233,10 @@ final class MachinesApi implements HttpService {
       sealed =
           b.password() != null ? ctx.box().seal(b.password(), BmcTargets.context(m.id())) : sealed;
       insecure = b.insecure() != null ? b.insecure() : insecure;
+      // An empty string clears a CA bundle or a pin.
+      caPem = b.caPem() == null ? caPem : caPem(b.caPem());
+      fingerprint = b.fingerprint() == null ? fingerprint : fingerprint(b.fingerprint());
+      oneTrust(insecure, caPem, fingerprint);
     }
     Machine next =
         new Machine(
@@ -235,6 +246,8 @@ final class MachinesApi implements HttpService {
             user,
             sealed,
             insecure,
+            caPem,
+            fingerprint,
             in.labels() != null ? in.labels() : m.labels(),
             m.inventory(),
             m.version(),
@@ -285,6 +298,8 @@ final class MachinesApi implements HttpService {
             m.bmcUsername(),
             m.sealedPassword(),
             m.bmcInsecure(),
+            m.bmcCaPem(),
+            m.bmcFingerprint(),
             m.labels(),
             inv,
             m.version(),
@@ -351,6 +366,44 @@ final class MachinesApi implements HttpService {
       }
     } catch (IllegalArgumentException e) {
       throw invalid("/bmc/url", "is not a URL");
+    }
+  }
+
+  /** At most one way to trust the BMC's certificate besides the system trust store. */
+  private static void oneTrust(boolean insecure, String caPem, String fingerprint) {
+    int ways = (insecure ? 1 : 0) + (blank(caPem) ? 0 : 1) + (blank(fingerprint) ? 0 : 1);
+    if (ways > 1) {
+      throw invalid("/bmc", "takes at most one of insecure, caPem and fingerprint");
+    }
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isEmpty();
+  }
+
+  /** A CA bundle that parses (null or empty: none). */
+  private static String caPem(String pem) {
+    if (blank(pem)) {
+      return null;
+    }
+    try {
+      BmcTargets.checkCaPem(pem);
+    } catch (IllegalArgumentException e) {
+      throw invalid("/bmc/caPem", "is not a PEM bundle of CA certificates: " + e.getMessage());
+    }
+    return pem;
+  }
+
+  /** A certificate pin in its stored form, lower-case hex (null or empty: none). */
+  private static String fingerprint(String fp) {
+    if (blank(fp)) {
+      return null;
+    }
+    try {
+      return BmcTargets.fingerprint(fp);
+    } catch (IllegalArgumentException e) {
+      throw invalid(
+          "/bmc/fingerprint", "must be a SHA-256 fingerprint (SHA256:64 hex digits), not " + fp);
     }
   }
 

@@ -18,8 +18,17 @@ import java.util.Map;
 final class Wire {
   private Wire() {}
 
-  /** BMC settings in a request; {@code password} is write-only. */
-  record BmcIn(String url, String username, String password, Boolean insecure) {
+  /**
+   * BMC settings in a request; {@code password} is write-only. {@code caPem} (CA certificates, PEM)
+   * or {@code fingerprint} (SHA-256 of the certificate) say how to trust its certificate.
+   */
+  record BmcIn(
+      String url,
+      String username,
+      String password,
+      Boolean insecure,
+      String caPem,
+      String fingerprint) {
     @Override
     public String toString() {
       return "BmcIn[" + url + "]";
@@ -29,7 +38,7 @@ final class Wire {
   /** POST /machines, PATCH /machines/{name}. */
   record MachineIn(String name, BmcIn bmc, Map<String, String> labels) {}
 
-  record BmcOut(String url, String username, boolean insecure) {}
+  record BmcOut(String url, String username, boolean insecure, String caPem, String fingerprint) {}
 
   record MachineOut(
       String id,
@@ -52,7 +61,8 @@ final class Wire {
       return new MachineOut(
           m.id(),
           m.name(),
-          new BmcOut(m.bmcUrl(), m.bmcUsername(), m.bmcInsecure()),
+          new BmcOut(
+              m.bmcUrl(), m.bmcUsername(), m.bmcInsecure(), m.bmcCaPem(), m.bmcFingerprint()),
           m.labels(),
           ApiJson.tree(m.inventory()),
           m.version(),

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,6 +58,7 @@ final class MachinesCommand implements Runnable {
     col("BMC", "/bmc/url"),
     col("User", "/bmc/username"),
     col("Insecure TLS", "/bmc/insecure"),
+    col("TLS pin", "/bmc/fingerprint"),
     col("Labels", "/labels"),
     col("Inventory", "/inventory"),
     col("Version", "/version"),
@@ -90,8 +92,28 @@ final class MachinesCommand implements Runnable {
         description = "File holding the BMC password (- for stdin); never a command-line argument.")
     Path passwordFile;
 
-    @Option(names = "--insecure", description = "Accept the BMC's self-signed TLS certificate.")
-    boolean insecure;
+    @ArgGroup(exclusive = true)
+    Trust trust = new Trust();
+
+    /** How the BMC's TLS certificate is trusted, besides the controller's system trust store. */
+    static final class Trust {
+      @Option(
+          names = "--insecure",
+          description = "Do not verify the BMC's TLS certificate (labs only; logs a warning).")
+      boolean insecure;
+
+      @Option(
+          names = "--ca-file",
+          paramLabel = "FILE",
+          description = "Trust the CA certificates in this PEM file (stored with the machine).")
+      Path caFile;
+
+      @Option(
+          names = "--fingerprint",
+          paramLabel = "SHA256:HEX",
+          description = "Trust exactly the BMC certificate with this SHA-256 fingerprint.")
+      String fingerprint;
+    }
 
     @Option(names = "--label", paramLabel = "KEY=VALUE", description = "A label; repeatable.")
     Map<String, String> labels = new LinkedHashMap<>();
@@ -108,7 +130,18 @@ final class MachinesCommand implements Runnable {
       String pw = CliFiles.readText(passwordFile, "a file holding the BMC password").strip();
       Map<String, Object> b = new LinkedHashMap<>();
       b.put("name", name);
-      b.put("bmc", Map.of("url", bmc, "username", username, "password", pw, "insecure", insecure));
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("url", bmc);
+      m.put("username", username);
+      m.put("password", pw);
+      m.put("insecure", trust.insecure);
+      if (trust.caFile != null) {
+        m.put("caPem", CliFiles.readText(trust.caFile, "a PEM file of CA certificates"));
+      }
+      if (trust.fingerprint != null) {
+        m.put("fingerprint", trust.fingerprint);
+      }
+      b.put("bmc", m);
       b.put("labels", labels);
       String path = "/api/v1/machines" + (noValidate ? "?validate=false" : "");
       opts.out(spec.commandLine().getOut()).item(opts.client().post(path, b), ONE);

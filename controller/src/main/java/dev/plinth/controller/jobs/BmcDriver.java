@@ -18,8 +18,23 @@ public interface BmcDriver {
    * How to reach a machine's BMC.
    *
    * @param name the machine's name, for errors
+   * @param caPem CA certificates (PEM) the BMC's certificate must chain to, or null
+   * @param fingerprint the SHA-256 the BMC's certificate must have, or null
    */
-  record Target(String name, URI url, String username, String password, boolean insecure) {
+  record Target(
+      String name,
+      URI url,
+      String username,
+      String password,
+      boolean insecure,
+      String caPem,
+      String fingerprint) {
+
+    /** A target trusted through the system trust store (or, insecure, not checked). */
+    public Target(String name, URI url, String username, String password, boolean insecure) {
+      this(name, url, username, password, insecure, null, null);
+    }
+
     @Override
     public String toString() {
       return "Target[" + name + " " + url + "]";

@@ -5,6 +5,7 @@
 
 package dev.plinth.controller.jobs;
 
+import dev.plinth.controller.redfish.TlsPolicy;
 import dev.plinth.controller.security.SecretBox;
 import dev.plinth.controller.store.Machine;
 import java.net.URI;
@@ -18,12 +19,32 @@ public final class BmcTargets {
     return "machine:" + machineId;
   }
 
+  /**
+   * Checks that {@code pem} is a CA bundle the BMC client can use.
+   *
+   * @throws IllegalArgumentException saying why not
+   */
+  public static void checkCaPem(String pem) {
+    new TlsPolicy.CaBundle(pem).sslContext();
+  }
+
+  /**
+   * A certificate pin ({@code SHA256:} and hex, colons allowed) as stored: lower-case hex.
+   *
+   * @throws IllegalArgumentException when it is not a SHA-256
+   */
+  public static String fingerprint(String pin) {
+    return new TlsPolicy.PinnedSha256(pin).fingerprintHex();
+  }
+
   public static BmcDriver.Target of(Machine m, SecretBox box) {
     return new BmcDriver.Target(
         m.name(),
         URI.create(m.bmcUrl()),
         m.bmcUsername(),
         box.open(m.sealedPassword(), context(m.id())),
-        m.bmcInsecure());
+        m.bmcInsecure(),
+        m.bmcCaPem(),
+        m.bmcFingerprint());
   }
 }

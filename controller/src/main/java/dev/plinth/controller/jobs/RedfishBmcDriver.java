@@ -39,7 +39,7 @@ public final class RedfishBmcDriver implements BmcDriver {
 
   @Override
   public Session open(Target t) {
-    TlsPolicy tls = t.insecure() ? new TlsPolicy.Insecure() : TlsPolicy.system();
+    TlsPolicy tls = trust(t);
     RedfishClient c =
         call(
             () ->
@@ -115,6 +115,20 @@ public final class RedfishBmcDriver implements BmcDriver {
         c.close();
       }
     };
+  }
+
+  /** How a target's certificate is trusted: not at all (insecure), by pin, by CA, or the system. */
+  static TlsPolicy trust(Target t) {
+    if (t.insecure()) {
+      return new TlsPolicy.Insecure();
+    }
+    if (t.fingerprint() != null) {
+      return new TlsPolicy.PinnedSha256(t.fingerprint());
+    }
+    if (t.caPem() != null) {
+      return new TlsPolicy.CaBundle(t.caPem());
+    }
+    return TlsPolicy.system();
   }
 
   /** Runs a client call, mapping its errors: network, timeouts and 5xx may pass; the rest not. */

@@ -5,6 +5,9 @@
 
 package dev.plinth.controller.redfish;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -20,16 +23,48 @@ public sealed interface TlsPolicy {
   /** The JDK's default trust store and host name verification. */
   record SystemTrust() implements TlsPolicy {}
 
-  /** Trust only certificates issued by the CAs in a PEM bundle (host names are verified). */
-  record CaBundle(Path pemFile) implements TlsPolicy {}
+  /**
+   * Trust only certificates issued by the CAs in a PEM bundle (host names are verified).
+   *
+   * @param pem the bundle's text: one or more {@code CERTIFICATE} blocks
+   */
+  record CaBundle(String pem) implements TlsPolicy {
+    public CaBundle {
+      if (pem == null || !pem.contains("-----BEGIN CERTIFICATE-----")) {
+        throw new IllegalArgumentException(
+            "a CA bundle is PEM text with at least one -----BEGIN CERTIFICATE----- block");
+      }
+    }
+
+    /** The bundle in a PEM file. */
+    public CaBundle(Path pemFile) {
+      this(read(pemFile));
+    }
+
+    private static String read(Path pemFile) {
+      try {
+        return Files.readString(pemFile, StandardCharsets.US_ASCII);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read the CA file " + pemFile + ": " + e, e);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "CaBundle[" + pem.length() + " chars]";
+    }
+  }
 
   /**
    * Trust exactly the certificate with this SHA-256 fingerprint (of its DER encoding), whoever
    * issued it and whatever host name it carries: the pin is stronger than both.
    */
   record PinnedSha256(String fingerprintHex) implements TlsPolicy {
+    /** Takes hex, with or without colons, optionally after {@code SHA256:} (OpenSSL's form). */
     public PinnedSha256 {
-      String hex = fingerprintHex.replace(":", "").replace(" ", "").toLowerCase(Locale.ROOT);
+      String hex = fingerprintHex.strip().toLowerCase(Locale.ROOT);
+      hex = hex.startsWith("sha256:") ? hex.substring("sha256:".length()) : hex;
+      hex = hex.replace(":", "").replace(" ", "");
       if (hex.length() != 64 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
         throw new IllegalArgumentException("a SHA-256 fingerprint is 64 hex digits");
       }

@@ -12,6 +12,8 @@ import java.util.Map;
  * A managed server and how to reach its BMC.
  *
  * @param sealedPassword the BMC password sealed by {@code SecretBox}; never shown anywhere
+ * @param bmcCaPem CA certificates (PEM) that the BMC's TLS certificate must chain to, or null
+ * @param bmcFingerprint the SHA-256 (hex) the BMC's TLS certificate must have, or null
  * @param inventory the last inventory read from the BMC (JSON), or null
  * @param version increases with every update (the API's ETag)
  */
@@ -22,6 +24,8 @@ public record Machine(
     String bmcUsername,
     String sealedPassword,
     boolean bmcInsecure,
+    String bmcCaPem,
+    String bmcFingerprint,
     Map<String, String> labels,
     String inventory,
     long version,
@@ -30,6 +34,35 @@ public record Machine(
 
   public Machine {
     labels = Map.copyOf(labels);
+  }
+
+  /** A machine whose BMC certificate is checked against the system trust store (or not at all). */
+  public Machine(
+      String id,
+      String name,
+      String bmcUrl,
+      String bmcUsername,
+      String sealedPassword,
+      boolean bmcInsecure,
+      Map<String, String> labels,
+      String inventory,
+      long version,
+      Instant createdAt,
+      Instant updatedAt) {
+    this(
+        id,
+        name,
+        bmcUrl,
+        bmcUsername,
+        sealedPassword,
+        bmcInsecure,
+        null,
+        null,
+        labels,
+        inventory,
+        version,
+        createdAt,
+        updatedAt);
   }
 
   @Override

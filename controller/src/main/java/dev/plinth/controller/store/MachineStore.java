@@ -18,8 +18,8 @@ import java.util.Optional;
 public final class MachineStore {
 
   private static final String COLS =
-      "id, name, bmc_url, bmc_username, bmc_secret, bmc_insecure, labels, inventory, version,"
-          + " created_at, updated_at";
+      "id, name, bmc_url, bmc_username, bmc_secret, bmc_insecure, bmc_ca_pem, bmc_fingerprint,"
+          + " labels, inventory, version, created_at, updated_at";
 
   private final Database db;
 
@@ -37,7 +37,7 @@ public final class MachineStore {
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "INSERT INTO machines (" + COLS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
+                  "INSERT INTO machines (" + COLS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
             bind(ps, m);
             ps.executeUpdate();
           }
@@ -115,6 +115,8 @@ public final class MachineStore {
                   m.bmcUsername(),
                   m.sealedPassword(),
                   m.bmcInsecure(),
+                  m.bmcCaPem(),
+                  m.bmcFingerprint(),
                   m.labels(),
                   m.inventory(),
                   expectedVersion + 1,
@@ -123,17 +125,20 @@ public final class MachineStore {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "UPDATE machines SET bmc_url=?, bmc_username=?, bmc_secret=?, bmc_insecure=?,"
-                      + " labels=?, inventory=?, version=?, updated_at=? WHERE id=? AND version=?")) {
+                      + " bmc_ca_pem=?, bmc_fingerprint=?, labels=?, inventory=?, version=?,"
+                      + " updated_at=? WHERE id=? AND version=?")) {
             ps.setString(1, next.bmcUrl());
             ps.setString(2, next.bmcUsername());
             ps.setString(3, next.sealedPassword());
             ps.setInt(4, next.bmcInsecure() ? 1 : 0);
-            ps.setString(5, Sql.json(next.labels()));
-            ps.setString(6, next.inventory());
-            ps.setLong(7, next.version());
-            Sql.instant(ps, 8, next.updatedAt());
-            ps.setString(9, next.id());
-            ps.setLong(10, expectedVersion);
+            ps.setString(5, next.bmcCaPem());
+            ps.setString(6, next.bmcFingerprint());
+            ps.setString(7, Sql.json(next.labels()));
+            ps.setString(8, next.inventory());
+            ps.setLong(9, next.version());
+            Sql.instant(ps, 10, next.updatedAt());
+            ps.setString(11, next.id());
+            ps.setLong(12, expectedVersion);
             return ps.executeUpdate() == 1 ? Optional.of(next) : Optional.empty();
           }
         });
@@ -177,11 +182,13 @@ public final class MachineStore {
     ps.setString(4, m.bmcUsername());
     ps.setString(5, m.sealedPassword());
     ps.setInt(6, m.bmcInsecure() ? 1 : 0);
-    ps.setString(7, Sql.json(m.labels()));
-    ps.setString(8, m.inventory());
-    ps.setLong(9, m.version());
-    Sql.instant(ps, 10, m.createdAt());
-    Sql.instant(ps, 11, m.updatedAt());
+    ps.setString(7, m.bmcCaPem());
+    ps.setString(8, m.bmcFingerprint());
+    ps.setString(9, Sql.json(m.labels()));
+    ps.setString(10, m.inventory());
+    ps.setLong(11, m.version());
+    Sql.instant(ps, 12, m.createdAt());
+    Sql.instant(ps, 13, m.updatedAt());
   }
 
   private static Machine read(ResultSet rs) throws SQLException {
@@ -192,6 +199,8 @@ public final class MachineStore {
         rs.getString("bmc_username"),
         rs.getString("bmc_secret"),
         rs.getInt("bmc_insecure") != 0,
+        rs.getString("bmc_ca_pem"),
+        rs.getString("bmc_fingerprint"),
         Sql.map(rs.getString("labels")),
         rs.getString("inventory"),
         rs.getLong("version"),
