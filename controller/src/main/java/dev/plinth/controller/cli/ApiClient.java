@@ -43,6 +43,11 @@ final class ApiClient {
     return base;
   }
 
+  /** The API token: also the password of the controller's registry ({@code /v2}). */
+  String token() {
+    return token;
+  }
+
   static String q(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
@@ -56,7 +61,12 @@ final class ApiClient {
   }
 
   JsonNode send(String method, String path, Object body, String ifMatch) {
-    HttpRequest.Builder b = request(path).timeout(Duration.ofSeconds(120));
+    return send(method, path, body, ifMatch, Duration.ofSeconds(120));
+  }
+
+  /** A call that may take long on the server (registry fsck hashes every blob). */
+  JsonNode send(String method, String path, Object body, String ifMatch, Duration timeout) {
+    HttpRequest.Builder b = request(path).timeout(timeout);
     try {
       b.method(
           method,

@@ -153,10 +153,80 @@ final class RegistryCommand implements Runnable {
     }
   }
 
+  /**
+   * Where {@code import} and {@code export} go without {@code --data}: the controller's registry
+   * (its URL and API token as for every client command) or, with {@code --registry-url}, any OCI
+   * registry.
+   */
+  static final class Remote {
+    @Option(
+        names = "--url",
+        paramLabel = "URL",
+        description = "Controller URL (default: $PLINTH_URL, the login, or http://127.0.0.1:8080).")
+    String url;
+
+    @Option(
+        names = "--token",
+        paramLabel = "TOKEN",
+        description = "API token (default: $PLINTH_TOKEN, or the login).")
+    String token;
+
+    @Option(
+        names = "--registry-url",
+        paramLabel = "URL",
+        description = "Another OCI registry instead of the controller's (http(s)://HOST:PORT).")
+    String registryUrl;
+
+    @Option(
+        names = "--username",
+        paramLabel = "USER",
+        description = "User name for --registry-url.")
+    String username;
+
+    @Option(
+        names = "--password-file",
+        paramLabel = "FILE",
+        description = "File holding the password for --registry-url.")
+    Path passwordFile;
+
+    RegistryClient client() {
+      if (registryUrl == null) {
+        if (username != null || passwordFile != null) {
+          throw new UserException(
+              "--username and --password-file go with --registry-url; the controller's registry"
+                  + " takes the API token (--token, PLINTH_TOKEN or plinth login)");
+        }
+        ClientOptions o = new ClientOptions();
+        o.url = url;
+        o.token = token;
+        ApiClient api = o.client();
+        return new RegistryClient(api.base(), "plinth", api.token());
+      }
+      String base = ClientOptions.checkedUrl(registryUrl, "--registry-url");
+      if ((username == null) != (passwordFile == null)) {
+        throw new UserException("give both --username and --password-file, or neither");
+      }
+      if (username == null) {
+        return new RegistryClient(base, null, null);
+      }
+      String password;
+      try {
+        password = Files.readString(passwordFile).strip();
+      } catch (IOException e) {
+        throw new UserException(
+            "cannot read the password file " + passwordFile + " (" + e.getMessage() + ")", e);
+      }
+      return new RegistryClient(base, username, password);
+    }
+  }
+
   @Command(
       name = "import",
       mixinStandardHelpOptions = true,
-      description = "Import an OCI image layout (directory or .tar).")
+      description =
+          "Import an OCI image layout (directory or .tar), referrers included: into the"
+              + " controller's registry over /v2 (--url, token), into another OCI registry"
+              + " (--registry-url), or offline into a stopped controller's data directory (--data).")
   static final class Import extends Base {
     @Parameters(
         paramLabel = "PATH",
@@ -169,6 +239,8 @@ final class RegistryCommand implements Runnable {
         description = "Repository to import into (default: the one each index entry names).")
     String repo;
 
+    @Mixin Remote remote;
+
     @Override
     public Integer call() throws IOException {
       if (!Files.exists(path)) {
@@ -176,31 +248,50 @@ final class RegistryCommand implements Runnable {
             path + ": no such file or directory; give an OCI layout directory or .tar");
       }
       RepositoryName into = repo == null ? null : repository(repo);
-      try (Registry r = open(true)) {
-        Transfer.ImportReport rep;
-        try {
-          rep = r.transfer().importLayout(path, into, bar("import"));
-        } catch (IOException | RegistryException e) {
-          throw new UserException(
-              path
-                  + " is not an OCI image layout that can be imported ("
-                  + e.getMessage()
-                  + "): make one with skopeo copy docker://IMAGE oci-archive:FILE.tar",
-              e);
-        } finally {
-          endBar();
+      Transfer.ImportReport rep;
+      if (data == null && config == null) {
+        RegistryClient client = remote.client();
+        rep = importing(() -> client.importLayout(path, into, bar("import")));
+      } else {
+        try (Registry r = open(true)) {
+          rep = importing(() -> r.transfer().importLayout(path, into, bar("import")));
         }
-        rep.imported().forEach(out()::println);
-        out().printf("imported %d blobs, %,d bytes%n", rep.blobs(), rep.bytes());
       }
+      rep.imported().forEach(out()::println);
+      out().printf("imported %d blobs, %,d bytes%n", rep.blobs(), rep.bytes());
       return 0;
     }
+
+    /** Runs an import, its layout errors said as such. */
+    private Transfer.ImportReport importing(Step<Transfer.ImportReport> step) {
+      try {
+        return step.run();
+      } catch (IOException | RegistryException | IllegalArgumentException e) {
+        throw new UserException(
+            path
+                + " is not an OCI image layout that can be imported ("
+                + e.getMessage()
+                + "): make one with skopeo copy docker://IMAGE oci-archive:FILE.tar",
+            e);
+      } finally {
+        endBar();
+      }
+    }
+  }
+
+  /** An import or export. */
+  @FunctionalInterface
+  interface Step<T> {
+    T run() throws IOException;
   }
 
   @Command(
       name = "export",
       mixinStandardHelpOptions = true,
-      description = "Export images (with referrers) as an OCI layout.")
+      description =
+          "Export images (with referrers) as an OCI layout: from the controller's registry over /v2"
+              + " (--url, token), from another OCI registry (--registry-url), or offline from a"
+              + " stopped controller's data directory (--data).")
   static final class Export extends Base {
     @Parameters(paramLabel = "REPO:TAG", arity = "1..*", description = "REPO:TAG or REPO@DIGEST.")
     List<String> refs;
@@ -212,26 +303,42 @@ final class RegistryCommand implements Runnable {
         description = "Output: a .tar file, or a directory.")
     Path output;
 
+    @Mixin Remote remote;
+
     @Override
     public Integer call() throws IOException {
-      try (Registry r = open()) {
-        Transfer.ExportReport rep;
-        try {
-          rep = r.transfer().export(refs, output, bar("export"));
-        } catch (RegistryException e) {
-          throw new UserException(
-              e.getMessage().replaceFirst("^unknown: ", "")
-                  + ": no such image in the registry (list them with plinth registry ls [REPO])",
-              e);
-        } catch (IllegalArgumentException e) {
-          throw new UserException(
-              "not a REPO:TAG or REPO@DIGEST in " + refs + ": " + e.getMessage(), e);
-        } finally {
-          endBar();
-        }
-        out().printf("exported %d blobs, %,d bytes to %s%n", rep.blobs(), rep.bytes(), output);
+      Path parent = output.toAbsolutePath().getParent();
+      if (parent != null && !Files.isDirectory(parent)) {
+        throw new UserException(
+            parent + " does not exist: export writes into an existing directory");
       }
+      Transfer.ExportReport rep;
+      if (data == null && config == null) {
+        RegistryClient client = remote.client();
+        rep = exporting(() -> client.export(refs, output, bar("export")));
+      } else {
+        try (Registry r = open()) {
+          rep = exporting(() -> r.transfer().export(refs, output, bar("export")));
+        }
+      }
+      out().printf("exported %d blobs, %,d bytes to %s%n", rep.blobs(), rep.bytes(), output);
       return 0;
+    }
+
+    private Transfer.ExportReport exporting(Step<Transfer.ExportReport> step) throws IOException {
+      try {
+        return step.run();
+      } catch (RegistryException e) {
+        throw new UserException(
+            e.getMessage().replaceFirst("^unknown: ", "")
+                + ": no such image in the registry (list them with plinth registry ls [REPO])",
+            e);
+      } catch (IllegalArgumentException e) {
+        throw new UserException(
+            "not a REPO:TAG or REPO@DIGEST in " + refs + ": " + e.getMessage(), e);
+      } finally {
+        endBar();
+      }
     }
   }
 
@@ -316,11 +423,34 @@ final class RegistryCommand implements Runnable {
     }
   }
 
+  /** gc, retain and fsck: over the API, or offline with {@code --data}; {@code -o json}. */
+  abstract static class Maint extends Base {
+    @Mixin ClientOptions opts;
+
+    /** Whether to work on a data directory instead of through the API. */
+    boolean offline() {
+      return data != null || config != null;
+    }
+
+    /** POSTs {@code body} to {@code /api/v1/registry/NAME}; it may take long (fsck hashes). */
+    JsonNode api(String name, Object body) {
+      return opts.client()
+          .send("POST", "/api/v1/registry/" + name, body, null, Duration.ofHours(1));
+    }
+
+    /** The report as JSON, whichever side made it. */
+    static JsonNode tree(Object report) {
+      return ApiClient.JSON.valueToTree(report);
+    }
+  }
+
   @Command(
       name = "gc",
       mixinStandardHelpOptions = true,
-      description = "Delete blobs no manifest references (grace period applies).")
-  static final class Gc extends Base {
+      description =
+          "Delete blobs no manifest references (grace period applies): through the controller's"
+              + " API (admin; grace at least 10m while it serves), or offline with --data DIR.")
+  static final class Gc extends Maint {
     @Option(names = "--dry-run", description = "Only report.")
     boolean dryRun;
 
@@ -333,19 +463,30 @@ final class RegistryCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      try (Registry r = open()) {
-        Reports.Gc g = r.maintenance().gc(grace, Duration.ofDays(1), dryRun);
-        g.deleted().forEach(d -> out().println((dryRun ? "would delete " : "deleted ") + d));
-        out()
-            .printf(
-                "%d reachable, %d %s (%,d bytes), %d kept in grace, %d stale uploads removed%n",
-                g.marked(),
-                g.deleted().size(),
-                dryRun ? "unreferenced" : "deleted",
-                g.bytesFreed(),
-                g.keptYoung(),
-                g.uploadsExpired());
+      Output o = opts.out(out());
+      JsonNode g;
+      if (offline()) {
+        try (Registry r = open()) {
+          g = tree(r.maintenance().gc(grace, Duration.ofDays(1), dryRun));
+        }
+      } else {
+        g = api("gc", java.util.Map.of("dryRun", dryRun, "graceSeconds", grace.toSeconds()));
       }
+      if (!o.table()) {
+        o.raw(g);
+        return 0;
+      }
+      g.path("deleted")
+          .forEach(d -> out().println((dryRun ? "would delete " : "deleted ") + d.asText()));
+      out()
+          .printf(
+              "%d reachable, %d %s (%,d bytes), %d kept in grace, %d stale uploads removed%n",
+              g.path("marked").asInt(),
+              g.path("deleted").size(),
+              dryRun ? "unreferenced" : "deleted",
+              g.path("bytesFreed").asLong(),
+              g.path("keptYoung").asInt(),
+              g.path("uploadsExpired").asInt());
       return 0;
     }
   }
@@ -353,8 +494,10 @@ final class RegistryCommand implements Runnable {
   @Command(
       name = "retain",
       mixinStandardHelpOptions = true,
-      description = "Apply a retention policy (then run gc to free space).")
-  static final class Retain extends Base {
+      description =
+          "Apply a retention policy (then run gc to free space): through the controller's API"
+              + " (admin), or offline with --data DIR.")
+  static final class Retain extends Maint {
     @Option(names = "--repos", defaultValue = "**", description = "Repository glob (default **).")
     String repos;
 
@@ -379,18 +522,36 @@ final class RegistryCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      List<Glob> keepGlobs = new ArrayList<>();
-      keep.forEach(k -> keepGlobs.add(new Glob(k)));
-      try (Registry r = open()) {
-        Reports.Retention rep =
-            r.maintenance()
-                .retention(
-                    List.of(new RetentionPolicy(new Glob(repos), keepLast, keepGlobs, untagged)),
-                    dryRun);
-        String verb = dryRun ? "would delete " : "deleted ";
-        rep.tagsDeleted().forEach(t -> out().println(verb + t));
-        rep.manifestsDeleted().forEach(m -> out().println(verb + m));
+      Output o = opts.out(out());
+      JsonNode rep;
+      if (offline()) {
+        List<Glob> keepGlobs = new ArrayList<>();
+        keep.forEach(k -> keepGlobs.add(new Glob(k)));
+        try (Registry r = open()) {
+          rep =
+              tree(
+                  r.maintenance()
+                      .retention(
+                          List.of(
+                              new RetentionPolicy(new Glob(repos), keepLast, keepGlobs, untagged)),
+                          dryRun));
+        }
+      } else {
+        var body = ApiClient.JSON.createObjectNode();
+        body.put("repositories", repos).put("keepLast", keepLast).put("dryRun", dryRun);
+        keep.forEach(body.putArray("keep")::add);
+        if (untagged != null) {
+          body.put("untaggedOlderThanSeconds", untagged.toSeconds());
+        }
+        rep = api("retain", body);
       }
+      if (!o.table()) {
+        o.raw(rep);
+        return 0;
+      }
+      String verb = dryRun ? "would delete " : "deleted ";
+      rep.path("tagsDeleted").forEach(t -> out().println(verb + t.asText()));
+      rep.path("manifestsDeleted").forEach(m -> out().println(verb + m.asText()));
       return 0;
     }
   }
@@ -398,8 +559,10 @@ final class RegistryCommand implements Runnable {
   @Command(
       name = "fsck",
       mixinStandardHelpOptions = true,
-      description = "Check storage consistency and blob digests.")
-  static final class Fsck extends Base {
+      description =
+          "Check storage consistency and blob digests: through the controller's API (admin), or"
+              + " offline with --data DIR. Exits 1 when problems remain.")
+  static final class Fsck extends Maint {
     @Option(
         names = "--repair",
         description = "Remove what is broken (dangling tags and links, corrupt blobs).")
@@ -407,15 +570,29 @@ final class RegistryCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      try (Registry r = open()) {
-        Reports.Fsck f = r.maintenance().fsck(repair);
-        f.problems().forEach(out()::println);
+      Output o = opts.out(out());
+      JsonNode f;
+      if (offline()) {
+        try (Registry r = open()) {
+          Reports.Fsck rep = r.maintenance().fsck(repair);
+          f = tree(rep);
+          ((com.fasterxml.jackson.databind.node.ObjectNode) f).put("clean", rep.clean());
+        }
+      } else {
+        f = api("fsck", java.util.Map.of("repair", repair));
+      }
+      int problems = f.path("problems").size();
+      int repaired = f.path("repaired").asInt();
+      if (o.table()) {
+        f.path("problems").forEach(p -> out().println(p.asText()));
         out()
             .printf(
                 "%d blobs verified, %d problems, %d repaired%n",
-                f.blobsChecked(), f.problems().size(), f.repaired());
-        return f.clean() || (repair && f.repaired() == f.problems().size()) ? 0 : 1;
+                f.path("blobsChecked").asInt(), problems, repaired);
+      } else {
+        o.raw(f);
       }
+      return problems == 0 || (repair && repaired == problems) ? 0 : 1;
     }
   }
 }

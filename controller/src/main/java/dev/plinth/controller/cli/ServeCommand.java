@@ -8,6 +8,7 @@ package dev.plinth.controller.cli;
 import dev.plinth.controller.BuildInfo;
 import dev.plinth.controller.Layout;
 import dev.plinth.controller.app.Controller;
+import dev.plinth.controller.app.RegistryMaintenanceRoutes;
 import dev.plinth.controller.config.ConfigException;
 import dev.plinth.controller.config.ConfigLoader;
 import dev.plinth.controller.config.Listen;
@@ -131,7 +132,10 @@ final class ServeCommand implements Callable<Integer> {
                   null,
                   EngineSettings.of(c, System.getProperties()),
                   java.time.InstantSource.system(),
-                  List.of(r -> started(starting).routes().accept(r))));
+                  List.of(
+                      r -> started(starting).routes().accept(r),
+                      // gc, retain and fsck for admins, by the registry's access rules
+                      RegistryMaintenanceRoutes.of(access, () -> started(starting)))));
     } catch (RuntimeException | IOException e) {
       starting.thenAccept(Registry::close);
       throw e;

@@ -7,13 +7,17 @@ package dev.plinth.controller.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plinth.controller.Layout;
 import dev.plinth.controller.app.Controller;
+import dev.plinth.controller.app.RegistryMaintenanceRoutes;
 import dev.plinth.controller.config.Listen;
 import dev.plinth.controller.config.PlinthConfig;
 import dev.plinth.controller.demo.SimulatedFleet;
 import dev.plinth.controller.jobs.JobSettings;
 import dev.plinth.controller.jobs.RecipesModuleCheck;
+import dev.plinth.controller.security.RegistryAccess;
 import dev.plinth.recipes.ReferenceResolver;
+import dev.plinth.registry.Registry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,6 +38,10 @@ public final class TestController implements AutoCloseable {
 
   public final Controller controller;
   public final FakeBmc bmc;
+
+  /** The embedded registry, when made by {@link #withRegistry}; else null. */
+  public final Registry registry;
+
   private final HttpClient http = HttpClient.newHttpClient();
 
   /**
@@ -77,21 +85,62 @@ public final class TestController implements AutoCloseable {
       ReferenceResolver resolver,
       int port)
       throws Exception {
+    this(dir, bmc, settings, dbUrl, resolver, port, false);
+  }
+
+  private TestController(
+      Path dir,
+      FakeBmc bmc,
+      JobSettings settings,
+      String dbUrl,
+      ReferenceResolver resolver,
+      int port,
+      boolean withRegistry)
+      throws Exception {
     this.bmc = bmc;
     PlinthConfig c = new PlinthConfig(new Listen("127.0.0.1", port), dir, dbUrl, null);
     if (!Files.exists(c.maintenanceIsoFile())) {
       SimulatedFleet.writeMaintenanceIso(c.maintenanceIsoFile());
     }
-    controller =
-        Controller.start(
-            c,
-            new Controller.Parts(
-                bmc,
-                new RecipesModuleCheck(),
-                resolver,
-                settings,
-                InstantSource.system(),
-                List.of()));
+    RegistryAccess.Gate gate = new RegistryAccess.Gate(null);
+    registry =
+        withRegistry
+            ? Registry.builder()
+                .root(new Layout(dir).registry())
+                .credentials(gate)
+                .authorizer(gate)
+                .start()
+            : null;
+    try {
+      controller =
+          Controller.start(
+              c,
+              new Controller.Parts(
+                  bmc,
+                  new RecipesModuleCheck(),
+                  resolver,
+                  settings,
+                  InstantSource.system(),
+                  registry == null
+                      ? List.of()
+                      : List.of(
+                          registry.routes(), RegistryMaintenanceRoutes.of(gate, () -> registry))));
+    } catch (Exception e) {
+      if (registry != null) {
+        registry.close();
+      }
+      throw e;
+    }
+    gate.bind(controller.registryAccess());
+  }
+
+  /**
+   * A controller that serves an embedded registry ({@code /v2}, its data plane on another loopback
+   * port, and {@code /api/v1/registry/...}) with the access rules {@code plinth serve} binds.
+   */
+  public static TestController withRegistry(Path dir) throws Exception {
+    return new TestController(
+        dir, new FakeBmc(), JobSettings.defaults(), null, FIXTURE_RESOLVER, 0, true);
   }
 
   public TestController(Path dir) throws Exception {
@@ -146,5 +195,8 @@ public final class TestController implements AutoCloseable {
   @Override
   public void close() {
     controller.close();
+    if (registry != null) {
+      registry.close();
+    }
   }
 }

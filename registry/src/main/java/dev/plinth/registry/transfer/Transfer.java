@@ -110,34 +110,58 @@ public final class Transfer {
     Importer imp = new Importer(dir, progress, total);
     List<String> out = new ArrayList<>();
     for (JsonNode entry : index.path("manifests")) {
-      String refName = entry.path("annotations").path(REF_NAME).asText(null);
-      String repoText = entry.path("annotations").path(REPOSITORY).asText(null);
-      String tag = refName;
-      if (refName != null
-          && repoText == null
-          && refName.lastIndexOf(':') > refName.lastIndexOf('/')) {
-        int colon = refName.lastIndexOf(':');
-        repoText = stripRegistry(refName.substring(0, colon));
-        tag = refName.substring(colon + 1);
+      Target t = target(entry, defaultRepo);
+      imp.manifest(t.repository(), t.digest(), t.mediaType());
+      if (t.tag() != null) {
+        repos.tag(t.repository(), t.tag(), t.digest());
       }
-      RepositoryName repo =
-          defaultRepo != null
-              ? defaultRepo
-              : repoText != null ? RepositoryName.parse(repoText) : null;
-      if (repo == null) {
-        throw new IOException(
-            "index entry " + entry.path("digest").asText() + " names no repository: pass one");
-      }
-      Digest d = Digest.parse(entry.path("digest").asText());
-      imp.manifest(repo, d, entry.path("mediaType").asText(null));
-      if (tag != null && Reference.Tag.isValid(tag)) {
-        repos.tag(repo, tag, d);
-        out.add(repo + ":" + tag);
-      } else {
-        out.add(repo + "@" + d);
-      }
+      out.add(t.toString());
     }
     return new ImportReport(out, imp.blobCount, imp.done);
+  }
+
+  /**
+   * Where one entry of a layout's {@code index.json} goes: a repository, and a tag or none (then it
+   * is imported by digest, as referrers are).
+   */
+  public record Target(RepositoryName repository, Digest digest, String mediaType, String tag) {
+    /** {@code repo:tag}, or {@code repo@digest} without a tag. */
+    @Override
+    public String toString() {
+      return tag != null ? repository + ":" + tag : repository + "@" + digest;
+    }
+  }
+
+  /**
+   * Reads an index entry as import does: the repository is {@code defaultRepo}, else our {@code
+   * dev.plinth.repository} annotation, else the name in a full {@code ref.name} (skopeo's {@code
+   * oci-archive:FILE:NAME:TAG}), its registry host stripped.
+   */
+  public static Target target(JsonNode entry, RepositoryName defaultRepo) throws IOException {
+    String refName = entry.path("annotations").path(REF_NAME).asText(null);
+    String repoText = entry.path("annotations").path(REPOSITORY).asText(null);
+    String tag = refName;
+    if (refName != null
+        && repoText == null
+        && refName.lastIndexOf(':') > refName.lastIndexOf('/')) {
+      int colon = refName.lastIndexOf(':');
+      repoText = stripRegistry(refName.substring(0, colon));
+      tag = refName.substring(colon + 1);
+    }
+    RepositoryName repo =
+        defaultRepo != null
+            ? defaultRepo
+            : repoText != null ? RepositoryName.parse(repoText) : null;
+    if (repo == null) {
+      throw new IOException(
+          "index entry " + entry.path("digest").asText() + " names no repository: pass one");
+    }
+    Digest d = Digest.parse(entry.path("digest").asText());
+    return new Target(
+        repo,
+        d,
+        entry.path("mediaType").asText(null),
+        tag != null && Reference.Tag.isValid(tag) ? tag : null);
   }
 
   private static String stripRegistry(String name) {
@@ -303,24 +327,17 @@ public final class Transfer {
     index.put("mediaType", MediaTypes.OCI_INDEX);
     index.set("manifests", entries);
     byte[] indexBytes = Json.MAPPER.writeValueAsBytes(index);
-    byte[] layoutBytes =
-        "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] layoutBytes = ociLayout();
     long done = 0;
     if (out.getFileName().toString().endsWith(".tar")) {
       Path staged = out.resolveSibling(out.getFileName() + ".part");
       try (OutputStream os = Files.newOutputStream(staged);
-          TarArchiveOutputStream tar = new TarArchiveOutputStream(os)) {
-        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+          TarArchiveOutputStream tar = tar(os)) {
         tarBytes(tar, "oci-layout", layoutBytes);
         tarBytes(tar, "index.json", indexBytes);
         for (Digest d : all) {
           BlobInfo info = blobs.require(d);
-          TarArchiveEntry e = new TarArchiveEntry("blobs/" + d.algorithm() + "/" + d.hex(), true);
-          e.setSize(info.size());
-          e.setModTime(0);
-          e.setMode(0100644);
-          tar.putArchiveEntry(e);
+          entry(tar, "blobs/" + d.algorithm() + "/" + d.hex(), info.size());
           Files.copy(info.path(), tar);
           tar.closeArchiveEntry();
           done += info.size();
@@ -408,18 +425,39 @@ public final class Transfer {
     return out;
   }
 
-  private static void tarBytes(TarArchiveOutputStream tar, String name, byte[] bytes)
-      throws IOException {
+  /** The {@code oci-layout} file of every layout written here. */
+  public static byte[] ociLayout() {
+    return "{\"imageLayoutVersion\":\"1.0.0\"}"
+        .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  /** A tar as export writes it (POSIX long names and sizes), over {@code os}. */
+  public static TarArchiveOutputStream tar(OutputStream os) {
+    TarArchiveOutputStream tar = new TarArchiveOutputStream(os);
+    tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+    tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+    return tar;
+  }
+
+  /** Starts a file entry as export writes them: mode 0644, mtime 0 (reproducible). */
+  public static void entry(TarArchiveOutputStream tar, String name, long size) throws IOException {
     TarArchiveEntry e = new TarArchiveEntry(name, true);
-    e.setSize(bytes.length);
+    e.setSize(size);
     e.setModTime(0);
     e.setMode(0100644);
     tar.putArchiveEntry(e);
+  }
+
+  /** Writes a whole small file entry. */
+  public static void tarBytes(TarArchiveOutputStream tar, String name, byte[] bytes)
+      throws IOException {
+    entry(tar, name, bytes.length);
     tar.write(bytes);
     tar.closeArchiveEntry();
   }
 
-  private static void untar(Path tarFile, Path dir) throws IOException {
+  /** Unpacks a layout tar into {@code dir}; entries that would land outside it are refused. */
+  public static void untar(Path tarFile, Path dir) throws IOException {
     try (InputStream in = Files.newInputStream(tarFile);
         TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
       TarArchiveEntry e;
@@ -438,7 +476,8 @@ public final class Transfer {
     }
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  /** Deletes {@code dir} and everything under it. */
+  public static void deleteTree(Path dir) throws IOException {
     try (Stream<Path> s = Files.walk(dir)) {
       for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
