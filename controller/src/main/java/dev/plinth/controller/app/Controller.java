@@ -161,6 +161,7 @@ public final class Controller implements AutoCloseable {
               : new RegistryResolver(self, admin.token(), ApiTls.clientContext(config));
       resolverRef.set(resolver);
       TaskBuilder tasks = new TaskBuilder(resolver, java.net.URI.create(base).getAuthority());
+      tasks.toolSigningKeys(TaskBuilder.readToolSigningKeys(config.toolSigningKeys()));
       String owner =
           db.dialect() == Database.Dialect.SQLITE
               // One process owns a SQLite database: a stable owner resumes its jobs at once.

@@ -17,7 +17,11 @@ record ConfigFile(
     @JsonProperty("allowPlainHttp") Boolean allowPlainHttp,
     @JsonProperty("media") Media media,
     @JsonProperty("jobs") Jobs jobs,
-    @JsonProperty("registry") Registry registry) {
+    @JsonProperty("registry") Registry registry,
+    @JsonProperty("tools") Tools tools) {
+
+  /** {@code tools:} the site's image-signing public keys (PEM files, relative to the file). */
+  record Tools(@JsonProperty("signingKeys") java.util.List<String> signingKeys) {}
 
   /** {@code registry:} an external registry (file paths relative to the file's directory). */
   record Registry(

@@ -44,7 +44,8 @@ public final class ConfigLoader {
    *     PLINTH_ALLOW_PLAIN_HTTP, PLINTH_MAINTENANCE_ISO, PLINTH_JOBS_MAX_ACTIVE,
    *     PLINTH_JOBS_MAX_PER_BMC, PLINTH_REGISTRY_URL, PLINTH_REGISTRY_USERNAME,
    *     PLINTH_REGISTRY_PASSWORD_FILE, PLINTH_REGISTRY_PUSH_USERNAME,
-   *     PLINTH_REGISTRY_PUSH_PASSWORD_FILE, PLINTH_REGISTRY_CA_FILE)
+   *     PLINTH_REGISTRY_PUSH_PASSWORD_FILE, PLINTH_REGISTRY_CA_FILE, PLINTH_TOOLS_SIGNING_KEYS
+   *     (comma-separated PEM files))
    * @throws ConfigException with the file, line and field when the file is wrong
    */
   public static PlinthConfig load(Path file, Map<String, String> env) {
@@ -86,6 +87,16 @@ public final class ConfigLoader {
     String data = env.get("PLINTH_DATA_DIR");
     if (data != null && !data.isBlank()) {
       c = c.withDataDir(Path.of(data));
+    }
+    String signingKeys = env.get("PLINTH_TOOLS_SIGNING_KEYS");
+    if (signingKeys != null && !signingKeys.isBlank()) {
+      c =
+          c.withToolSigningKeys(
+              java.util.Arrays.stream(signingKeys.split(","))
+                  .map(String::strip)
+                  .filter(s -> !s.isEmpty())
+                  .map(Path::of)
+                  .toList());
     }
     String active = env.get("PLINTH_JOBS_MAX_ACTIVE");
     if (active != null && !active.isBlank()) {
@@ -224,6 +235,11 @@ public final class ConfigLoader {
       }
       if (f.jobs() != null) {
         c = c.withJobs(jobs(file, f.jobs()));
+      }
+      if (f.tools() != null && f.tools().signingKeys() != null) {
+        c =
+            c.withToolSigningKeys(
+                f.tools().signingKeys().stream().map(k -> pathSetting(file, k)).toList());
       }
       if (f.registry() != null) {
         ConfigFile.Registry r = f.registry();

@@ -6,6 +6,7 @@
 package dev.plinth.controller.config;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -26,6 +27,8 @@ import java.util.function.Consumer;
  * @param jobs the job engine's limits and deadlines ({@code jobs:}); unset ones are built in
  * @param registry an external registry in place of the embedded one ({@code registry:}); null for
  *     the embedded registry
+ * @param toolSigningKeys PEM public keys (files) that every step image must be signed with ({@code
+ *     tools.signingKeys}); empty: the maintenance OS's own policy applies
  */
 public record PlinthConfig(
     Listen listen,
@@ -37,10 +40,12 @@ public record PlinthConfig(
     boolean allowPlainHttp,
     Path maintenanceIso,
     JobLimits jobs,
-    ExternalRegistry registry) {
+    ExternalRegistry registry,
+    List<Path> toolSigningKeys) {
 
   public PlinthConfig {
     jobs = jobs == null ? JobLimits.none() : jobs;
+    toolSigningKeys = toolSigningKeys == null ? List.of() : List.copyOf(toolSigningKeys);
   }
 
   public PlinthConfig(Listen listen, Path dataDir) {
@@ -48,7 +53,7 @@ public record PlinthConfig(
   }
 
   public PlinthConfig(Listen listen, Path dataDir, String databaseUrl, String publicUrl) {
-    this(listen, dataDir, databaseUrl, publicUrl, null, null, false, null, null, null);
+    this(listen, dataDir, databaseUrl, publicUrl, null, null, false, null, null, null, null);
   }
 
   /** The defaults of a checkout: loopback only, data in {@code ./var}. */
@@ -100,6 +105,11 @@ public record PlinthConfig(
     return edit(b -> b.registry = r);
   }
 
+  /** With the site's image-signing public keys (PEM files) put in every task. */
+  public PlinthConfig withToolSigningKeys(List<Path> keys) {
+    return edit(b -> b.toolSigningKeys = keys);
+  }
+
   /** Whether an external registry replaces the embedded one. */
   public boolean externalRegistry() {
     return registry != null;
@@ -119,7 +129,8 @@ public record PlinthConfig(
         f.allowPlainHttp,
         f.maintenanceIso,
         f.jobs,
-        f.registry);
+        f.registry,
+        f.toolSigningKeys);
   }
 
   /** The components, mutable, for {@link #edit}. */
@@ -134,6 +145,7 @@ public record PlinthConfig(
     Path maintenanceIso;
     JobLimits jobs;
     ExternalRegistry registry;
+    List<Path> toolSigningKeys;
 
     Fields(PlinthConfig c) {
       listen = c.listen;
@@ -146,6 +158,7 @@ public record PlinthConfig(
       maintenanceIso = c.maintenanceIso;
       jobs = c.jobs;
       registry = c.registry;
+      toolSigningKeys = c.toolSigningKeys;
     }
   }
 

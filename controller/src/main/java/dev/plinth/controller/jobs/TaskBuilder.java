@@ -60,6 +60,45 @@ public final class TaskBuilder {
   private final RecipeExpander expander = RecipeExpander.create();
   private final ReferenceResolver resolver;
   private final String registryHost;
+  private volatile java.util.List<String> toolSigningKeys = java.util.List.of();
+
+  /**
+   * Puts the site's image-signing public keys (PEM) in every task ({@code toolSigningKeys}, Task
+   * ISO v1): the dispatcher then pulls step images only with a signature by one of them. Set before
+   * the first task is built.
+   */
+  public TaskBuilder toolSigningKeys(java.util.List<String> pems) {
+    this.toolSigningKeys = java.util.List.copyOf(pems);
+    return this;
+  }
+
+  /**
+   * Reads {@code tools.signingKeys} (PEM public key files), refusing a file that is missing or not
+   * one public key, at start rather than in every job.
+   *
+   * @throws IllegalArgumentException naming the file
+   */
+  public static java.util.List<String> readToolSigningKeys(
+      java.util.List<java.nio.file.Path> files) {
+    java.util.List<String> pems = new java.util.ArrayList<>();
+    for (java.nio.file.Path f : files) {
+      try {
+        String pem = java.nio.file.Files.readString(f, java.nio.charset.StandardCharsets.US_ASCII);
+        dev.plinth.dispatcher.contract.ToolSigningKeys.parse(pem);
+        pems.add(pem);
+      } catch (java.io.IOException | IllegalArgumentException e) {
+        throw new IllegalArgumentException("tools.signingKeys: " + f + ": " + e.getMessage(), e);
+      }
+    }
+    if (pems.size() > dev.plinth.dispatcher.contract.ToolSigningKeys.MAX_KEYS) {
+      throw new IllegalArgumentException(
+          "tools.signingKeys: at most "
+              + dev.plinth.dispatcher.contract.ToolSigningKeys.MAX_KEYS
+              + " keys, has "
+              + pems.size());
+    }
+    return pems;
+  }
 
   /**
    * @param resolver pins image references to digests (the registry)
@@ -98,7 +137,8 @@ public final class TaskBuilder {
         null,
         new JobCredentials(secrets.token(), secrets.hmacKey()),
         steps,
-        disk(e.plan().disk()));
+        disk(e.plan().disk()),
+        toolSigningKeys);
   }
 
   private TaskStep step(ExpandedStep s) {
