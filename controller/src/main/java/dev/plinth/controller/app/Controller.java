@@ -8,6 +8,7 @@ package dev.plinth.controller.app;
 import dev.plinth.controller.Layout;
 import dev.plinth.controller.api.ApiContext;
 import dev.plinth.controller.api.ApiV1;
+import dev.plinth.controller.console.ConsoleRoutes;
 import dev.plinth.controller.config.PlinthConfig;
 import dev.plinth.controller.jobs.BmcDriver;
 import dev.plinth.controller.jobs.Engine;
@@ -142,6 +143,7 @@ public final class Controller implements AutoCloseable {
         LOG.log(System.Logger.Level.WARNING, maintenance.missing());
       }
       routes.add(MediaRoutes.routes(layout, jobs, maintenance));
+      routes.add(ConsoleRoutes.routes());
       ControllerServer server = ControllerServer.start(config, layout, metrics, routes);
       String base =
           config.publicUrl() != null
