@@ -182,4 +182,20 @@ class ControllerArchitectureTest {
             dev.plinth.controller.store.MachineStates.class)
         .check(CONTROLLER);
   }
+
+  @Test
+  void onlyThePlanCompilerParsesOrExpandsRecipes() {
+    // A recipe is compiled once, at submit, into the job's plan (JobPlanTest counts the parses).
+    noClasses()
+        .that()
+        .doNotBelongToAnyOf(dev.plinth.controller.jobs.PlanCompiler.class)
+        // plinth recipe validate|plan: a local file on the operator's machine, not a job.
+        .and()
+        .haveNameNotMatching("dev\\.plinth\\.controller\\.cli\\.RecipeCommand.*")
+        .should()
+        .dependOnClassesThat()
+        .belongToAnyOf(
+            dev.plinth.recipes.RecipeParser.class, dev.plinth.recipes.RecipeExpander.class)
+        .check(CONTROLLER);
+  }
 }

@@ -11,6 +11,7 @@ import dev.plinth.controller.api.Wire.EventOut;
 import dev.plinth.controller.api.Wire.JobIn;
 import dev.plinth.controller.api.Wire.JobOut;
 import dev.plinth.controller.jobs.JobService;
+import dev.plinth.controller.jobs.PlanCompiler;
 import dev.plinth.controller.jobs.RecipeCheck;
 import dev.plinth.controller.security.Role;
 import dev.plinth.controller.store.Job;
@@ -18,6 +19,7 @@ import dev.plinth.controller.store.JobEvent;
 import dev.plinth.controller.store.JobState;
 import dev.plinth.controller.store.Machine;
 import dev.plinth.controller.store.Page;
+import dev.plinth.recipes.ParseResult;
 import dev.plinth.recipes.RecipeError;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -32,8 +34,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code /api/v1/jobs}: submit, list, get, cancel, events (list and server-sent-event stream), and
- * {@code /api/v1/recipes/validate}.
+ * {@code /api/v1/jobs}: submit, list, get, plan, cancel, events (list and server-sent-event
+ * stream), and {@code /api/v1/recipes/validate}.
  */
 final class JobsApi implements HttpService {
 
@@ -56,6 +58,7 @@ final class JobsApi implements HttpService {
     r.get("/jobs", Endpoint.guarded(auth, Role.VIEWER, this::list));
     r.post("/jobs", Endpoint.guarded(auth, Role.OPERATOR, this::submit));
     r.get("/jobs/{id}", Endpoint.guarded(auth, Role.VIEWER, this::get));
+    r.get("/jobs/{id}/plan", Endpoint.guarded(auth, Role.VIEWER, this::plan));
     r.post("/jobs/{id}/cancel", Endpoint.guarded(auth, Role.OPERATOR, this::cancel));
     r.get("/jobs/{id}/events", Endpoint.guarded(auth, Role.VIEWER, this::events));
     r.get("/jobs/{id}/events/stream", Endpoint.guarded(auth, Role.VIEWER, this::stream));
@@ -94,7 +97,11 @@ final class JobsApi implements HttpService {
         in.recipeText() != null
             ? in.recipeText().getBytes(java.nio.charset.StandardCharsets.UTF_8)
             : recipe.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    checkRecipe(source);
+    // The one parse of this submission: the plan is compiled from it.
+    ParseResult parsed = ctx.jobService().parse(source);
+    if (!(parsed instanceof ParseResult.Valid valid)) {
+      throw invalid("the recipe is invalid: ", parsed.errors());
+    }
     Map<String, String> inputs = inputs(in.inputs());
     Machine m =
         ctx.machines()
@@ -105,21 +112,11 @@ final class JobsApi implements HttpService {
                         "/machine", "'" + in.machine() + "' is not a known machine"));
     Job j;
     try {
-      j = ctx.jobService().submit(m, recipe, source, inputs);
+      j = ctx.jobService().submit(m, recipe, valid, inputs);
     } catch (JobService.RecipeRejected e) {
-      List<Map<String, String>> errors =
-          e.errors().stream()
-              .map(r -> error(r.pointer(), r.line(), r.column(), detail(r)))
-              .toList();
-      throw new ApiException(
-          ProblemType.INVALID,
-          "the recipe cannot run on "
-              + m.name()
-              + ": "
-              + errors.getFirst().get("pointer")
-              + " "
-              + errors.getFirst().get("detail"),
-          errors);
+      throw invalid("the recipe cannot run on " + m.name() + ": ", e.errors());
+    } catch (PlanCompiler.NotReady e) {
+      throw new ApiException(ProblemType.UNAVAILABLE, e.getMessage());
     }
     c.res().header(HeaderNames.LOCATION, "/api/v1/jobs/" + j.id());
     ApiJson.send(c.res(), Status.CREATED_201, JobOut.of(j, false));
@@ -127,6 +124,24 @@ final class JobsApi implements HttpService {
 
   private void get(Call c) {
     ApiJson.send(c.res(), JobOut.of(find(c), true));
+  }
+
+  /** The job's execution plan, as compiled at submit and stored (jobs.JobPlan's JSON form). */
+  private void plan(Call c) {
+    Job j = find(c);
+    String plan =
+        ctx.jobs()
+            .plan(j.id())
+            .orElseThrow(
+                () ->
+                    new ApiException(
+                        ProblemType.NOT_FOUND,
+                        "job "
+                            + j.id()
+                            + " has no execution plan yet: it was submitted before plans were"
+                            + " stored, and gets one when its task ISO is built or it pulls"
+                            + " images"));
+    ApiJson.send(c.res(), ApiJson.tree(plan));
   }
 
   private void cancel(Call c) {
@@ -204,17 +219,14 @@ final class JobsApi implements HttpService {
     return recipe != null ? recipe : ApiJson.recipe(text);
   }
 
-  private void checkRecipe(byte[] recipe) {
-    List<Map<String, String>> errors = problems(recipe);
-    if (!errors.isEmpty()) {
-      throw new ApiException(
-          ProblemType.INVALID,
-          "the recipe is invalid: "
-              + errors.getFirst().get("pointer")
-              + " "
-              + errors.getFirst().get("detail"),
-          errors);
-    }
+  /** A 422 listing every located recipe error; the title names the first. */
+  private static ApiException invalid(String title, List<RecipeError> found) {
+    List<Map<String, String>> errors =
+        found.stream().map(r -> error(r.pointer(), r.line(), r.column(), detail(r))).toList();
+    return new ApiException(
+        ProblemType.INVALID,
+        title + errors.getFirst().get("pointer") + " " + errors.getFirst().get("detail"),
+        errors);
   }
 
   private List<Map<String, String>> problems(byte[] recipe) {

@@ -19,6 +19,7 @@ import dev.plinth.controller.jobs.RecipeCheck;
 import dev.plinth.controller.jobs.RecipeRepositories;
 import dev.plinth.controller.jobs.RegistryResolver;
 import dev.plinth.controller.jobs.TaskBuilder;
+import dev.plinth.controller.jobs.TaskIsos;
 import dev.plinth.controller.media.MaintenanceIso;
 import dev.plinth.controller.media.MediaRoutes;
 import dev.plinth.controller.observe.Metrics;
@@ -162,7 +163,9 @@ public final class Controller implements AutoCloseable {
               ? parts.resolver()
               : new RegistryResolver(self, admin.token(), ApiTls.clientContext(config));
       resolverRef.set(resolver);
-      TaskBuilder tasks = new TaskBuilder(resolver, java.net.URI.create(base).getAuthority());
+      // Jobs carry their plan (compiled at submit); the resolver only pins jobs stored without one.
+      TaskBuilder tasks =
+          new TaskBuilder(resolver, java.net.URI.create(base).getAuthority(), jobs);
       tasks.toolSigningKeys(TaskBuilder.readToolSigningKeys(config.toolSigningKeys()));
       String owner =
           db.dialect() == Database.Dialect.SQLITE
@@ -197,7 +200,7 @@ public final class Controller implements AutoCloseable {
           new RegistryAccess(
               tokens,
               jobs,
-              job -> RecipeRepositories.of(job, machines.byName(job.machineName())),
+              new RecipeRepositories(new TaskIsos(jobs, machines, box, tasks, layout, base)),
               parts.clock()));
     } catch (RuntimeException | IOException e) {
       db.close();

@@ -90,10 +90,21 @@ final class JobsCommand implements Runnable {
     @Parameters(paramLabel = "ID")
     String id;
 
+    @Option(
+        names = "--plan",
+        description =
+            "Show the job's execution plan (its recipe compiled at submit: steps, images pinned"
+                + " by digest, variables), as JSON, or YAML with -o yaml.")
+    boolean plan;
+
     @Override
     public Integer call() {
-      opts.out(spec.commandLine().getOut())
-          .item(opts.client().get("/api/v1/jobs/" + ApiClient.q(id)), ONE);
+      Output out = opts.out(spec.commandLine().getOut());
+      if (plan) {
+        out.raw(opts.client().get("/api/v1/jobs/" + ApiClient.q(id) + "/plan"));
+      } else {
+        out.item(opts.client().get("/api/v1/jobs/" + ApiClient.q(id)), ONE);
+      }
       return 0;
     }
   }

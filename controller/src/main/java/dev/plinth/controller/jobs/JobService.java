@@ -12,11 +12,8 @@ import dev.plinth.controller.store.Job;
 import dev.plinth.controller.store.JobState;
 import dev.plinth.controller.store.JobStore;
 import dev.plinth.controller.store.Machine;
-import dev.plinth.recipes.ExpandResult;
 import dev.plinth.recipes.ParseResult;
 import dev.plinth.recipes.RecipeError;
-import dev.plinth.recipes.RecipeExpander;
-import dev.plinth.recipes.RecipeParser;
 import dev.plinth.recipes.ReferenceResolver;
 import java.net.URI;
 import java.time.Instant;
@@ -46,21 +43,17 @@ public final class JobService {
     }
   }
 
-  private final RecipeParser parser = RecipeParser.create();
-  private final RecipeExpander expander = RecipeExpander.create();
-
   private final JobLifecycle lifecycle;
   private final SecretBox box;
   private final JobSettings settings;
   private final InstantSource clock;
   private final Runnable wake;
-  private final Supplier<ReferenceResolver> resolver;
+  private final PlanCompiler compiler;
 
   /**
    * @param wake called after a change the engine should act on at once
-   * @param resolver the registry the task builder pins references with (the same one, so what is
-   *     accepted at submit resolves when the job runs); it may give null while the controller
-   *     starts, and then references are checked only when the job is prepared
+   * @param resolver the registry that pins references at submit; it may give null while the
+   *     controller starts, and then a submit is refused with {@link PlanCompiler.NotReady}
    */
   public JobService(
       JobStore jobs,
@@ -69,29 +62,67 @@ public final class JobService {
       InstantSource clock,
       Runnable wake,
       Supplier<ReferenceResolver> resolver) {
+    this(jobs, box, settings, clock, wake, new PlanCompiler(resolver));
+  }
+
+  /** A service that compiles recipes with {@code compiler}. */
+  public JobService(
+      JobStore jobs,
+      SecretBox box,
+      JobSettings settings,
+      InstantSource clock,
+      Runnable wake,
+      PlanCompiler compiler) {
     this.lifecycle = new JobLifecycle(jobs, settings, clock);
     this.box = box;
     this.settings = settings;
     this.clock = clock;
     this.wake = wake;
-    this.resolver = resolver;
+    this.compiler = compiler;
   }
 
   /**
-   * Creates a Pending job once the recipe expands for this machine, job id and inputs, with every
-   * reference resolved in the registry.
+   * Parses and checks a submitted recipe (schema, then meaning): the first half of a submission,
+   * before the machine is looked up. Its result goes to {@link #submit(Machine, JsonNode,
+   * ParseResult.Valid, Map)}: the recipe is parsed once.
+   */
+  public ParseResult parse(byte[] source) {
+    return compiler.parse(source);
+  }
+
+  /**
+   * Parses, then {@link #submit(Machine, JsonNode, ParseResult.Valid, Map)}.
    *
    * @param recipe the recipe as stored (JSON)
    * @param source the recipe as submitted (YAML or JSON): errors are located in it
    * @throws RecipeRejected listing every problem when the recipe cannot run as submitted
-   * @throws dev.plinth.controller.store.ConflictException when the machine has an active job
    */
   public Job submit(Machine m, JsonNode recipe, byte[] source, Map<String, String> inputs) {
+    ParseResult parsed = parse(source);
+    if (!(parsed instanceof ParseResult.Valid v)) {
+      throw new RecipeRejected(parsed.errors());
+    }
+    return submit(m, recipe, v, inputs);
+  }
+
+  /**
+   * Compiles the recipe for this machine, job id and inputs ({@link PlanCompiler}: variables
+   * substituted, inputs checked, every reference pinned to its digest in the registry now) and
+   * creates a Pending job with that plan, in one transaction.
+   *
+   * @param recipe the recipe as stored (JSON)
+   * @param parsed the recipe as submitted, parsed by {@link #parse}
+   * @throws RecipeRejected listing every problem when the recipe cannot run as submitted
+   * @throws PlanCompiler.NotReady while the controller starts
+   * @throws dev.plinth.controller.store.ConflictException when the machine has an active job
+   */
+  public Job submit(
+      Machine m, JsonNode recipe, ParseResult.Valid parsed, Map<String, String> inputs) {
     Instant now = clock.instant();
     String id = Ids.timeOrdered("j", now);
-    List<RecipeError> errors = check(source, m, id, inputs);
-    if (!errors.isEmpty()) {
-      throw new RecipeRejected(errors);
+    PlanCompiler.Result compiled = compiler.compile(parsed, m, id, inputs);
+    if (!(compiled instanceof PlanCompiler.Result.Compiled c)) {
+      throw new RecipeRejected(compiled.errors());
     }
     JobSecrets s = JobSecrets.create();
     Job j =
@@ -117,29 +148,9 @@ public final class JobService {
             now,
             null,
             inputs);
-    Job stored = lifecycle.create(j);
+    Job stored = lifecycle.create(j, c.plan().json());
     wake.run();
     return stored;
-  }
-
-  /**
-   * Every problem the recipe has as job {@code jobId} on machine {@code m} with these inputs: the
-   * schema and semantic checks, then the expansion (variables, declared inputs and their patterns,
-   * references in the registry). Empty when it may run.
-   */
-  public List<RecipeError> check(
-      byte[] source, Machine m, String jobId, Map<String, String> inputs) {
-    ParseResult parsed = parser.parse(source, "recipe");
-    if (!(parsed instanceof ParseResult.Valid v)) {
-      return parsed.errors();
-    }
-    var vars = JobVariables.of(m, jobId, inputs);
-    ReferenceResolver r = resolver.get();
-    ExpandResult e =
-        r == null
-            ? expander.expand(v.recipe(), v.source(), vars)
-            : expander.expand(v.recipe(), v.source(), vars, r);
-    return e.errors();
   }
 
   /** Asks for a job to stop; the engine ejects media and marks it Canceled. */

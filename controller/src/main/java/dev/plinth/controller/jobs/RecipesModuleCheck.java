@@ -6,17 +6,21 @@
 package dev.plinth.controller.jobs;
 
 import dev.plinth.recipes.ParseResult;
-import dev.plinth.recipes.RecipeParser;
 import java.util.List;
 
-/** Recipe v1 validation by the recipes module: schema, then the semantic checks. */
+/**
+ * Recipe v1 validation by the recipes module (schema, then the semantic checks) through the
+ * controller's one {@link PlanCompiler}: {@code POST /api/v1/recipes/validate}. A submission does
+ * not come here: {@link JobService} parses it once and compiles its plan from that parse.
+ */
 public final class RecipesModuleCheck implements RecipeCheck {
 
-  private final RecipeParser parser = RecipeParser.create();
+  // No resolver: validation parses and checks; it never compiles a plan.
+  private final PlanCompiler compiler = new PlanCompiler(() -> null);
 
   @Override
   public List<Problem> check(byte[] recipe) {
-    ParseResult r = parser.parse(recipe, "recipe");
+    ParseResult r = compiler.parse(recipe);
     return r.errors().stream()
         .map(
             e ->

@@ -6,6 +6,7 @@
 package dev.plinth.controller.jobs;
 
 import dev.plinth.controller.store.Job;
+import dev.plinth.controller.store.JobStore;
 import dev.plinth.controller.store.Machine;
 import dev.plinth.dispatcher.contract.ControllerUrls;
 import dev.plinth.dispatcher.contract.DiskRules;
@@ -18,12 +19,8 @@ import dev.plinth.dispatcher.contract.TaskIsoV1;
 import dev.plinth.dispatcher.contract.TaskStep;
 import dev.plinth.iso.IsoTree;
 import dev.plinth.iso.IsoWriter;
-import dev.plinth.recipes.ExpandResult;
 import dev.plinth.recipes.ParseResult;
-import dev.plinth.recipes.RecipeExpander;
-import dev.plinth.recipes.RecipeParser;
 import dev.plinth.recipes.ReferenceResolver;
-import dev.plinth.recipes.Variables;
 import dev.plinth.recipes.model.ByteSize;
 import dev.plinth.recipes.model.DeviceClass;
 import dev.plinth.recipes.model.DiskMatch;
@@ -31,7 +28,6 @@ import dev.plinth.recipes.model.DiskSelection;
 import dev.plinth.recipes.model.Prefer;
 import dev.plinth.recipes.plan.ExpandedStep;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -40,12 +36,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Builds a job's Task ISO v1 (DESIGN contract): the recipe expanded into generic steps with every
- * image pinned to a digest, the controller's URLs and the job's credentials, as {@code task.json}
- * and {@code SHA256SUMS} in an ISO labelled {@code PLINTH-TASK}. The same job gives the same bytes
- * ({@code SOURCE_DATE_EPOCH} is the job's creation time), so rebuilding after a crash is harmless.
+ * Builds a job's Task ISO v1 (DESIGN contract) from its {@link JobPlan} (the recipe compiled at
+ * submit: generic steps with every image pinned to a digest), the controller's URLs and the job's
+ * credentials, as {@code task.json} and {@code SHA256SUMS} in an ISO labelled {@code PLINTH-TASK}.
+ * The same job gives the same bytes ({@code SOURCE_DATE_EPOCH} is the job's creation time), so
+ * rebuilding after a crash, or on another controller ({@link TaskIsos#rebuild}), is harmless.
  */
 public final class TaskBuilder {
+
+  private static final System.Logger LOG = System.getLogger(TaskBuilder.class.getName());
 
   /** The recipe cannot run: its message is the job's failure reason. */
   public static final class TaskException extends Exception {
@@ -56,9 +55,7 @@ public final class TaskBuilder {
     }
   }
 
-  private final RecipeParser parser = RecipeParser.create();
-  private final RecipeExpander expander = RecipeExpander.create();
-  private final ReferenceResolver resolver;
+  private final PlanCompiler legacy;
   private final String registryHost;
   private volatile java.util.List<String> toolSigningKeys = java.util.List.of();
 
@@ -100,29 +97,43 @@ public final class TaskBuilder {
     return pems;
   }
 
+  private final JobStore plans;
+
   /**
+   * A builder without a store: every job is compiled from its recipe when its task is built (tests,
+   * and the form before plans were stored).
+   *
    * @param resolver pins image references to digests (the registry)
    * @param registryHost the host:port machines pull images from
    */
   public TaskBuilder(ReferenceResolver resolver, String registryHost) {
-    this.resolver = resolver;
-    this.registryHost = registryHost;
+    this(resolver, registryHost, null);
   }
 
-  /** The task of a job. */
-  public Task task(Job job, Machine machine, JobSecrets secrets, String baseUrl)
-      throws TaskException {
-    ParseResult parsed = parser.parse(job.recipe().getBytes(StandardCharsets.UTF_8), "recipe");
-    if (!(parsed instanceof ParseResult.Valid v)) {
-      throw new TaskException("recipe is invalid: " + parsed.errors().getFirst().format());
-    }
-    Variables vars = JobVariables.of(machine, job.id(), job.inputs());
-    ExpandResult r = expander.expand(v.recipe(), v.source(), vars, resolver);
-    if (!(r instanceof ExpandResult.Expanded e)) {
-      throw new TaskException("recipe cannot be expanded: " + r.errors().getFirst().format());
+  /**
+   * @param resolver pins image references to digests (the registry), for jobs stored without a plan
+   *     only (submitted before plans were stored): the others carry theirs
+   * @param registryHost the host:port machines pull images from
+   * @param plans where jobs' plans are stored (a plan compiled for a job without one is stored
+   *     there), or null for none
+   */
+  public TaskBuilder(ReferenceResolver resolver, String registryHost, JobStore plans) {
+    this.legacy = new PlanCompiler(() -> resolver);
+    this.registryHost = registryHost;
+    this.plans = plans;
+  }
+
+  /**
+   * The task of a job from its plan alone, without the recipe: a pure function of the plan, the
+   * job's id and machine id, its secrets, the base URL and the registry host (both from the
+   * controller's public URL).
+   */
+  public Task task(JobPlan plan, Job job, JobSecrets secrets, String baseUrl) {
+    if (!plan.jobId().equals(job.id())) {
+      throw new IllegalArgumentException("the plan of " + plan.jobId() + " is not " + job.id());
     }
     List<TaskStep> steps = new ArrayList<>();
-    for (ExpandedStep s : e.plan().steps()) {
+    for (ExpandedStep s : plan.plan().steps()) {
       steps.add(step(s));
     }
     String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
@@ -130,15 +141,70 @@ public final class TaskBuilder {
         Task.API_VERSION,
         Task.KIND,
         job.id(),
-        v.recipe().metadata().name(),
-        new MachineRef(machine.id(), null, null),
+        plan.plan().recipe(),
+        new MachineRef(job.machineId(), null, null),
         new ControllerUrls(base, base + "/webhooks/v1/jobs/" + job.id() + "/events", base + "/v2/"),
         registryHost,
         null,
         new JobCredentials(secrets.token(), secrets.hmacKey()),
         steps,
-        disk(e.plan().disk()),
+        disk(plan.plan().disk()),
         toolSigningKeys);
+  }
+
+  /**
+   * The task of a job: from its stored plan, without the recipe; a job stored without one (or a
+   * builder without a store) has its recipe compiled now with {@code machine}'s variables.
+   */
+  public Task task(Job job, Machine machine, JobSecrets secrets, String baseUrl)
+      throws TaskException {
+    return task(plan(job, Optional.of(machine)), job, secrets, baseUrl);
+  }
+
+  /**
+   * The job's plan as stored; for a job stored without one (submitted before plans were stored),
+   * its recipe compiled now, pinning references now, and stored (the first one stored wins when
+   * controllers race, so every reader sees the same plan).
+   *
+   * @param machine the job's machine if it is still known (its inventory's variables)
+   * @throws TaskException when there is no plan and the recipe is invalid or cannot be expanded
+   */
+  public JobPlan plan(Job job, Optional<Machine> machine) throws TaskException {
+    Optional<String> stored = plans == null ? Optional.empty() : plans.plan(job.id());
+    if (stored.isPresent()) {
+      return read(job, stored.get());
+    }
+    JobPlan compiled = compileStored(job, machine);
+    if (plans == null || plans.storePlan(job.id(), compiled.json())) {
+      return compiled;
+    }
+    return read(job, plans.plan(job.id()).orElseThrow());
+  }
+
+  private static JobPlan read(Job job, String json) throws TaskException {
+    try {
+      return JobPlan.parse(json);
+    } catch (IllegalArgumentException e) {
+      throw new TaskException("the stored plan of " + job.id() + ": " + e.getMessage());
+    }
+  }
+
+  private JobPlan compileStored(Job job, Optional<Machine> machine) throws TaskException {
+    ParseResult parsed = legacy.parseStored(job);
+    if (!(parsed instanceof ParseResult.Valid v)) {
+      throw new TaskException("recipe is invalid: " + parsed.errors().getFirst().format());
+    }
+    PlanCompiler.Result r;
+    try {
+      r = legacy.compileStored(v, job, machine);
+    } catch (PlanCompiler.NotReady e) {
+      throw new TaskException(e.getMessage());
+    }
+    if (!(r instanceof PlanCompiler.Result.Compiled c)) {
+      throw new TaskException("recipe cannot be expanded: " + r.errors().getFirst().format());
+    }
+    LOG.log(System.Logger.Level.INFO, "job {0}: plan compiled from its stored recipe", job.id());
+    return c.plan();
   }
 
   private TaskStep step(ExpandedStep s) {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.plinth.controller.app.Controller;
 import dev.plinth.controller.config.Listen;
 import dev.plinth.controller.config.PlinthConfig;
+import dev.plinth.controller.jobs.JobPlan;
 import dev.plinth.controller.jobs.JobSecrets;
 import dev.plinth.controller.jobs.JobSettings;
 import dev.plinth.controller.jobs.RecipeRepositories;
@@ -96,13 +97,15 @@ class RegistryAccessIT {
         api("POST", "/api/v1/jobs", admin, "{\"machine\":\"m1\",\"recipeText\":\"" + RECIPE + "\"}")
             .get("id")
             .asText();
+    String plan;
     try (Database db = Database.open("jdbc:sqlite:" + ctl.layout().database(), null)) {
       job = new JobStore(db).get(id).orElseThrow();
+      plan = new JobStore(db).plan(id).orElseThrow();
     }
     jobToken =
         JobSecrets.open(SecretBox.load(ctl.layout().secretKey(), null), id, job.sealedSecret())
             .token();
-    Set<String> repos = RecipeRepositories.of(job);
+    Set<String> repos = RecipeRepositories.of(JobPlan.parse(plan));
     assertThat(repos).hasSize(1).doesNotContain(OTHER);
     repo = repos.iterator().next();
     assertThat(push(repo, basic(admin))).isEqualTo(201);
