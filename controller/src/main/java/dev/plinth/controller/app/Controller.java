@@ -143,7 +143,17 @@ public final class Controller implements AutoCloseable {
         // Not fatal: the API, registry and media serve; jobs fail at boot with this reason.
         LOG.log(System.Logger.Level.WARNING, maintenance.missing());
       }
-      routes.add(MediaRoutes.routes(layout, jobs, maintenance));
+      // A BMC may ask this controller for a job another one prepared (several controllers behind
+      // one address): the engine's builder makes the same file here.
+      routes.add(
+          MediaRoutes.routes(
+              layout,
+              jobs,
+              maintenance,
+              (job, name) -> {
+                Engine e = engineRef.get();
+                return e == null ? java.util.Optional.empty() : e.media().make(job, name);
+              }));
       routes.add(ConsoleRoutes.routes());
       ControllerServer server = ControllerServer.start(config, layout, metrics, routes);
       String base =
@@ -189,6 +199,7 @@ public final class Controller implements AutoCloseable {
                   maintenance)
               .start();
       engineRef.set(engine);
+      LOG.log(System.Logger.Level.INFO, "engine: lease owner " + owner + " on " + db.describe());
       server.markReady();
       return new Controller(
           layout,

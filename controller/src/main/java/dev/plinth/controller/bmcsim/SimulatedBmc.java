@@ -57,6 +57,7 @@ public final class SimulatedBmc {
   private final Map<String, Integer> drives = new LinkedHashMap<>();
   private volatile Faults faults;
   private int sessionCounter;
+  private int sessionHighWater;
   private int taskCounter;
   private long requests;
 
@@ -188,6 +189,15 @@ public final class SimulatedBmc {
 
   public int sessionCount() {
     return locked(sessions::size);
+  }
+
+  /**
+   * The most sessions this BMC has had open at once: logged in, not logged out, and not expired
+   * ({@link Faults#sessionTtl()}; a client that dies without logging out leaves its session open
+   * until then, as on a real BMC).
+   */
+  public int sessionHighWater() {
+    return locked(() -> sessionHighWater);
   }
 
   /** The primary system's power state as Redfish shows it now. */
@@ -493,7 +503,16 @@ public final class SimulatedBmc {
     String sid = String.valueOf(++sessionCounter);
     Session s = new Session(sid, user, Instant.now());
     sessions.put(token, s);
+    sessionHighWater = Math.max(sessionHighWater, liveSessions(s.created()));
     return Replies.json(201, sessionJson(s), "X-Auth-Token", token, "Location", s.link(this));
+  }
+
+  private int liveSessions(Instant now) {
+    Duration ttl = faults.sessionTtl();
+    return (int)
+        sessions.values().stream()
+            .filter(x -> ttl.isZero() || !x.created().plus(ttl).isBefore(now))
+            .count();
   }
 
   ObjectNode sessionJson(Session s) {

@@ -34,8 +34,32 @@ final class EngineSettings {
             d.getOrDefault("finishing", b.finishing()),
             l.maxActive() != null ? l.maxActive() : b.maxActive(),
             l.maxPerBmc() != null ? l.maxPerBmc() : b.maxPerBmc(),
-            b.lease(),
+            lease(System.getenv("PLINTH_JOBS_LEASE"), props, b.lease()),
             b.tick())
         .withLimitsFrom(Map.of(), props);
+  }
+
+  /**
+   * How long a job's lease (and a BMC session slot) lasts without renewal: {@code
+   * PLINTH_JOBS_LEASE} or the system property {@code plinth.jobs.lease} ({@code 30s}, {@code 2m},
+   * ISO-8601), at least two engine ticks. With several controllers it is how long a dead one's jobs
+   * wait before another takes them over.
+   */
+  static Duration lease(String env, Properties props, Duration dflt) {
+    String v = props.getProperty("plinth.jobs.lease", env);
+    if (v == null || v.isBlank()) {
+      return dflt;
+    }
+    Duration d;
+    try {
+      d = dev.plinth.controller.config.Durations.parse(v.strip());
+    } catch (IllegalArgumentException e) {
+      d = null;
+    }
+    if (d == null || d.compareTo(Duration.ofSeconds(2)) < 0) {
+      throw new IllegalArgumentException(
+          "PLINTH_JOBS_LEASE / plinth.jobs.lease must be a duration of at least 2s: " + v);
+    }
+    return d;
   }
 }

@@ -84,6 +84,19 @@ public final class SimulatedFleet implements AutoCloseable {
    * @param timing the simulated hardware's latencies
    */
   public SimulatedFleet(int machines, Path dir, int concurrency, Timing timing) throws IOException {
+    this(machines, dir, concurrency, timing, Duration.ZERO);
+  }
+
+  /**
+   * @param concurrency how many dispatchers run at once (each step is a process)
+   * @param timing the simulated hardware's latencies
+   * @param sessionTimeout how long a BMC login session lasts before the BMC drops it (zero: until
+   *     logout), as a real BMC's {@code SessionService.SessionTimeout} ends the sessions of a
+   *     client that died without logging out
+   */
+  public SimulatedFleet(
+      int machines, Path dir, int concurrency, Timing timing, Duration sessionTimeout)
+      throws IOException {
     this.dir = Files.createDirectories(dir);
     this.bootTime = timing.bootTime();
     // PLINTH_DEMO_DISPATCHERS overrides it (benchmarks: every simulated server at once).
@@ -97,7 +110,8 @@ public final class SimulatedFleet implements AutoCloseable {
             .faults(
                 Faults.NONE
                     .withLatency(timing.bmcLatency())
-                    .withPowerTransition(timing.powerTransition()))
+                    .withPowerTransition(timing.powerTransition())
+                    .withSessionTtl(sessionTimeout))
             .bootListener(this::booted)
             .start();
   }

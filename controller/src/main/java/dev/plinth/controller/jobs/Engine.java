@@ -7,7 +7,6 @@ package dev.plinth.controller.jobs;
 
 import dev.plinth.controller.Layout;
 import dev.plinth.controller.media.MaintenanceIso;
-import dev.plinth.controller.media.MediaRoutes;
 import dev.plinth.controller.security.SecretBox;
 import dev.plinth.controller.store.BmcSlots;
 import dev.plinth.controller.store.EventStore;
@@ -17,16 +16,12 @@ import dev.plinth.controller.store.JobStore;
 import dev.plinth.controller.store.Machine;
 import dev.plinth.controller.store.MachineStore;
 import dev.plinth.controller.store.StoreException;
-import dev.plinth.dispatcher.contract.Task;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,13 +56,18 @@ public final class Engine implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Engine.class.getName());
   static final String BOOT_REQUESTED = "bmc.boot-requested";
 
+  /** Recorded when a controller takes a job's lease (first claim, or after another's expired). */
+  public static final String LEASED = "job.leased";
+
+  /** How often each controller deletes the media of ended jobs that it did not end itself. */
+  private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
+
   private final JobStore jobs;
   private final JobLifecycle lifecycle;
   private final MachineStore machines;
   private final EventStore events;
   private final BmcDriver bmc;
   private final SecretBox box;
-  private final TaskBuilder tasks;
   private final Layout layout;
   private final JobSettings settings;
   private final InstantSource clock;
@@ -75,6 +75,8 @@ public final class Engine implements AutoCloseable {
   private final String baseUrl;
   private final JobMetrics metrics;
   private final MaintenanceIso maintenance;
+  private final TaskMedia media;
+  private volatile Instant nextSweep = Instant.MIN;
 
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
@@ -116,12 +118,22 @@ public final class Engine implements AutoCloseable {
     this.events = events;
     this.bmc = bmc;
     this.box = box;
-    this.tasks = tasks;
     this.layout = layout;
     this.settings = settings;
     this.clock = clock;
     this.owner = owner;
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    this.media = new TaskMedia(tasks, box, machines, layout, this.baseUrl, maintenance);
+  }
+
+  /** Makes a job's media here when a BMC asks this controller for a file another one wrote. */
+  public TaskMedia media() {
+    return media;
+  }
+
+  /** This controller's lease identity, as the job events name it. */
+  public String owner() {
+    return owner;
   }
 
   /** Starts the engine's loop on a virtual thread. */
@@ -178,8 +190,18 @@ public final class Engine implements AutoCloseable {
     List<Job> held = jobs.held(owner);
     int room = settings.maxActive() - held.size();
     if (room > 0) {
+      List<Job> won = jobs.claim(owner, now, until, room);
+      for (Job j : won) {
+        // Who drives a job, and from when: a takeover shows as a second lease event.
+        events.record(j.id(), LEASED, null, json("owner", owner), now);
+        LOG.log(Level.INFO, "job {0}: leased by {1}", j.id(), owner);
+      }
       held = new java.util.ArrayList<>(held);
-      held.addAll(jobs.claim(owner, now, until, room));
+      held.addAll(won);
+    }
+    if (!now.isBefore(nextSweep)) {
+      nextSweep = now.plus(SWEEP_EVERY);
+      media.sweep(jobs, inFlight);
     }
     for (Job j : held) {
       Instant nb = notBefore.get(j.id());
@@ -253,15 +275,10 @@ public final class Engine implements AutoCloseable {
     if (m == null) {
       return end(j, LifecycleEvent.FAIL, "machine " + j.machineName() + " was deleted");
     }
-    Task task;
     try {
-      task = tasks.task(j, m, JobSecrets.open(box, j.id(), j.sealedSecret()), baseUrl);
+      media.writeTaskIso(j, m);
     } catch (TaskBuilder.TaskException e) {
       return end(j, LifecycleEvent.FAIL, e.getMessage());
-    }
-    try {
-      TaskBuilder.writeIso(
-          task, j.createdAt().getEpochSecond(), MediaRoutes.taskIso(layout, j.id()), layout.tmp());
     } catch (IOException e) {
       LOG.log(Level.WARNING, "job {0}: cannot write the task ISO: {1}", j.id(), e.getMessage());
       backoff(j.id());
@@ -314,7 +331,12 @@ public final class Engine implements AutoCloseable {
           "the BMC has one virtual media slot and the job's own maintenance ISO could not be made: "
               + e.getCause().getMessage());
     }
-    events.record(j.id(), BOOT_REQUESTED, null, json("machine", m.name()), clock.instant());
+    events.record(
+        j.id(),
+        BOOT_REQUESTED,
+        null,
+        json(Map.of("machine", m.name(), "by", owner)),
+        clock.instant());
     failures.remove(j.id());
     return false;
   }
@@ -371,12 +393,7 @@ public final class Engine implements AutoCloseable {
   private boolean cleanup(Job j) {
     notBefore.remove(j.id());
     failures.remove(j.id());
-    Path dir = MediaRoutes.taskIso(layout, j.id()).getParent();
-    try (var s = Files.exists(dir) ? Files.walk(dir) : java.util.stream.Stream.<Path>empty()) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      LOG.log(Level.WARNING, "job {0}: media cleanup failed: {1}", j.id(), e.getMessage());
-    }
+    media.delete(j.id());
     return false;
   }
 
@@ -445,9 +462,12 @@ public final class Engine implements AutoCloseable {
   }
 
   private static String json(String k, String v) {
+    return json(Map.of(k, v == null ? "" : v));
+  }
+
+  private static String json(Map<String, String> m) {
     try {
-      return new com.fasterxml.jackson.databind.ObjectMapper()
-          .writeValueAsString(Map.of(k, v == null ? "" : v));
+      return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(m);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

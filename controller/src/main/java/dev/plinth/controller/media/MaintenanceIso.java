@@ -76,6 +76,9 @@ public final class MaintenanceIso {
       label = r.volumeId();
     }
     IsoRemaster.withKernelArgs(file, label, List.of(TASK_ARG + taskUrl), out);
+    // This ISO's time, not now's: every controller's copy has the same ETag and Last-Modified
+    // (and the copy is older than this ISO again only once the ISO is replaced).
+    Files.setLastModifiedTime(out, Files.getLastModifiedTime(file));
     try {
       // It holds the task ISO's URL: as private as the task ISO itself.
       Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rw-------"));

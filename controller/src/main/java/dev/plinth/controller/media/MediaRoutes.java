@@ -50,33 +50,58 @@ public final class MediaRoutes {
 
   public static Consumer<HttpRouting.Builder> routes(
       Layout layout, JobStore jobs, MaintenanceIso maintenance) {
+    return routes(layout, jobs, maintenance, Rebuild.NONE);
+  }
+
+  /**
+   * The routes, making a job's medium through {@code rebuild} when its file is not on this
+   * controller (another controller prepared the job).
+   */
+  public static Consumer<HttpRouting.Builder> routes(
+      Layout layout, JobStore jobs, MaintenanceIso maintenance, Rebuild rebuild) {
     return r ->
         r.route(
                 m -> m == Method.GET || m == Method.HEAD,
                 io.helidon.http.PathMatchers.create("/media/{mediaId}/task.iso"),
-                (req, res) -> serveTask(layout, jobs, req, res))
+                (req, res) -> serveTask(layout, jobs, rebuild, req, res))
             .route(
                 m -> m == Method.GET || m == Method.HEAD,
                 io.helidon.http.PathMatchers.create("/media/{mediaId}/" + MaintenanceIso.JOB_ISO),
-                (req, res) -> serveJobMaintenance(layout, jobs, req, res))
+                (req, res) -> serveJobMaintenance(layout, jobs, rebuild, req, res))
             .route(
                 m -> m == Method.GET || m == Method.HEAD,
                 io.helidon.http.PathMatchers.exact(MaintenanceIso.PATH),
                 (req, res) -> serve(maintenance.file(), req, res));
   }
 
-  private static void serveTask(Layout layout, JobStore jobs, ServerRequest req, ServerResponse res)
+  private static void serveTask(
+      Layout layout, JobStore jobs, Rebuild rebuild, ServerRequest req, ServerResponse res)
       throws IOException {
     String mediaId = req.path().pathParameters().get("mediaId");
     Optional<Job> job = jobs.byMediaId(mediaId);
-    serve(job.map(j -> taskIso(layout, j.id())).orElse(null), req, res);
+    serve(local(job, taskIso(layout, job), "task.iso", rebuild), req, res);
   }
 
   private static void serveJobMaintenance(
-      Layout layout, JobStore jobs, ServerRequest req, ServerResponse res) throws IOException {
+      Layout layout, JobStore jobs, Rebuild rebuild, ServerRequest req, ServerResponse res)
+      throws IOException {
     String mediaId = req.path().pathParameters().get("mediaId");
     Optional<Job> job = jobs.byMediaId(mediaId);
-    serve(job.map(j -> MaintenanceIso.jobIso(layout, j.id())).orElse(null), req, res);
+    Path file = job.map(j -> MaintenanceIso.jobIso(layout, j.id())).orElse(null);
+    serve(local(job, file, MaintenanceIso.JOB_ISO, rebuild), req, res);
+  }
+
+  private static Path taskIso(Layout layout, Optional<Job> job) {
+    return job.map(j -> taskIso(layout, j.id())).orElse(null);
+  }
+
+  /** {@code file} when it is here, else what {@code rebuild} makes of the job (or null). */
+  private static Path local(Optional<Job> job, Path file, String name, Rebuild rebuild)
+      throws IOException {
+    if (job.isEmpty() || Files.isRegularFile(file)) {
+      return file;
+    }
+    return rebuild.make(job.get(), name).orElse(null);
   }
 
   /** Serves {@code file} with HEAD, ranges and validators; a missing file is a 404. */
