@@ -7,6 +7,7 @@ package dev.plinth.controller.api;
 
 import dev.plinth.controller.jobs.BmcDriver;
 import dev.plinth.controller.jobs.MachineLifecycle;
+import dev.plinth.controller.jobs.RegistryResolver;
 import dev.plinth.controller.problem.Problem;
 import dev.plinth.controller.problem.Problems;
 import dev.plinth.controller.security.Authenticator;
@@ -78,6 +79,8 @@ final class Endpoint {
     return switch (e) {
       case ApiException a -> a.problem();
       case ConflictException c -> new ApiException(ProblemType.CONFLICT, c.getMessage()).problem();
+      case RegistryResolver.RegistryException g ->
+          new ApiException(ProblemType.REGISTRY_FAILED, g.getMessage()).problem();
       case MachineLifecycle.Refused r ->
           new ApiException(ProblemType.MACHINE_STATE, r.getMessage()).problem();
       case BmcDriver.BmcException b ->

@@ -19,6 +19,7 @@ public enum ProblemType {
   INVALID(Status.create(422, "Unprocessable Content"), "Invalid content"),
   PRECONDITION_REQUIRED(Status.create(428, "Precondition Required"), "If-Match is required"),
   BMC_FAILED(Status.BAD_GATEWAY_502, "The BMC failed"),
+  REGISTRY_FAILED(Status.BAD_GATEWAY_502, "The registry failed or refused the credentials"),
   UNAVAILABLE(Status.SERVICE_UNAVAILABLE_503, "Temporarily unavailable"),
   INTERNAL(Status.INTERNAL_SERVER_ERROR_500, "Internal error");
 

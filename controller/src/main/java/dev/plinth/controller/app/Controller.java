@@ -8,13 +8,14 @@ package dev.plinth.controller.app;
 import dev.plinth.controller.Layout;
 import dev.plinth.controller.api.ApiContext;
 import dev.plinth.controller.api.ApiV1;
-import dev.plinth.controller.console.ConsoleRoutes;
 import dev.plinth.controller.config.PlinthConfig;
+import dev.plinth.controller.console.ConsoleRoutes;
 import dev.plinth.controller.jobs.BmcDriver;
 import dev.plinth.controller.jobs.Engine;
 import dev.plinth.controller.jobs.JobMetrics;
 import dev.plinth.controller.jobs.JobService;
 import dev.plinth.controller.jobs.JobSettings;
+import dev.plinth.controller.jobs.PullRegistry;
 import dev.plinth.controller.jobs.RecipeCheck;
 import dev.plinth.controller.jobs.RecipeRepositories;
 import dev.plinth.controller.jobs.RegistryResolver;
@@ -155,6 +156,10 @@ public final class Controller implements AutoCloseable {
                 return e == null ? java.util.Optional.empty() : e.media().make(job, name);
               }));
       routes.add(ConsoleRoutes.routes());
+      if (config.externalRegistry()) {
+        // The embedded registry is off: /v2 says where the registry is.
+        routes.add(ExternalRegistryWiring.notice(config.registry().base()));
+      }
       ControllerServer server = ControllerServer.start(config, layout, metrics, routes);
       String base =
           config.publicUrl() != null
@@ -168,15 +173,20 @@ public final class Controller implements AutoCloseable {
           config.publicUrl() != null && !config.tls()
               ? "http://" + loopbackIfWildcard(config.listen().host()) + ":" + server.port()
               : base;
+      // With an external registry (registry.url), tags are pinned there and machines pull there.
+      PullRegistry pull = ExternalRegistryWiring.pull(config);
+      String pullHost = pull.host(java.net.URI.create(base).getAuthority());
       ReferenceResolver resolver =
           parts.resolver() != null
               ? parts.resolver()
-              : new RegistryResolver(self, admin.token(), ApiTls.clientContext(config));
+              : config.externalRegistry()
+                  ? ExternalRegistryWiring.resolver(config)
+                  : new RegistryResolver(self, admin.token(), ApiTls.clientContext(config));
       resolverRef.set(resolver);
       // Jobs carry their plan (compiled at submit); the resolver only pins jobs stored without one.
-      TaskBuilder tasks =
-          new TaskBuilder(resolver, java.net.URI.create(base).getAuthority(), jobs);
+      TaskBuilder tasks = new TaskBuilder(resolver, pullHost, jobs);
       tasks.toolSigningKeys(TaskBuilder.readToolSigningKeys(config.toolSigningKeys()));
+      tasks.pullingFrom(pull);
       String owner =
           db.dialect() == Database.Dialect.SQLITE
               // One process owns a SQLite database: a stable owner resumes its jobs at once.

@@ -116,7 +116,11 @@ final class ServeCommand implements Callable<Integer> {
         .start(
             () -> {
               try {
-                starting.complete(RegistryWiring.start(c, layout, access, dataPlaneListen));
+                // With an external registry (registry.url) the embedded one does not start.
+                starting.complete(
+                    c.externalRegistry()
+                        ? null
+                        : RegistryWiring.start(c, layout, access, dataPlaneListen));
               } catch (Throwable t) {
                 starting.completeExceptionally(t);
               }
@@ -133,11 +137,11 @@ final class ServeCommand implements Callable<Integer> {
                   EngineSettings.of(c, System.getProperties()),
                   java.time.InstantSource.system(),
                   List.of(
-                      r -> started(starting).routes().accept(r),
+                      r -> mount(started(starting), r),
                       // gc, retain and fsck for admins, by the registry's access rules
                       RegistryMaintenanceRoutes.of(access, () -> started(starting)))));
     } catch (RuntimeException | IOException e) {
-      starting.thenAccept(Registry::close);
+      starting.thenAccept(g -> close(g));
       throw e;
     }
     Registry registry = started(starting);
@@ -148,10 +152,18 @@ final class ServeCommand implements Callable<Integer> {
             new Thread(
                 () -> {
                   server.close();
-                  registry.close();
+                  close(registry);
                   stop.countDown();
                 },
                 "plinth-shutdown"));
+    if (c.externalRegistry()) {
+      out.println(
+          "plinth: registry: external at "
+              + c.registry().base()
+              + ", pulls as "
+              + c.registry().username()
+              + " (the embedded /v2 is off)");
+    }
     out.printf(
         "plinth %s serving on %s://%s:%d (data: %s)%n",
         BuildInfo.current().version(), c.scheme(), c.listen().host(), server.port(), layout.root());
@@ -159,6 +171,21 @@ final class ServeCommand implements Callable<Integer> {
     LOG.log(Level.INFO, "ready");
     stop.await();
     return 0;
+  }
+
+  /**
+   * Mounts the embedded registry's /v2; none with an external registry (the controller's notice).
+   */
+  private static void mount(Registry g, io.helidon.webserver.http.HttpRouting.Builder r) {
+    if (g != null) {
+      g.routes().accept(r);
+    }
+  }
+
+  private static void close(Registry g) {
+    if (g != null) {
+      g.close();
+    }
   }
 
   private static Registry started(CompletableFuture<Registry> starting) {

@@ -37,11 +37,24 @@ public final class DemoImages {
    */
   public static void publishTools(String base, String password)
       throws IOException, InterruptedException {
+    publishTools(base, "plinth", password);
+  }
+
+  /**
+   * To any registry that takes HTTP Basic credentials (the embedded one, distribution with
+   * htpasswd).
+   *
+   * @param base the registry's base URL
+   * @param user the HTTP Basic user
+   * @param password its password
+   */
+  public static void publishTools(String base, String user, String password)
+      throws IOException, InterruptedException {
     HttpClient http = HttpClient.newHttpClient();
     String auth =
         "Basic "
             + Base64.getEncoder()
-                .encodeToString(("plinth:" + password).getBytes(StandardCharsets.UTF_8));
+                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     for (Tool t : Tool.values()) {
       String repo = t.repository();
       byte[] config =
@@ -95,6 +108,25 @@ public final class DemoImages {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(blob))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() == 202) {
+      // A registry without monolithic POST (distribution) opened a session: finish it with PUT.
+      String location = r.headers().firstValue("Location").orElseThrow();
+      URI put =
+          URI.create(base)
+              .resolve(
+                  location
+                      + (location.contains("?") ? "&" : "?")
+                      + "digest=sha256:"
+                      + sha256(blob));
+      r =
+          http.send(
+              HttpRequest.newBuilder(put)
+                  .header("Authorization", auth)
+                  .header("Content-Type", "application/octet-stream")
+                  .PUT(HttpRequest.BodyPublishers.ofByteArray(blob))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+    }
     if (r.statusCode() != 201) {
       throw new IOException("push blob to " + repo + ": HTTP " + r.statusCode() + " " + r.body());
     }

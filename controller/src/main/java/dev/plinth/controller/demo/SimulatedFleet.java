@@ -16,6 +16,9 @@ import dev.plinth.dispatcher.contract.TaskIsoV1;
 import dev.plinth.dispatcher.disks.BlockDisk;
 import dev.plinth.dispatcher.intake.IntakeException;
 import dev.plinth.dispatcher.runner.LocalRunner;
+import dev.plinth.dispatcher.runner.PullingRunner;
+import dev.plinth.dispatcher.runner.StepRunner;
+import dev.plinth.dispatcher.sys.Commands;
 import dev.plinth.iso.IsoReader;
 import dev.plinth.iso.IsoTree;
 import dev.plinth.iso.IsoWriter;
@@ -120,6 +123,28 @@ public final class SimulatedFleet implements AutoCloseable {
     return sim.bmcs();
   }
 
+  private volatile boolean pullImages;
+
+  /**
+   * Makes every simulated server pull each step's image from the task's registry, with the task's
+   * credentials, before it simulates the step ({@link PullingRunner}: a real {@code skopeo copy}),
+   * as a real one pulls with podman. Off by default: the demo's placeholder images hold nothing,
+   * and a large fleet's pulls would measure the registry rather than the controller.
+   */
+  public SimulatedFleet pullImages(boolean pull) {
+    this.pullImages = pull;
+    return this;
+  }
+
+  private StepRunner runner(DispatcherOptions.RunContext ctx) {
+    LocalRunner local = new LocalRunner(ctx.jobDir().resolve("sandbox"), Map.of(), true);
+    return pullImages
+        ? new PullingRunner(local, ctx.jobDir().resolve("pull"), Commands.system(), PULL_TIMEOUT)
+        : local;
+  }
+
+  private static final Duration PULL_TIMEOUT = Duration.ofMinutes(2);
+
   private static final int PVD_OFFSET = 16 * 2048;
 
   private void booted(String bmcId, List<URI> media) {
@@ -167,10 +192,7 @@ public final class SimulatedFleet implements AutoCloseable {
     running.acquireUninterruptibly();
     try {
       DispatcherOptions o =
-          DispatcherOptions.builder(
-                  state,
-                  () -> fetch(attached, state),
-                  ctx -> new LocalRunner(ctx.jobDir().resolve("sandbox"), Map.of(), true))
+          DispatcherOptions.builder(state, () -> fetch(attached, state), this::runner)
               .retryDelay(Duration.ofMillis(200))
               .heartbeatInterval(Duration.ofSeconds(5))
               .drainTimeout(Duration.ofMinutes(5))

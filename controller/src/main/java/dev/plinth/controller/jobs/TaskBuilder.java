@@ -8,9 +8,7 @@ package dev.plinth.controller.jobs;
 import dev.plinth.controller.store.Job;
 import dev.plinth.controller.store.JobStore;
 import dev.plinth.controller.store.Machine;
-import dev.plinth.dispatcher.contract.ControllerUrls;
 import dev.plinth.dispatcher.contract.DiskRules;
-import dev.plinth.dispatcher.contract.JobCredentials;
 import dev.plinth.dispatcher.contract.MachineRef;
 import dev.plinth.dispatcher.contract.OnFailure;
 import dev.plinth.dispatcher.contract.StepMount;
@@ -57,6 +55,17 @@ public final class TaskBuilder {
 
   private final PlanCompiler legacy;
   private final String registryHost;
+  private volatile PullRegistry pull = PullRegistry.embedded();
+
+  /**
+   * Machines pull from {@code p} (an external registry: its URL, pull account and CA go into every
+   * task) rather than from the controller's embedded registry. Set before the first task is built.
+   */
+  public TaskBuilder pullingFrom(PullRegistry p) {
+    this.pull = p;
+    return this;
+  }
+
   private volatile java.util.List<String> toolSigningKeys = java.util.List.of();
 
   /**
@@ -143,10 +152,10 @@ public final class TaskBuilder {
         job.id(),
         plan.plan().recipe(),
         new MachineRef(job.machineId(), null, null),
-        new ControllerUrls(base, base + "/webhooks/v1/jobs/" + job.id() + "/events", base + "/v2/"),
+        pull.urls(base, job.id()),
         registryHost,
-        null,
-        new JobCredentials(secrets.token(), secrets.hmacKey()),
+        pull.caBundle(),
+        pull.credentials(secrets),
         steps,
         disk(plan.plan().disk()),
         toolSigningKeys);
