@@ -40,7 +40,7 @@ final class MachinesApi implements HttpService {
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?");
   private static final Set<String> POWER =
-      Set.of("On", "ForceOff", "GracefulShutdown", "ForceRestart", "GracefulRestart");
+      Set.of("On", "ForceOff", "GracefulShutdown", "ForceRestart", "GracefulRestart", "PowerCycle");
 
   private final ApiContext ctx;
   private final MachineStates states;
@@ -278,10 +278,15 @@ final class MachinesApi implements HttpService {
     if (in.action() == null || !POWER.contains(in.action())) {
       throw invalid("/action", "must be one of " + POWER);
     }
+    String sent;
     try (BmcDriver.Session s = ctx.bmc().open(BmcTargets.of(m, ctx.box()))) {
-      s.power(in.action());
+      sent = s.power(in.action());
     }
-    ApiJson.send(c.res(), Status.ACCEPTED_202, Map.of("machine", m.name(), "action", in.action()));
+    // What was sent, which is not always what was asked (e.g. PowerCycle not allowed).
+    ApiJson.send(
+        c.res(),
+        Status.ACCEPTED_202,
+        new Wire.PowerOut(m.name(), in.action(), sent == null ? in.action() : sent));
   }
 
   private void inventory(Call c) {

@@ -83,6 +83,9 @@ final class Wire {
   /** POST /machines/{name}/power. */
   record PowerIn(String action) {}
 
+  /** The answer to POST /machines/{name}/power: {@code sent} is the ResetType the BMC got. */
+  record PowerOut(String machine, String action, String sent) {}
+
   /**
    * POST /jobs: the recipe as an object, or as YAML/JSON text in {@code recipeText}; {@code inputs}
    * an object of strings ({@code ${inputs.NAME}}).

@@ -222,6 +222,11 @@ final class MachinesCommand implements Runnable {
     }
   }
 
+  /** What was asked and what the BMC was sent (not always the same: PowerCycle not allowed...). */
+  static final Output.Column[] POWER = {
+    col("Machine", "/machine"), col("Action", "/action"), col("Sent", "/sent")
+  };
+
   @Command(
       name = "power",
       mixinStandardHelpOptions = true,
@@ -239,10 +244,11 @@ final class MachinesCommand implements Runnable {
 
     @Override
     public Integer call() {
-      String sent = PowerWords.apiAction(action);
-      opts.client()
-          .post("/api/v1/machines/" + ApiClient.q(name) + "/power", Map.of("action", sent));
-      spec.commandLine().getOut().println(name + ": " + sent + " accepted by the BMC");
+      String asked = PowerWords.apiAction(action);
+      JsonNode r =
+          opts.client()
+              .post("/api/v1/machines/" + ApiClient.q(name) + "/power", Map.of("action", asked));
+      opts.out(spec.commandLine().getOut()).item(r, POWER);
       return 0;
     }
   }

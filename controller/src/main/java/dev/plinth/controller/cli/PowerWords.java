@@ -23,8 +23,8 @@ final class PowerWords {
       case "on" -> "On";
       case "off", "forceoff" -> "ForceOff";
       case "shutdown", "gracefulshutdown" -> "GracefulShutdown";
-      // The API has no PowerCycle: the BMC driver falls back between the two restarts anyway.
-      case "restart", "cycle", "forcerestart" -> "ForceRestart";
+      case "restart", "forcerestart" -> "ForceRestart";
+      case "cycle", "powercycle" -> "PowerCycle";
       case "gracefulrestart" -> "GracefulRestart";
       default -> throw new UserException("unknown power action '" + word + "': use " + WORDS);
     };

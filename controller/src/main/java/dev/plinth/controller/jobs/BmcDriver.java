@@ -66,8 +66,12 @@ public interface BmcDriver {
     /** Model, serial, MACs, disks..., as JSON. */
     String inventoryJson();
 
-    /** One of On, ForceOff, GracefulShutdown, ForceRestart, GracefulRestart. */
-    void power(String action);
+    /**
+     * Asks for one of On, ForceOff, GracefulShutdown, ForceRestart, GracefulRestart, PowerCycle.
+     *
+     * @return the ResetType sent, which is another one when the BMC does not allow the one asked
+     */
+    String power(String action);
 
     @Override
     void close();

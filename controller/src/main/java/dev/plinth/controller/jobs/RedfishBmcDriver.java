@@ -94,20 +94,18 @@ public final class RedfishBmcDriver implements BmcDriver {
       }
 
       @Override
-      public void power(String action) {
+      public String power(String action) {
         PowerAction a =
             switch (action) {
               case "On" -> PowerAction.ON;
               case "ForceOff" -> PowerAction.FORCE_OFF;
               case "GracefulShutdown" -> PowerAction.GRACEFUL_SHUTDOWN;
-              case "ForceRestart", "GracefulRestart" -> PowerAction.FORCE_RESTART;
+              case "ForceRestart" -> PowerAction.FORCE_RESTART;
+              case "GracefulRestart" -> PowerAction.GRACEFUL_RESTART;
+              case "PowerCycle" -> PowerAction.POWER_CYCLE;
               default -> throw new IllegalArgumentException("unknown power action " + action);
             };
-        call(
-            () -> {
-              c.power(a);
-              return null;
-            });
+        return call(() -> c.power(a));
       }
 
       @Override

@@ -301,7 +301,7 @@ final class DefaultRedfishClient implements RedfishClient {
     return switch (action) {
       case ON -> now == PowerState.ON;
       case FORCE_OFF, GRACEFUL_SHUTDOWN -> now == PowerState.OFF;
-      case FORCE_RESTART, POWER_CYCLE -> false;
+      case FORCE_RESTART, GRACEFUL_RESTART, POWER_CYCLE -> false;
     };
   }
 

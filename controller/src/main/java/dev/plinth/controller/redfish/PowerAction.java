@@ -14,6 +14,7 @@ public enum PowerAction {
   FORCE_OFF("ForceOff", "GracefulShutdown", "PushPowerButton"),
   GRACEFUL_SHUTDOWN("GracefulShutdown", "PushPowerButton"),
   FORCE_RESTART("ForceRestart", "PowerCycle", "GracefulRestart"),
+  GRACEFUL_RESTART("GracefulRestart", "ForceRestart", "PowerCycle"),
   POWER_CYCLE("PowerCycle", "ForceRestart");
 
   private final String[] resetTypes;

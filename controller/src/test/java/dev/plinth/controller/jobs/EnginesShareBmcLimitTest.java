@@ -74,7 +74,9 @@ class EnginesShareBmcLimitTest {
         }
 
         @Override
-        public void power(String action) {}
+        public String power(String action) {
+          return action;
+        }
 
         @Override
         public void close() {

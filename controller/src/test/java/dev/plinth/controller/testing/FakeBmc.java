@@ -119,8 +119,9 @@ public final class FakeBmc implements BmcDriver {
       }
 
       @Override
-      public void power(String action) {
+      public String power(String action) {
         calls.add(m + ":power:" + action);
+        return action;
       }
 
       @Override
