@@ -308,11 +308,13 @@ public record Rehearsal(Options options, PrintWriter out) {
             List.of(
                 "verify",
                 "--dist",
-                productionView(a, work.resolve("dist-production")).toString(),
+                a.toString(),
                 "--public-key",
                 keys.resolve("signing.pub").toString(),
                 "--registry",
-                prod.url()));
+                prod.url(),
+                // ci-only/ images are never promoted: production holds the channel ones.
+                "--channel-only"));
       }
       if (stages.contains("release-notes")) {
         stage(
@@ -409,33 +411,6 @@ public record Rehearsal(Options options, PrintWriter out) {
     }
     Files.createDirectories(dir);
     return dir;
-  }
-
-  /**
-   * The dist as production holds it: the same files (hard links), with {@code artifacts.json}
-   * listing only the channel artifacts, since {@code ci-only/} images are never promoted and {@code
-   * ci verify --registry} checks every image the inventory names.
-   */
-  static Path productionView(Path dist, Path view) throws IOException {
-    try (var files = Files.walk(dist)) {
-      for (Path f : files.toList()) {
-        Path to = view.resolve(dist.relativize(f).toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(to);
-        } else if (!f.getFileName().toString().equals(Inventory.FILE_NAME)) {
-          Files.deleteIfExists(to);
-          Files.createLink(to, f);
-        }
-      }
-    }
-    Inventory inv = Inventory.read(dist);
-    new Inventory(
-            inv.version(),
-            inv.commit(),
-            inv.sourceDateEpoch(),
-            inv.artifacts().stream().filter(Artifact::channelScoped).toList())
-        .write(view);
-    return view;
   }
 
   private static List<String> concat(List<String> x, List<String> y) {

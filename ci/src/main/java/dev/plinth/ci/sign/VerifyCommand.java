@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Check offline, against the public key: every FILE artifact's digest and bundle, every",
       "artifact's provenance (signature and subject digest), every SBOM's bundle, SHA256SUMS and",
-      "its bundle; with --registry every image's signature and provenance referrer. Exit 1 and",
+      "its bundle; with --registry every image's signature and provenance referrer (with",
+      "--channel-only the channel images only: what promote copies to production). Exit 1 and",
       "one line per problem, each naming the artifact, when anything does not check out."
     })
 public final class VerifyCommand implements Callable<Integer> {
@@ -70,6 +71,14 @@ public final class VerifyCommand implements Callable<Integer> {
       names = "--signed-identity",
       description = "Registry host the image signatures name; default: the --registry host.")
   String signedIdentity;
+
+  @Option(
+      names = "--channel-only",
+      description =
+          "With --registry: check the images promote copies (channelScoped in artifacts.json)"
+              + " and skip the ci-only/ ones, which production never holds. Every offline check"
+              + " still covers every artifact.")
+  boolean channelOnly;
 
   @Override
   public Integer call() throws Exception {
@@ -121,8 +130,13 @@ public final class VerifyCommand implements Callable<Integer> {
     if (registry != null) {
       OciRegistry reg = OciRegistry.open(registry, authFile, username, passwordFile);
       String identity = signedIdentity != null ? signedIdentity : reg.host();
+      int skipped = 0;
       for (Artifact a : inv.artifacts()) {
         if (a.kind() != Artifact.Kind.IMAGE) {
+          continue;
+        }
+        if (channelOnly && !a.channelScoped()) {
+          skipped++;
           continue;
         }
         checked += 2;
@@ -144,6 +158,13 @@ public final class VerifyCommand implements Callable<Integer> {
                   + e.getMessage()
                       .replaceFirst("^" + java.util.regex.Pattern.quote(a.name() + ": "), ""));
         }
+      }
+      if (skipped > 0) {
+        out.println(
+            "ci verify: --channel-only: "
+                + skipped
+                + " ci-only image(s) not looked for at "
+                + registry);
       }
     }
     for (String p : problems) {

@@ -14,6 +14,7 @@ import dev.plinth.ci.artifact.Inventory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -123,6 +124,84 @@ class ImageSignatureIT {
         new String(
             reg.manifest(a.repository(), a.digest().replace(':', '-')).orElseThrow().bytes());
     assertThat(again.split(java.util.regex.Pattern.quote(Bundles.MEDIA_TYPE), -1)).hasSize(2);
+  }
+
+  /**
+   * Production holds the channel images only ({@code ci-only/} is never promoted): {@code
+   * --channel-only} checks those at the registry, and every artifact offline.
+   */
+  @Test
+  void channelOnlySkipsTheCiOnlyImagesAtTheRegistry() throws Exception {
+    String digest = registry.pushImage("plinth/tools/channel", "0.1.0", "channel image");
+    String ciOnly = registry.pushImage("ci-only/os/linux-rootfs", "0.1.0", "ci-only image");
+    Path dist = tmp.resolve("channel-only");
+    Inventory inv = SignFixture.dist(dist, tmp.resolve("src"), digest, "plinth/tools/channel");
+    List<Artifact> all = new java.util.ArrayList<>(inv.artifacts());
+    all.add(
+        new Artifact(
+            "ci-only/os/linux-rootfs",
+            Artifact.Kind.IMAGE,
+            "images/ci-os.tar",
+            "ci-only/os/linux-rootfs",
+            "0.1.0",
+            ciOnly,
+            100,
+            SignFixture.IMAGE_MEDIA_TYPE,
+            false));
+    new Inventory(inv.version(), inv.commit(), inv.sourceDateEpoch(), all).write(dist);
+    SignFixture.Run s =
+        ci(
+            "sign",
+            "--dist",
+            dist.toString(),
+            "--key",
+            keys.resolve("signing.key").toString(),
+            "--source",
+            tmp.resolve("src").toString(),
+            "--registry",
+            registry.url());
+    assertThat(s.exit()).as(s.err()).isZero();
+    // Production: the ci-only image is not there (promote never copies it).
+    var http = java.net.http.HttpClient.newHttpClient();
+    var deleted =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(
+                        registry.url() + "/v2/ci-only/os/linux-rootfs/manifests/" + ciOnly))
+                .DELETE()
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.discarding());
+    assertThat(deleted.statusCode()).isEqualTo(202);
+    SignFixture.Run every = verify(dist, keys);
+    assertThat(every.exit()).isEqualTo(1);
+    assertThat(every.err()).contains("ci verify: ci-only/os/linux-rootfs: ");
+    SignFixture.Run channel =
+        ci(
+            "verify",
+            "--dist",
+            dist.toString(),
+            "--public-key",
+            keys.resolve("signing.pub").toString(),
+            "--registry",
+            registry.url(),
+            "--channel-only");
+    assertThat(channel.exit()).as(channel.err()).isZero();
+    assertThat(channel.out())
+        .contains("--channel-only: 1 ci-only image(s) not looked for at " + registry.url());
+    // Offline checks still cover the ci-only image: its provenance must verify.
+    Files.delete(Layout.provenance(dist, all.getLast()));
+    SignFixture.Run offline =
+        ci(
+            "verify",
+            "--dist",
+            dist.toString(),
+            "--public-key",
+            keys.resolve("signing.pub").toString(),
+            "--registry",
+            registry.url(),
+            "--channel-only");
+    assertThat(offline.exit()).isEqualTo(1);
+    assertThat(offline.err()).contains("ci-only/os/linux-rootfs: provenance: ");
   }
 
   @Test
