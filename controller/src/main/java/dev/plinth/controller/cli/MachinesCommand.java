@@ -33,7 +33,9 @@ import picocli.CommandLine.Spec;
       MachinesCommand.Get.class,
       MachinesCommand.Rm.class,
       MachinesCommand.Power.class,
-      MachinesCommand.Inspect.class
+      MachinesCommand.Inspect.class,
+      MachineLifecycleCommands.Maintenance.class,
+      MachineLifecycleCommands.Decommission.class
     })
 final class MachinesCommand implements Runnable {
 
@@ -46,6 +48,7 @@ final class MachinesCommand implements Runnable {
 
   static final Output.Column[] LIST = {
     col("NAME", "/name"),
+    col("STATE", "/state"),
     col("BMC", "/bmc/url"),
     col("USER", "/bmc/username"),
     col("LABELS", "/labels"),
@@ -60,7 +63,9 @@ final class MachinesCommand implements Runnable {
     col("Insecure TLS", "/bmc/insecure"),
     col("TLS pin", "/bmc/fingerprint"),
     col("Labels", "/labels"),
-    col("Inventory", "/inventory"),
+    col("State", "/state"),
+    col("State reason", "/stateReason"),
+    col("State since", "/stateSince"),
     col("Version", "/version"),
     col("Created", "/createdAt"),
     col("Updated", "/updatedAt")
@@ -144,7 +149,7 @@ final class MachinesCommand implements Runnable {
       b.put("bmc", m);
       b.put("labels", labels);
       String path = "/api/v1/machines" + (noValidate ? "?validate=false" : "");
-      opts.out(spec.commandLine().getOut()).item(opts.client().post(path, b), ONE);
+      MachineView.print(opts.out(spec.commandLine().getOut()), opts.client().post(path, b));
       // On stderr, so that -o json stays one document.
       var err = spec.commandLine().getErr();
       err.println(
@@ -200,8 +205,9 @@ final class MachinesCommand implements Runnable {
 
     @Override
     public Integer call() {
-      opts.out(spec.commandLine().getOut())
-          .item(opts.client().get("/api/v1/machines/" + ApiClient.q(name)), ONE);
+      MachineView.print(
+          opts.out(spec.commandLine().getOut()),
+          opts.client().get("/api/v1/machines/" + ApiClient.q(name)));
       return 0;
     }
   }
@@ -266,10 +272,9 @@ final class MachinesCommand implements Runnable {
 
     @Override
     public Integer call() {
-      opts.out(spec.commandLine().getOut())
-          .item(
-              opts.client().post("/api/v1/machines/" + ApiClient.q(name) + "/inventory", null),
-              ONE);
+      MachineView.print(
+          opts.out(spec.commandLine().getOut()),
+          opts.client().post("/api/v1/machines/" + ApiClient.q(name) + "/inventory", null));
       return 0;
     }
   }

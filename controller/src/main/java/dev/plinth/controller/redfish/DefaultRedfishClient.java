@@ -160,6 +160,8 @@ final class DefaultRedfishClient implements RedfishClient {
     ComputerSystem s = system();
     var b = s.boot();
     var reset = s.resetAction();
+    var p = s.processorSummary();
+    List<Inventory.Nic> nics = nics(s);
     return new Inventory(
         identity,
         s.id(),
@@ -171,14 +173,21 @@ final class DefaultRedfishClient implements RedfishClient {
         b == null ? null : b.enabled(),
         b == null || b.allowedTargets() == null ? List.of() : b.allowedTargets(),
         reset == null || reset.allowedResetTypes() == null ? List.of() : reset.allowedResetTypes(),
-        macs(s),
+        nics.stream().map(Inventory.Nic::mac).toList(),
         disks(s),
         mediaSlots(),
-        systemIds);
+        systemIds,
+        s.manufacturer(),
+        s.model(),
+        p == null
+            ? null
+            : new Inventory.Processors(p.count(), p.model(), p.logicalProcessorCount()),
+        s.memorySummary() == null ? null : s.memorySummary().totalGiB(),
+        nics);
   }
 
-  private List<String> macs(ComputerSystem s) {
-    List<String> out = new ArrayList<>();
+  private List<Inventory.Nic> nics(ComputerSystem s) {
+    List<Inventory.Nic> out = new ArrayList<>();
     if (s.ethernetInterfaces() == null) {
       return out;
     }
@@ -187,7 +196,12 @@ final class DefaultRedfishClient implements RedfishClient {
         EthernetInterface e = calls.get(m.id(), EthernetInterface.class);
         String mac = e.macAddress() != null ? e.macAddress() : e.permanentMacAddress();
         if (mac != null && !mac.isBlank()) {
-          out.add(mac.toLowerCase(java.util.Locale.ROOT));
+          out.add(
+              new Inventory.Nic(
+                  e.id() != null ? e.id() : e.name(),
+                  mac.toLowerCase(java.util.Locale.ROOT),
+                  e.linkStatus(),
+                  e.speedMbps()));
         }
       }
     } catch (RedfishHttpException e) {

@@ -24,6 +24,11 @@ import java.util.List;
  * @param disks disks, where exposed
  * @param mediaSlots virtual media slots
  * @param systems Ids of every system of the BMC
+ * @param manufacturer the system's manufacturer, or null
+ * @param model the system's model, or null
+ * @param processors processor summary (sockets, model, logical CPUs), or null when not reported
+ * @param memoryGiB installed memory in GiB, or null when not reported
+ * @param nics the Ethernet interfaces, with their MACs (the same MACs as {@code macAddresses})
  */
 public record Inventory(
     BmcIdentity identity,
@@ -39,9 +44,15 @@ public record Inventory(
     List<String> macAddresses,
     List<Disk> disks,
     List<MediaSlot> mediaSlots,
-    List<String> systems) {
+    List<String> systems,
+    String manufacturer,
+    String model,
+    Processors processors,
+    Double memoryGiB,
+    List<Nic> nics) {
 
   public Inventory {
+    nics = nics == null ? List.of() : List.copyOf(nics);
     allowedBootTargets = List.copyOf(allowedBootTargets);
     allowedResetTypes = List.copyOf(allowedResetTypes);
     macAddresses = List.copyOf(macAddresses);
@@ -49,6 +60,25 @@ public record Inventory(
     mediaSlots = List.copyOf(mediaSlots);
     systems = List.copyOf(systems);
   }
+
+  /**
+   * The processors, as the system's {@code ProcessorSummary} says.
+   *
+   * @param count sockets, or null
+   * @param model model, or null
+   * @param logical logical CPUs (threads), or null
+   */
+  public record Processors(Integer count, String model, Integer logical) {}
+
+  /**
+   * An Ethernet interface.
+   *
+   * @param name its Id (the BMC's name for it)
+   * @param mac its MAC address, lower case
+   * @param linkStatus LinkUp, LinkDown, NoLink, or null
+   * @param speedMbps link speed, or null
+   */
+  public record Nic(String name, String mac, String linkStatus, Integer speedMbps) {}
 
   /**
    * A disk, as far as the BMC describes it: a Storage Drive, or a SimpleStorage device (which has

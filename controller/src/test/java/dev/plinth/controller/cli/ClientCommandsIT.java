@@ -201,10 +201,22 @@ class ClientCommandsIT {
     plinth("machines", "inspect", "m1");
     String table = plinth("machines", "get", "m1").out();
     assertThat(table)
+        .contains("State:        available\n")
         .contains("Inventory:\n")
-        .contains("  serialNumber: SN-m1\n")
-        .contains("  macAddresses: 52:54:00:00:00:01, 52:54:00:00:00:02\n")
+        .contains("  system:    Sim, serial SN-m1, UUID -\n")
+        .contains("  MACs:      52:54:00:00:00:01, 52:54:00:00:00:02\n")
         .doesNotContain("{\"");
+    assertThat(plinth("machines", "ls").out()).contains("STATE").contains("available");
+    assertThat(plinth("machines", "maintenance", "m1", "on", "--reason", "DIMMs").out())
+        .isEqualTo("m1: maintenance\n");
+    assertThat(plinth("machines", "get", "m1").out())
+        .contains("State:        maintenance\n")
+        .contains("State reason: DIMMs\n");
+    assertThat(plinth("machines", "maintenance", "m1", "off").out()).isEqualTo("m1: available\n");
+    assertThat(plinth("machines", "decommission", "m1").out()).isEqualTo("m1: decommissioning\n");
+    Run again = plinth("machines", "maintenance", "m1", "on");
+    assertThat(again.code()).isNotZero();
+    assertThat(again.err()).contains("machine m1 is being decommissioned");
     JsonNode json =
         TestController.JSON.readTree(plinth("machines", "get", "m1", "-o", "json").out());
     assertThat(json.path("inventory").path("serialNumber").asText()).isEqualTo("SN-m1");

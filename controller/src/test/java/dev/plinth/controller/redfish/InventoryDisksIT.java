@@ -42,10 +42,23 @@ class InventoryDisksIT {
                 ADMIN,
                 new TlsPolicy.SystemTrust(),
                 fast())) {
-      assertThat(c.inventory().disks())
+      Inventory inv = c.inventory();
+      assertThat(inv.disks())
           .containsExactly(
               new Inventory.Disk("SATA Bay 1", "3000GT8", 8000000000000L, null, null),
               new Inventory.Disk("SATA Bay 2", "3000GT7", 4000000000000L, null, null));
+      // The same mockup's system summary and its NICs (issue 17: the enrolment inventory).
+      assertThat(inv.manufacturer()).isEqualTo("Contoso");
+      assertThat(inv.model()).isEqualTo("3500");
+      assertThat(inv.processors())
+          .isEqualTo(
+              new Inventory.Processors(2, "Multi-Core Intel(R) Xeon(R) processor 7xxx Series", 16));
+      assertThat(inv.memoryGiB()).isEqualTo(96.0);
+      assertThat(inv.nics()).isNotEmpty();
+      assertThat(inv.nics())
+          .contains(new Inventory.Nic("12446A3B0411", "12:44:6a:3b:04:11", "LinkUp", 1000));
+      assertThat(inv.macAddresses())
+          .isEqualTo(inv.nics().stream().map(Inventory.Nic::mac).toList());
     }
   }
 }

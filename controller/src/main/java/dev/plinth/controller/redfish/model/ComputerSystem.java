@@ -30,7 +30,20 @@ public record ComputerSystem(
     @JsonProperty("VirtualMedia") ODataId virtualMedia,
     @JsonProperty("Links") Links links,
     @JsonProperty("Actions") Actions actions,
-    @JsonProperty("@Redfish.Settings") Settings settings) {
+    @JsonProperty("@Redfish.Settings") Settings settings,
+    @JsonProperty("ProcessorSummary") ProcessorSummary processorSummary,
+    @JsonProperty("MemorySummary") MemorySummary memorySummary) {
+
+  /** {@code ProcessorSummary}: how many processors (sockets), their model, logical CPUs. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record ProcessorSummary(
+      @JsonProperty("Count") Integer count,
+      @JsonProperty("Model") String model,
+      @JsonProperty("LogicalProcessorCount") Integer logicalProcessorCount) {}
+
+  /** {@code MemorySummary}: the installed memory. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record MemorySummary(@JsonProperty("TotalSystemMemoryGiB") Double totalGiB) {}
 
   /** {@code Links}: the managers of this system. */
   @JsonIgnoreProperties(ignoreUnknown = true)
