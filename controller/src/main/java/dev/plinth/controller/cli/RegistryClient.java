@@ -413,9 +413,7 @@ final class RegistryClient {
   void putBlob(RepositoryName repo, Digest d, Path file) throws IOException {
     HttpResponse<byte[]> start =
         send(
-            request("v2/" + repo + "/blobs/uploads/")
-                .POST(HttpRequest.BodyPublishers.noBody())
-                .header("Content-Length", "0"),
+            request("v2/" + repo + "/blobs/uploads/").POST(HttpRequest.BodyPublishers.noBody()),
             scope(repo, true));
     check(start, "start upload of " + d);
     String location =
@@ -619,8 +617,7 @@ final class RegistryClient {
     return t;
   }
 
-  private <T> HttpResponse<T> call(HttpRequest req, HttpResponse.BodyHandler<T> h)
-      throws IOException {
+  private <T> HttpResponse<T> call(HttpRequest req, HttpResponse.BodyHandler<T> h) {
     try {
       return http.send(req, h);
     } catch (ConnectException e) {
@@ -629,6 +626,9 @@ final class RegistryClient {
               + base
               + " (is plinth serve running? set PLINTH_URL or --registry-url)",
           e);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new UserException(
+          "request to the registry at " + base + " failed: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new UserException("interrupted", e);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.plinth.controller.Layout;
 import dev.plinth.controller.config.ConfigException;
 import dev.plinth.controller.config.ConfigLoader;
+import dev.plinth.controller.config.ExternalRegistry;
 import dev.plinth.controller.config.PlinthConfig;
 import dev.plinth.registry.Registry;
 import dev.plinth.registry.api.Glob;
@@ -97,6 +98,36 @@ final class RegistryCommand implements Runnable {
                 + "): give the controller's data directory with --data DIR or --config FILE");
       }
       return Registry.builder().root(layout.registry()).dataPlane(false).start();
+    }
+
+    /**
+     * The external registry the configuration names ({@code registry.url} in {@code --config
+     * FILE}, or {@code PLINTH_REGISTRY_*}), or null: then {@code import} and {@code export} go
+     * there by default, and the commands that work on the embedded registry's storage refuse.
+     */
+    ExternalRegistry externalRegistry() {
+      if (data != null) {
+        return null;
+      }
+      try {
+        return ConfigLoader.load(config, System.getenv()).registry();
+      } catch (ConfigException | IllegalArgumentException e) {
+        throw new UserException(e.getMessage(), e);
+      }
+    }
+
+    /** Refuses a command on the embedded registry when the configuration names an external one. */
+    void refuseIfExternal(String what) {
+      ExternalRegistry ext = externalRegistry();
+      if (ext != null) {
+        throw new UserException(
+            "the registry is external ("
+                + ext.base()
+                + ", registry.url): "
+                + what
+                + " with its own tools (Harbor: its garbage collection and tag retention; zot: its"
+                + " gc and retention settings; distribution: registry garbage-collect)");
+      }
     }
 
     /** {@code text} as a repository name, or a {@link UserException} that shows the form. */
@@ -189,6 +220,17 @@ final class RegistryCommand implements Runnable {
         description = "File holding the password for --registry-url.")
     Path passwordFile;
 
+    /** The external registry's client: the push account to import, the pull account else. */
+    static RegistryClient external(ExternalRegistry r, boolean push) {
+      try {
+        return push
+            ? new RegistryClient(r.base(), r.pushUser(), r.pushPassword())
+            : new RegistryClient(r.base(), r.username(), r.pullPassword());
+      } catch (ConfigException e) {
+        throw new UserException(e.getMessage(), e);
+      }
+    }
+
     RegistryClient client() {
       if (registryUrl == null) {
         if (username != null || passwordFile != null) {
@@ -249,8 +291,9 @@ final class RegistryCommand implements Runnable {
       }
       RepositoryName into = repo == null ? null : repository(repo);
       Transfer.ImportReport rep;
-      if (data == null && config == null) {
-        RegistryClient client = remote.client();
+      ExternalRegistry ext = remote.registryUrl == null ? externalRegistry() : null;
+      if (ext != null || (data == null && config == null)) {
+        RegistryClient client = ext != null ? Remote.external(ext, true) : remote.client();
         rep = importing(() -> client.importLayout(path, into, bar("import")));
       } else {
         try (Registry r = open(true)) {
@@ -313,8 +356,9 @@ final class RegistryCommand implements Runnable {
             parent + " does not exist: export writes into an existing directory");
       }
       Transfer.ExportReport rep;
-      if (data == null && config == null) {
-        RegistryClient client = remote.client();
+      ExternalRegistry ext = remote.registryUrl == null ? externalRegistry() : null;
+      if (ext != null || (data == null && config == null)) {
+        RegistryClient client = ext != null ? Remote.external(ext, false) : remote.client();
         rep = exporting(() -> client.export(refs, output, bar("export")));
       } else {
         try (Registry r = open()) {
@@ -336,6 +380,8 @@ final class RegistryCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new UserException(
             "not a REPO:TAG or REPO@DIGEST in " + refs + ": " + e.getMessage(), e);
+      } catch (IOException e) {
+        throw new UserException("export to " + output + " failed: " + e.getMessage(), e);
       } finally {
         endBar();
       }
@@ -356,6 +402,15 @@ final class RegistryCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
+      ExternalRegistry ext = externalRegistry();
+      if (ext != null) {
+        throw new UserException(
+            "the registry is external ("
+                + ext.base()
+                + ", registry.url): list it with its own UI, or skopeo list-tags docker://"
+                + ext.host()
+                + "/REPO");
+      }
       if (data == null && config == null) {
         return overApi();
       }
@@ -429,6 +484,7 @@ final class RegistryCommand implements Runnable {
 
     /** Whether to work on a data directory instead of through the API. */
     boolean offline() {
+      refuseIfExternal("garbage-collect, retain and check it");
       return data != null || config != null;
     }
 
