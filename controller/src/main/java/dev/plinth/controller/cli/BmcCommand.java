@@ -515,8 +515,16 @@ final class BmcCommand implements Runnable {
     @Option(names = "--password-file", paramLabel = "FILE", description = "Default: password")
     Path passwordFile;
 
-    @Option(names = "--latency-ms", defaultValue = "0")
-    long latencyMs;
+    @Option(
+        names = "--latency",
+        defaultValue = "0",
+        paramLabel = "DURATION",
+        description = "Added to every answer, e.g. 250ms (default ${DEFAULT-VALUE}).")
+    Duration latency;
+
+    /** Before the one duration syntax; kept hidden for old scripts. */
+    @Option(names = "--latency-ms", hidden = true, paramLabel = "MS")
+    Long latencyMs;
 
     @Option(names = "--error-rate", defaultValue = "0", description = "Share of 503 answers.")
     double errorRate;
@@ -524,8 +532,29 @@ final class BmcCommand implements Runnable {
     @Option(names = "--drop-rate", defaultValue = "0", description = "Share of dropped requests.")
     double dropRate;
 
-    @Option(names = "--session-ttl-s", defaultValue = "0", description = "Session lifetime.")
-    long sessionTtl;
+    @Option(
+        names = "--session-ttl",
+        defaultValue = "0",
+        paramLabel = "DURATION",
+        description =
+            "Session lifetime, e.g. 30m (default ${DEFAULT-VALUE}: sessions never expire).")
+    Duration sessionTtl;
+
+    /** Before the one duration syntax; kept hidden for old scripts. */
+    @Option(names = "--session-ttl-s", hidden = true, paramLabel = "SECONDS")
+    Long sessionTtlSeconds;
+
+    /** The faults every BMC starts with. */
+    Faults faults() {
+      return Faults.NONE
+          .withLatency(latencyMs != null ? Duration.ofMillis(latencyMs) : latency)
+          .withErrorRate(errorRate)
+          .withDropRate(dropRate)
+          .withSessionTtl(
+              sessionTtlSeconds != null ? Duration.ofSeconds(sessionTtlSeconds) : sessionTtl)
+          .withAsyncActions(asyncActions)
+          .withFailTasks(failTasks);
+    }
 
     @Option(names = "--async-actions", description = "Actions answer 202 with a task.")
     boolean asyncActions;
@@ -598,14 +627,7 @@ final class BmcCommand implements Runnable {
                   .lines()
                   .findFirst()
                   .orElse("");
-      Faults faults =
-          Faults.NONE
-              .withLatency(Duration.ofMillis(latencyMs))
-              .withErrorRate(errorRate)
-              .withDropRate(dropRate)
-              .withSessionTtl(Duration.ofSeconds(sessionTtl))
-              .withAsyncActions(asyncActions)
-              .withFailTasks(failTasks);
+      Faults faults = faults();
       List<Flavour> fs;
       try {
         fs = flavours.stream().map(Flavour::parse).toList();
