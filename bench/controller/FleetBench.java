@@ -37,7 +37,8 @@ import java.util.concurrent.Future;
  * FleetBench run URL TOKEN_FILE N PREFIX LATENCY_MS POWER_MS BOOT_MS DIR
  * </pre>
  *
- * <p>{@code -Dsubmitters=K} submits K machines at a time (default 4).
+ * <p>{@code -Dsubmitters=K} submits K machines at a time (default 4); {@code -Dpublish=URL,...}
+ * publishes the tool images to each of these controllers instead of {@code URL}.
  */
 public final class FleetBench {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -64,7 +65,12 @@ public final class FleetBench {
     }
     HttpClient http = HttpClient.newHttpClient();
     try (SimulatedFleet fleet = new SimulatedFleet(n, Path.of(a[8]), n, timing)) {
-      DemoImages.publishTools(base, token);
+      // -Dpublish=URL,URL: each controller's own address (several controllers behind one
+      // balancer each have their own embedded registry; an upload must stay on one of them).
+      String publish = System.getProperty("publish");
+      for (String u : publish == null ? List.of(base) : List.of(publish.split(","))) {
+        DemoImages.publishTools(u, token);
+      }
       Map<String, String> jobs = new ConcurrentHashMap<>();
       try (ExecutorService submitters =
           Executors.newFixedThreadPool(
