@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       MachinesCommand.class,
       SubmitCommand.class,
       JobsCommand.class,
+      TokensCommand.class,
       DemoCommand.class,
       RegistryCommand.class,
       IsoCommand.class,
