@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plinth.tools.cli.Git;
 import dev.plinth.tools.cli.Main;
 import dev.plinth.tools.debian.DebCache;
 import dev.plinth.tools.oci.Digests;
@@ -39,30 +40,37 @@ import org.junit.jupiter.api.Test;
 class ReproducibleImagesIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String VERSION = System.getProperty("plinth.tools.version", "0.1.0");
-  private static final long EPOCH = Long.getLong("plinth.tools.epoch", 1795305600L);
-  private static final String REVISION =
-      System.getProperty("plinth.tools.revision", "0000000000000000000000000000000000000000");
+  // What Maven's build-images stamped the first build with ("commit": the checkout's commit).
+  private static long epoch;
+  private static String revision;
   private static Path first;
   private static Path second;
   private static OciLayout layout;
 
-  private static BuildOptions options(Path out) throws IOException {
+  private static Sources sources() throws IOException {
     String src = System.getProperty("plinth.tools.sources");
-    Sources sources = src != null ? new Sources(Path.of(src)) : Sources.locate(Path.of(""));
+    return src != null ? new Sources(Path.of(src)) : Sources.locate(Path.of(""));
+  }
+
+  private static BuildOptions options(Path out) throws IOException {
+    Sources sources = sources();
     return new BuildOptions(
         sources,
         out,
         List.of("amd64", "arm64"),
         Sources.TOOLS,
         VERSION,
-        EPOCH,
-        REVISION,
+        epoch,
+        revision,
         DebCache.defaultDirectory(),
         DebCache.mirrorFromEnvironment());
   }
 
   @BeforeAll
   static void buildTwice() throws Exception {
+    Path root = sources().root();
+    epoch = Git.sourceDateEpoch(System.getProperty("plinth.tools.epoch", Git.COMMIT), root);
+    revision = Git.revision(System.getProperty("plinth.tools.revision", Git.COMMIT), root);
     String prebuilt = System.getProperty("plinth.tools.images");
     first = prebuilt != null ? Path.of(prebuilt) : Path.of("target/images");
     if (!Files.isRegularFile(first.resolve("oci/index.json"))) {
@@ -146,11 +154,11 @@ class ReproducibleImagesIT {
         JsonNode config = layout.json(m.path("config").path("digest").asText());
         assertThat(config.path("architecture").asText()).isEqualTo(arch);
         assertThat(config.path("created").asText())
-            .isEqualTo(java.time.Instant.ofEpochSecond(EPOCH).toString());
+            .isEqualTo(java.time.Instant.ofEpochSecond(epoch).toString());
         JsonNode labels = config.path("config").path("Labels");
         assertThat(labels.path("org.opencontainers.image.created").asText())
             .isEqualTo(config.path("created").asText());
-        assertThat(labels.path("org.opencontainers.image.revision").asText()).isEqualTo(REVISION);
+        assertThat(labels.path("org.opencontainers.image.revision").asText()).isEqualTo(revision);
         assertThat(labels.path("org.opencontainers.image.version").asText()).isEqualTo(VERSION);
         assertThat(labels.path("org.opencontainers.image.title").asText())
             .isEqualTo(ToolImages.repository(tool));
@@ -212,7 +220,7 @@ class ReproducibleImagesIT {
                     + VERSION));
     assertThat(arm.path("Architecture").asText()).isEqualTo("arm64");
     assertThat(arm.path("Created").asText())
-        .isEqualTo(java.time.Instant.ofEpochSecond(EPOCH).toString());
+        .isEqualTo(java.time.Instant.ofEpochSecond(epoch).toString());
     assertThat(arm.path("Labels").path("org.opencontainers.image.title").asText())
         .isEqualTo("plinth/tools/linux-imager");
   }
@@ -263,9 +271,9 @@ class ReproducibleImagesIT {
                 "--version",
                 VERSION,
                 "--source-date-epoch",
-                Long.toString(EPOCH),
+                Long.toString(epoch),
                 "--revision",
-                REVISION))
+                revision))
         .isZero();
     JsonNode index =
         JSON.readTree(

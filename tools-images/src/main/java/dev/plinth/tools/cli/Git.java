@@ -10,8 +10,29 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /** Defaults taken from git: the revision and the commit time. */
-final class Git {
+public final class Git {
   private Git() {}
+
+  /** What a build is stamped with when the value given is blank or {@value}: the checkout's. */
+  public static final String COMMIT = "commit";
+
+  /**
+   * {@code value} as an epoch, or (blank, {@value #COMMIT}) $SOURCE_DATE_EPOCH, else the commit
+   * time of HEAD in {@code dir}: what every other release artifact is stamped with.
+   */
+  public static long sourceDateEpoch(String value, Path dir)
+      throws IOException, InterruptedException {
+    return value == null || value.isBlank() || COMMIT.equals(value.strip())
+        ? sourceDateEpoch(dir)
+        : Long.parseLong(value.strip());
+  }
+
+  /** {@code value}, or (blank, {@value #COMMIT}) the commit of HEAD in {@code dir}. */
+  public static String revision(String value, Path dir) throws IOException, InterruptedException {
+    return value == null || value.isBlank() || COMMIT.equals(value.strip())
+        ? revision(dir)
+        : value.strip();
+  }
 
   /** $SOURCE_DATE_EPOCH, else the commit time of HEAD. */
   static long sourceDateEpoch(Path dir) throws IOException, InterruptedException {

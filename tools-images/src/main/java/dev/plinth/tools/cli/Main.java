@@ -85,10 +85,13 @@ public final class Main {
     @Option(
         names = "--source-date-epoch",
         paramLabel = "N",
-        description = "Default: $SOURCE_DATE_EPOCH, else the commit time of HEAD.")
-    Long epoch;
+        description = "Default (or 'commit'): $SOURCE_DATE_EPOCH, else the commit time of HEAD.")
+    String epoch;
 
-    @Option(names = "--revision", paramLabel = "SHA", description = "Default: git HEAD.")
+    @Option(
+        names = "--revision",
+        paramLabel = "SHA",
+        description = "Default (or 'commit'): git HEAD.")
     String revision;
 
     @Option(names = "--deb-cache", paramLabel = "DIR")
@@ -104,8 +107,8 @@ public final class Main {
               arches,
               tools == null ? Sources.TOOLS : tools,
               version,
-              epoch != null ? epoch : Git.sourceDateEpoch(s.root()),
-              revision != null ? revision : Git.revision(s.root()),
+              Git.sourceDateEpoch(epoch, s.root()),
+              Git.revision(revision, s.root()),
               debCache != null ? debCache : DebCache.defaultDirectory(),
               DebCache.mirrorFromEnvironment());
       ToolImages.Result r = ToolImages.build(o);
