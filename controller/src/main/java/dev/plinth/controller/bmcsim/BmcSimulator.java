@@ -31,9 +31,11 @@ import java.util.concurrent.Executors;
  * BMC {@code i} answers at its own loopback address {@code 127.10.x.y} (all of 127.0.0.0/8 is
  * loopback on Linux) and the server tells them apart by the local address of each connection, so
  * each BMC has a normal URL with {@code /redfish/v1/} at its root. Up to {@link #PER_ADDRESS_LIMIT}
- * BMCs, one listener per address: nothing listens off loopback. Beyond that (a dispatcher thread
- * per listener would cost more than the BMCs), one listener on every interface, which closes
- * connections to any other address unanswered.
+ * BMCs, one HTTP listener per address. Beyond that (the JDK server's dispatcher thread per listener
+ * would cost more than the BMCs), each address is still bound on its own, by a {@link
+ * LoopbackFanIn} that relays connections to one internal listener on loopback from the BMC's
+ * address, and the server tells them apart by the remote address. Either way nothing listens off
+ * loopback (or off the one BMC's given host).
  *
  * <pre>{@code
  * try (BmcSimulator sim = BmcSimulator.builder().count(3).flavour(Flavour.DELL).start()) {
@@ -53,6 +55,9 @@ public final class BmcSimulator implements AutoCloseable {
   private final Map<InetAddress, SimulatedBmc> byAddress;
   private final SelfSignedCertificate certificate;
 
+  /** Beyond {@link #PER_ADDRESS_LIMIT}: the BMCs' addresses, relayed to the one listener. */
+  private final LoopbackFanIn fanIn;
+
   private BmcSimulator(Builder b) throws IOException {
     this.certificate = b.https ? SelfSignedCertificate.generate("plinth-bmcsim") : null;
     InetAddress host = InetAddress.getByName(b.host);
@@ -66,8 +71,23 @@ public final class BmcSimulator implements AutoCloseable {
         listen(new InetSocketAddress(address(b.firstAddress, i), p));
       }
     } else {
-      listen(new InetSocketAddress(b.port));
+      listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     }
+    LoopbackFanIn relay = null;
+    if (b.count > PER_ADDRESS_LIMIT) {
+      List<InetAddress> all = new ArrayList<>(b.count);
+      for (int i = 0; i < b.count; i++) {
+        all.add(address(b.firstAddress, i));
+      }
+      try {
+        relay = new LoopbackFanIn(all, b.port, servers.getFirst().getAddress());
+      } catch (IOException e) {
+        servers.forEach(x -> x.stop(0));
+        executor.shutdownNow();
+        throw e;
+      }
+    }
+    this.fanIn = relay;
     int port = port();
     String scheme = certificate == null ? "http" : "https";
     List<SimulatedBmc> list = new ArrayList<>(b.count);
@@ -88,6 +108,9 @@ public final class BmcSimulator implements AutoCloseable {
       }
     } catch (IOException | RuntimeException e) {
       list.forEach(SimulatedBmc::closeHardware);
+      if (fanIn != null) {
+        fanIn.close();
+      }
       servers.forEach(x -> x.stop(0));
       executor.shutdownNow();
       throw e;
@@ -141,10 +164,12 @@ public final class BmcSimulator implements AutoCloseable {
   }
 
   private void serve(HttpExchange ex) throws IOException {
-    SimulatedBmc bmc =
-        bmcs.size() == 1 ? bmcs.get(0) : byAddress.get(ex.getLocalAddress().getAddress());
+    // Relayed connections come from the BMC's own address; direct ones arrive at it.
+    InetAddress at =
+        fanIn != null ? ex.getRemoteAddress().getAddress() : ex.getLocalAddress().getAddress();
+    SimulatedBmc bmc = bmcs.size() == 1 ? bmcs.get(0) : byAddress.get(at);
     if (bmc == null) {
-      // A connection to an address no BMC owns (e.g. from off the machine): hang up.
+      // A connection from or to an address no BMC owns: hang up.
       ex.close();
       throw new IOException("no simulated BMC at " + ex.getLocalAddress());
     }
@@ -192,12 +217,20 @@ public final class BmcSimulator implements AutoCloseable {
   }
 
   public int port() {
-    return servers.getFirst().getAddress().getPort();
+    return fanIn != null ? fanIn.port() : servers.getFirst().getAddress().getPort();
   }
 
-  /** Where the simulator listens: each BMC's own address, or the wildcard beyond the limit. */
+  /**
+   * Where the simulator takes connections: each BMC's own address (beyond the limit, plus the
+   * internal listener on loopback that the fan-in relays to).
+   */
   public List<InetSocketAddress> listening() {
-    return servers.stream().map(HttpServer::getAddress).toList();
+    List<InetSocketAddress> out = new ArrayList<>();
+    if (fanIn != null) {
+      out.addAll(fanIn.listening());
+    }
+    servers.stream().map(HttpServer::getAddress).forEach(out::add);
+    return out;
   }
 
   /** The self-signed certificate served over HTTPS, or null for plain HTTP. */
@@ -207,6 +240,9 @@ public final class BmcSimulator implements AutoCloseable {
 
   @Override
   public void close() {
+    if (fanIn != null) {
+      fanIn.close();
+    }
     servers.forEach(x -> x.stop(0));
     executor.shutdownNow();
     // Each machine stops on its own thread: a QEMU that does not quit costs its timeout once.

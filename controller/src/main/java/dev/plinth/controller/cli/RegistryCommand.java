@@ -101,9 +101,9 @@ final class RegistryCommand implements Runnable {
     }
 
     /**
-     * The external registry the configuration names ({@code registry.url} in {@code --config
-     * FILE}, or {@code PLINTH_REGISTRY_*}), or null: then {@code import} and {@code export} go
-     * there by default, and the commands that work on the embedded registry's storage refuse.
+     * The external registry the configuration names ({@code registry.url} in {@code --config FILE},
+     * or {@code PLINTH_REGISTRY_*}), or null: then {@code import} and {@code export} go there by
+     * default, and the commands that work on the embedded registry's storage refuse.
      */
     ExternalRegistry externalRegistry() {
       if (data != null) {
