@@ -246,7 +246,10 @@ async function machinesView(params) {
   if (after) query.set('after', after);
   if (state) query.set('state', state);
   if (search) query.set('q', search);
-  const page = await api('GET', '/api/v1/machines?' + query);
+  const [page, fleet] = await Promise.all([
+    api('GET', '/api/v1/machines?' + query),
+    api('GET', '/api/v1/fleet').catch(() => null),
+  ]);
   // The filters also apply here, so they hold whatever the server filters on.
   const items = page.items.filter(
     (m) => (!state || m.state === state) && (!search || m.name.includes(search)),
@@ -301,8 +304,18 @@ async function machinesView(params) {
         'Next page',
       )
     : null;
+  const counts = fleet
+    ? h(
+        'p',
+        { id: 'fleet-counts' },
+        Object.entries(fleet.machines)
+          .filter(([, n]) => n > 0)
+          .flatMap(([st, n], i) => [i ? ' · ' : '', h('a', { href: '#/machines?state=' + enc(st) }, `${n} ${st}`)]),
+      )
+    : null;
   show(
     h('h1', {}, 'Fleet'),
+    counts,
     h(
       'form',
       { class: 'toolbar', onsubmit: apply, role: 'search' },
@@ -333,14 +346,73 @@ async function machinesView(params) {
 
 function summary(inv) {
   if (!inv || typeof inv !== 'object') return '-';
-  const s = inv.systems && inv.systems[0] ? inv.systems[0] : inv;
   const parts = [];
-  if (s.manufacturer || s.model) parts.push([s.manufacturer, s.model].filter(Boolean).join(' '));
-  if (s.processorCount || s.cpus) parts.push((s.processorCount || s.cpus) + ' CPU');
-  if (s.memoryGiB || s.memoryGib) parts.push((s.memoryGiB || s.memoryGib) + ' GiB');
-  const disks = s.disks || s.drives;
-  if (Array.isArray(disks)) parts.push(disks.length + ' disks');
+  if (inv.manufacturer || inv.model) parts.push([inv.manufacturer, inv.model].filter(Boolean).join(' '));
+  const p = inv.processors;
+  if (p && (p.logical || p.count)) parts.push(p.logical ? p.logical + ' CPUs' : p.count + ' sockets');
+  if (inv.memoryGiB) parts.push(inv.memoryGiB + ' GiB');
+  if (Array.isArray(inv.disks)) parts.push(inv.disks.length + (inv.disks.length === 1 ? ' disk' : ' disks'));
+  if (Array.isArray(inv.nics) && inv.nics.length) parts.push(inv.nics.length + ' NICs');
   return parts.join(', ') || '-';
+}
+
+function bytes(n) {
+  if (n == null) return '-';
+  const u = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+  let i = 0;
+  while (n >= 1000 && i < u.length - 1) {
+    n /= 1000;
+    i++;
+  }
+  return (i ? n.toFixed(n < 10 ? 1 : 0) : n) + ' ' + u[i];
+}
+
+/** The inventory as an operator reads it: facts, then disks, NICs and media slots as tables. */
+function inventoryView(inv) {
+  if (!inv) return [h('p', { class: 'muted' }, 'No inventory read yet.')];
+  const p = inv.processors || {};
+  const table = (id, cols, rows) =>
+    rows && rows.length
+      ? h(
+          'table',
+          { id },
+          h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col' }, c)))),
+          h('tbody', {}, rows.map((r) => h('tr', {}, r.map((v) => h('td', {}, v == null ? '-' : String(v)))))),
+        )
+      : null;
+  return [
+    h(
+      'dl',
+      { class: 'facts', id: 'inventory' },
+      [
+        ['Model', [inv.manufacturer, inv.model].filter(Boolean).join(' ') || '-'],
+        ['Serial', inv.serialNumber || '-'],
+        ['Power', inv.powerState || '-'],
+        ['Processors', [p.count && p.count + ' sockets', p.logical && p.logical + ' threads', p.model].filter(Boolean).join(', ') || '-'],
+        ['Memory', inv.memoryGiB ? inv.memoryGiB + ' GiB' : '-'],
+        ['Boot', [inv.bootMode, inv.bootTarget && inv.bootTarget + ' (' + (inv.bootEnabled || '-') + ')'].filter(Boolean).join(', ') || '-'],
+        ['BMC', inv.identity ? [inv.identity.manufacturer, inv.identity.managerModel, inv.identity.firmwareVersion].filter(Boolean).join(' ') || '-' : '-'],
+      ].flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
+    ),
+    h('h3', {}, 'Disks'),
+    table(
+      'disks',
+      ['Name', 'Model', 'Size', 'Media', 'Serial'],
+      (inv.disks || []).map((d) => [d.name, d.model, bytes(d.capacityBytes), d.mediaType, d.serialNumber]),
+    ) || h('p', { class: 'muted' }, 'None reported.'),
+    h('h3', {}, 'Network interfaces'),
+    table(
+      'nics',
+      ['Name', 'MAC', 'Link', 'Speed'],
+      (inv.nics || []).map((n) => [n.name, n.mac, n.linkStatus, n.speedMbps ? n.speedMbps + ' Mb/s' : null]),
+    ) || h('p', { class: 'muted' }, 'None reported.'),
+    h('h3', {}, 'Virtual media'),
+    table(
+      'media',
+      ['Slot', 'Inserted', 'Image'],
+      (inv.mediaSlots || []).map((m) => [m.id, m.inserted ? 'yes' : 'no', m.image]),
+    ) || h('p', { class: 'muted' }, 'None reported.'),
+  ];
 }
 
 async function machineView(name) {
@@ -371,29 +443,60 @@ async function machineView(name) {
         ),
       )
     : null;
+  const lifecycle = can('operator')
+    ? h(
+        'div',
+        { class: 'toolbar', id: 'lifecycle' },
+        m.state === 'maintenance'
+          ? h('button', { type: 'button', class: 'secondary', onclick: () => machineAction(name, 'maintenance', { enabled: false }) }, 'End maintenance')
+          : h('button', { type: 'button', class: 'secondary', onclick: () => machineAction(name, 'maintenance', { enabled: true }) }, 'Enter maintenance'),
+        m.state !== 'decommissioning'
+          ? h(
+              'button',
+              {
+                type: 'button',
+                class: 'danger',
+                onclick: () => confirm(`Decommission ${name}? It takes no more provisioning jobs.`) && machineAction(name, 'decommission', {}),
+              },
+              'Decommission',
+            )
+          : null,
+      )
+    : null;
   show(
     h('h1', {}, 'Machine ', m.name),
     h(
       'dl',
       { class: 'facts' },
       h('dt', {}, 'State'),
-      h('dd', {}, stateBadge(m.state)),
+      h('dd', { id: 'machine-state' }, stateBadge(m.state), ' ', m.stateReason || '', m.stateSince ? ' (since ' + when(m.stateSince) + ')' : ''),
       h('dt', {}, 'BMC'),
       h('dd', { class: 'mono' }, m.bmc ? `${m.bmc.url} (user ${m.bmc.username})` : '-'),
       h('dt', {}, 'Hardware'),
       h('dd', {}, summary(m.inventory)),
+      h('dt', {}, 'Power'),
+      h('dd', {}, (m.inventory && m.inventory.powerState) || '-'),
       h('dt', {}, 'Updated'),
       h('dd', {}, when(m.updatedAt)),
     ),
+    lifecycle,
     actions && h('h2', {}, 'Power'),
     actions,
     h('h2', {}, 'Jobs'),
     jobsTable(jobs.items),
     h('h2', {}, 'Inventory'),
-    m.inventory
-      ? h('pre', { class: 'mono', id: 'inventory' }, JSON.stringify(m.inventory, null, 2))
-      : h('p', { class: 'muted' }, 'No inventory read yet.'),
+    ...inventoryView(m.inventory),
   );
+}
+
+async function machineAction(name, verb, body) {
+  try {
+    const m = await api('POST', `/api/v1/machines/${enc(name)}/${verb}`, body);
+    status(`${name}: now ${m.state}`);
+    route();
+  } catch (e) {
+    status(`${name}: ${verb} failed: ${e.message}`, true);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -169,9 +169,9 @@ class ConsoleBrowserIT {
                 JobSettings.defaults().withDeadlines(Duration.ofMinutes(3)),
                 InstantSource.system(),
                 List.of(registry.routes())));
-    fleet = new SimulatedFleet(3, dir.resolve("fleet"), 4);
+    fleet = new SimulatedFleet(4, dir.resolve("fleet"), 4);
     DemoImages.publishTools(ctl.baseUrl(), admin);
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
       post(
           "/api/v1/machines",
           admin,
@@ -344,6 +344,38 @@ class ConsoleBrowserIT {
     // Keyboard: the skip link is the first stop and leads to the content.
     browser.switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.TAB);
     assertThat(browser.findElement(By.cssSelector("main h1")).getText()).isNotBlank();
+  }
+
+  @Test
+  void anOperatorReadsTheInventoryAndPutsAMachineIntoMaintenance() throws Exception {
+    signIn(admin);
+    await(ExpectedConditions.presenceOfElementLocated(By.id("fleet-counts")));
+    browser.get(ctl.baseUrl() + "/#/machines/sim-3");
+    WebElement disks = await(ExpectedConditions.presenceOfElementLocated(By.id("disks")));
+    assertThat(disks.getText()).contains("SATA Bay 1", " TB");
+    assertThat(browser.findElement(By.id("machine-state")).getText()).contains("available");
+    browser.findElement(By.xpath("//button[text()='Enter maintenance']")).click();
+    await(
+        ExpectedConditions.presenceOfElementLocated(
+            By.cssSelector("#machine-state [data-state=maintenance]")));
+    // A machine in maintenance takes no jobs: the API says why.
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(ctl.baseUrl() + "/api/v1/jobs"))
+                .header("Authorization", "Bearer " + admin)
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        JSON.writeValueAsString(
+                            Map.of("machine", "sim-3", "recipeText", DEMO_RECIPE))))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(409);
+    assertThat(r.body()).contains("maintenance");
+    // The fleet's filter finds it.
+    browser.get(ctl.baseUrl() + "/#/machines?state=maintenance");
+    WebElement table = await(ExpectedConditions.presenceOfElementLocated(By.id("machines")));
+    assertThat(table.getText()).contains("sim-3").doesNotContain("sim-0");
   }
 
   private void signIn(String secret) {
