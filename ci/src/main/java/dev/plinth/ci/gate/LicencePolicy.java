@@ -31,7 +31,8 @@ import java.util.TreeSet;
  *
  * <p>Exceptions file ({@code licence-exceptions.json}): {@code {"exceptions": [{"component":
  * "pkg:maven/org.jctools/jctools-core", "licence": "NOASSERTION", "reason": "..."}]}}; {@code
- * component} is a purl without version and qualifiers, or absent to accept that licence in every
+ * component} is a purl without version and qualifiers (a trailing {@code *}: a prefix, for
+ * versioned package names such as the kernel's), or absent to accept that licence in every
  * component of {@code scope} ({@code linked} or {@code aggregate}, required then). A reason is
  * mandatory.
  */
@@ -128,6 +129,13 @@ public final class LicencePolicy {
     return out;
   }
 
+  /** An exception's component: a purl, or a prefix ending in {@code *} (versioned names). */
+  private static boolean component(String pattern, String key) {
+    return pattern.endsWith("*")
+        ? key.startsWith(pattern.substring(0, pattern.length() - 1))
+        : pattern.equals(key);
+  }
+
   /** Whether a licence id is acceptable for a component (by key) in a scope. */
   public boolean allows(Scope scope, String componentKey, String licence) {
     if (allowed.get(scope).contains(licence)) {
@@ -145,7 +153,7 @@ public final class LicencePolicy {
       if (!matches) {
         continue;
       }
-      if (e.component() != null ? e.component().equals(componentKey) : e.scope() == scope) {
+      if (e.component() != null ? component(e.component(), componentKey) : e.scope() == scope) {
         return true;
       }
     }

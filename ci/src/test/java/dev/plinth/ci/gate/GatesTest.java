@@ -92,6 +92,27 @@ class GatesTest {
         .contains("NOASSERTION");
   }
 
+  /** LicenseRef-Debian-* only for the packages listed, not for every Debian package. */
+  @Test
+  void debianLicenceNamesAreAcceptedOnlyForTheListedPackages() {
+    LicencePolicy p = LicencePolicy.load(null, null);
+    LicencePolicy.Scope agg = LicencePolicy.Scope.AGGREGATE;
+    assertThat(p.allows(agg, "pkg:deb/debian/dash", "LicenseRef-Debian-public-domain")).isTrue();
+    assertThat(p.allows(agg, "pkg:deb/debian/new-package", "LicenseRef-Debian-public-domain"))
+        .isFalse();
+    // The kernel's binary package carries its version in its name: listed by prefix.
+    assertThat(
+            p.allows(
+                agg, "pkg:deb/debian/linux-image-6.12.200%2Bdeb13-amd64", "LicenseRef-Debian-X"))
+        .isTrue();
+    assertThat(
+            p.allows(
+                LicencePolicy.Scope.LINKED,
+                "pkg:maven/org.example/lib",
+                "LicenseRef-Debian-public-domain"))
+        .isFalse();
+  }
+
   @Test
   void spdxExpressions() {
     var allowed = java.util.Set.of("MIT", "GPL-2.0-or-later");
