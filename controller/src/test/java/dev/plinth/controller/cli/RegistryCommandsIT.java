@@ -73,6 +73,14 @@ class RegistryCommandsIT {
     // Not a terminal: progress lines end in newlines, never a carriage return.
     assertThat(imp.err()).contains("import: 100%").doesNotContain("\r");
 
+    // Offline into a data directory, the same archive counts the same blobs and bytes.
+    Run offline =
+        plinth("registry", "import", archive.toString(), "--data", dir.resolve("off").toString());
+    assertThat(offline.code()).as(offline.err()).isZero();
+    assertThat(offline.out().lines().toList().getLast())
+        .isEqualTo(imp.out().lines().toList().getLast());
+    assertThat(offline.err()).doesNotContain("\r");
+
     Run ls = plinth("registry", "ls", REPO, "-o", "json");
     assertThat(ls.code()).as(ls.err()).isZero();
     JsonNode tags = RegistryLayouts.JSON.readTree(ls.out());

@@ -265,8 +265,6 @@ public final class Transfer {
                 m.artifactType(),
                 m.annotations().isEmpty() ? null : m.annotations()));
       }
-      done += bytes.length;
-      progress.update(done, total);
     }
   }
 
