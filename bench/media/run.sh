@@ -6,7 +6,7 @@
 # tcp_nopush on). Each run measures nginx, then plinth; prints every run and the medians.
 #
 #   PLINTH_JAR=controller/target/plinth.jar RUNS=3 bench/media/run.sh
-#   SIZE_MIB=512 CONNECTIONS=1000 SECONDS=20 RANGE=262144 ...
+#   SIZE_MIB=512 CONNECTIONS=1000 DURATION=20 RANGE=262144 ...
 #
 # Needs: nginx (nginx-light), curl, a JDK 25 (scripts/find-jdk.sh).
 set -euo pipefail
@@ -16,7 +16,7 @@ plinth_find_jdk
 SIZE_MIB="${SIZE_MIB:-512}"
 RUNS="${RUNS:-3}"
 CONNECTIONS="${CONNECTIONS:-1000}"
-SECONDS_="${SECONDS:-20}"
+SECONDS_="${DURATION:-20}"
 RANGE="${RANGE:-262144}"
 JAR="${PLINTH_JAR:-$here/controller/target/plinth.jar}"
 W="$(mktemp -d -t plinth-media.XXXXXX)"
