@@ -123,7 +123,7 @@ public final class Engine implements AutoCloseable {
     this.clock = clock;
     this.owner = owner;
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-    this.media = new TaskMedia(tasks, box, machines, layout, this.baseUrl, maintenance);
+    this.media = new TaskMedia(jobs, tasks, box, machines, layout, this.baseUrl, maintenance);
   }
 
   /** Makes a job's media here when a BMC asks this controller for a file another one wrote. */
@@ -276,7 +276,7 @@ public final class Engine implements AutoCloseable {
       return end(j, LifecycleEvent.FAIL, "machine " + j.machineName() + " was deleted");
     }
     try {
-      media.writeTaskIso(j, m);
+      media.writeTaskIso(j);
     } catch (TaskBuilder.TaskException e) {
       return end(j, LifecycleEvent.FAIL, e.getMessage());
     } catch (IOException e) {

@@ -13,20 +13,15 @@ import dev.plinth.controller.security.SecretBox;
 import dev.plinth.controller.store.Job;
 import dev.plinth.controller.store.JobState;
 import dev.plinth.controller.store.JobStore;
-import dev.plinth.controller.store.Machine;
 import dev.plinth.controller.store.MachineStore;
-import dev.plinth.dispatcher.contract.Task;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
@@ -46,8 +41,7 @@ public final class TaskMedia implements Rebuild {
   private static final Set<JobState> SERVED =
       Set.of(JobState.MEDIA_READY, JobState.BOOTING, JobState.RUNNING, JobState.FINISHING);
 
-  private final TaskBuilder tasks;
-  private final SecretBox box;
+  private final TaskIsos isos;
   private final MachineStore machines;
   private final Layout layout;
   private final String baseUrl;
@@ -60,38 +54,29 @@ public final class TaskMedia implements Rebuild {
    *     the task ISO holds it)
    */
   public TaskMedia(
+      JobStore jobs,
       TaskBuilder tasks,
       SecretBox box,
       MachineStore machines,
       Layout layout,
       String baseUrl,
       MaintenanceIso maintenance) {
-    this.tasks = tasks;
-    this.box = box;
     this.machines = machines;
     this.layout = layout;
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     this.maintenance = maintenance;
+    this.isos = new TaskIsos(jobs, machines, box, tasks, layout, this.baseUrl);
     for (int i = 0; i < locks.length; i++) {
       locks[i] = new ReentrantLock();
     }
   }
 
-  /** Writes {@code j}'s task ISO atomically, with the job's creation time as its mtime. */
-  Path writeTaskIso(Job j, Machine m) throws TaskBuilder.TaskException, IOException {
-    Task task = tasks.task(j, m, JobSecrets.open(box, j.id(), j.sealedSecret()), baseUrl);
-    Path target = MediaRoutes.taskIso(layout, j.id());
-    Files.createDirectories(target.getParent());
-    Path staged = layout.tmp().resolve("task-" + j.id() + "-" + UUID.randomUUID() + ".iso");
-    try {
-      TaskBuilder.writeIso(task, j.createdAt().getEpochSecond(), staged, layout.tmp());
-      Files.setLastModifiedTime(staged, FileTime.from(j.createdAt()));
-      Files.move(
-          staged, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(staged);
-    }
-    return target;
+  /**
+   * Writes {@code j}'s task ISO atomically from its stored plan ({@link TaskIsos#write}), with the
+   * job's creation time as its mtime.
+   */
+  Path writeTaskIso(Job j) throws TaskBuilder.TaskException, IOException {
+    return isos.write(j);
   }
 
   @Override
@@ -108,12 +93,11 @@ public final class TaskMedia implements Rebuild {
       if (Files.isRegularFile(file)) {
         return Optional.of(file);
       }
-      Machine m = machines.byName(job.machineName()).orElse(null);
-      if (m == null) {
-        return Optional.empty();
+      if (machines.byName(job.machineName()).isEmpty()) {
+        return Optional.empty(); // the machine was deleted: the job fails, nothing to serve
       }
       if (!Files.isRegularFile(task)) {
-        writeTaskIso(job, m);
+        writeTaskIso(job);
         LOG.log(Level.INFO, "job {0}: task ISO made again here for a BMC", job.id());
       }
       if (file.equals(task)) {
