@@ -236,6 +236,8 @@ class ExternalRegistryIT {
                   + "' (HTTP 401): check registry.username and registry.passwordFile"
                   + " (PLINTH_REGISTRY_USERNAME, PLINTH_REGISTRY_PASSWORD_FILE)");
       assertThat(r.body()).doesNotContain("not-the-password");
+      assertThat(JSON.readTree(call(ctl, "GET", "/api/v1/jobs", null).body()).path("items"))
+          .isEmpty();
     }
   }
 
