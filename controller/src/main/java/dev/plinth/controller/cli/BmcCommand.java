@@ -78,6 +78,10 @@ final class BmcCommand implements Runnable {
 
   /** Options every BMC command shares. */
   static final class Target {
+    /** The command this is mixed into: its stderr gets the retry lines. */
+    @Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    CommandSpec mixee;
+
     @Option(
         names = "--url",
         required = true,
@@ -196,7 +200,16 @@ final class BmcCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new UserException("bad --url: " + e.getMessage());
       }
-      RedfishOptions options = RedfishOptions.defaults().withDeadlines(timeout, timeout);
+      // A person at the terminal sees why it takes long (BMC down, wrong address): on stderr.
+      PrintWriter err = mixee.commandLine().getErr();
+      RedfishOptions options =
+          RedfishOptions.defaults()
+              .withDeadlines(timeout, timeout)
+              .withRetryListener(
+                  r -> {
+                    err.println(r.describe());
+                    err.flush();
+                  });
       try (RedfishClient client = RedfishClient.connect(endpoint, credentials(), tls(), options)) {
         Map<String, Object> result = body.apply(client);
         print(out, result);

@@ -204,6 +204,7 @@ final class JobsCommand implements Runnable {
                   + (d.path("willRetry").asBoolean() ? ", will retry" : "");
           case "finished" -> "dispatcher finished: " + d.path("outcome").asText();
           case "bmc.error" -> "BMC error: " + d.path("message").asText();
+          case "bmc.retry" -> d.path("message").asText();
           default -> e.path("type").asText();
         };
     return time + "  " + what;

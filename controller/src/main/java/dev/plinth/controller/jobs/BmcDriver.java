@@ -84,6 +84,15 @@ public interface BmcDriver {
    */
   Session open(Target target);
 
+  /**
+   * Logs in to a BMC, telling {@code progress} a line for a person about each retry of a request
+   * the BMC did not answer ({@code BMC 10.0.0.5:443: connection refused, retrying (attempt 3, next
+   * in 8s, giving up after 50s)}). By default it tells nothing.
+   */
+  default Session open(Target target, java.util.function.Consumer<String> progress) {
+    return open(target);
+  }
+
   /** A BMC failure with a message safe to show (never credentials). */
   final class BmcException extends RuntimeException {
     private static final long serialVersionUID = 1L;

@@ -59,6 +59,9 @@ public final class Engine implements AutoCloseable {
   /** Recorded when a controller takes a job's lease (first claim, or after another's expired). */
   public static final String LEASED = "job.leased";
 
+  /** A BMC request got no answer and is retried; {@code data.message} says so for a person. */
+  public static final String BMC_RETRY = "bmc.retry";
+
   /** How often each controller deletes the media of ended jobs that it did not end itself. */
   private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
 
@@ -318,6 +321,7 @@ public final class Engine implements AutoCloseable {
     // machine whose dispatcher is already running.
     try {
       withBmc(
+          j,
           m,
           s -> {
             if (!s.bootedWith(iso) && !s.bootedWith(own)) {
@@ -354,7 +358,7 @@ public final class Engine implements AutoCloseable {
   private boolean finish(Job j) {
     Machine m = machines.byName(j.machineName()).orElse(null);
     if (m != null) {
-      withBmc(m, BmcDriver.Session::bootFromDisk);
+      withBmc(j, m, BmcDriver.Session::bootFromDisk);
     }
     boolean ok = "succeeded".equals(j.reason());
     return move(j, ok ? LifecycleEvent.RETURNED_TO_DISK : LifecycleEvent.FAIL, null) && cleanup(j);
@@ -372,7 +376,7 @@ public final class Engine implements AutoCloseable {
           .ifPresent(
               m -> {
                 try {
-                  withBmc(m, BmcDriver.Session::ejectMedia);
+                  withBmc(j, m, BmcDriver.Session::ejectMedia);
                 } catch (BmcDriver.BmcException e) {
                   // The job ends anyway; the next job's boot ejects stale media first.
                   LOG.log(Level.WARNING, "job {0}: eject failed: {1}", j.id(), e.getMessage());
@@ -397,11 +401,11 @@ public final class Engine implements AutoCloseable {
     return false;
   }
 
-  private void withBmc(Machine m, java.util.function.Consumer<BmcDriver.Session> action) {
+  private void withBmc(Job j, Machine m, java.util.function.Consumer<BmcDriver.Session> action) {
     long start = System.nanoTime();
     boolean ok = false;
     try {
-      withBmcSession(m, action);
+      withBmcSession(j, m, action);
       ok = true;
     } finally {
       metrics.bmcCall("session", ok, System.nanoTime() - start);
@@ -413,10 +417,14 @@ public final class Engine implements AutoCloseable {
    * slots is free: the slots are held in the store, so every controller sharing it counts against
    * the same limit, and tick() renews them with the job leases while a session lasts.
    */
-  private void withBmcSession(Machine m, java.util.function.Consumer<BmcDriver.Session> action) {
+  private void withBmcSession(
+      Job j, Machine m, java.util.function.Consumer<BmcDriver.Session> action) {
     String host = JobService.bmcHost(m.bmcUrl());
     String holder = slot(host);
-    try (BmcDriver.Session session = bmc.open(BmcTargets.of(m, box))) {
+    // Each retry of an unanswered BMC request is a job event: jobs watch shows why it waits.
+    java.util.function.Consumer<String> progress =
+        line -> events.record(j.id(), BMC_RETRY, null, json("message", line), clock.instant());
+    try (BmcDriver.Session session = bmc.open(BmcTargets.of(m, box), progress)) {
       action.accept(session);
     } finally {
       slots.release(host, holder);

@@ -39,6 +39,15 @@ public final class RedfishBmcDriver implements BmcDriver {
 
   @Override
   public Session open(Target t) {
+    return session(t, options);
+  }
+
+  @Override
+  public Session open(Target t, java.util.function.Consumer<String> progress) {
+    return session(t, options.withRetryListener(r -> progress.accept(r.describe())));
+  }
+
+  private Session session(Target t, RedfishOptions options) {
     TlsPolicy tls = trust(t);
     RedfishClient c =
         call(

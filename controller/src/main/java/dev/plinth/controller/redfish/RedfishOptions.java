@@ -40,7 +40,8 @@ public record RedfishOptions(
     Duration pollInterval,
     Duration powerTimeout,
     Duration taskTimeout,
-    AuthMode auth) {
+    AuthMode auth,
+    RetryListener retryListener) {
 
   /** Authentication mode. */
   public enum AuthMode {
@@ -62,6 +63,7 @@ public record RedfishOptions(
     Objects.requireNonNull(powerTimeout);
     Objects.requireNonNull(taskTimeout);
     Objects.requireNonNull(auth);
+    Objects.requireNonNull(retryListener);
     if (maxConcurrentRequests < 1 || transportRetries < 0 || serverRetries < 0) {
       throw new IllegalArgumentException("concurrency must be >= 1 and retries >= 0");
     }
@@ -81,7 +83,8 @@ public record RedfishOptions(
         Duration.ofSeconds(3),
         Duration.ofMinutes(10),
         Duration.ofMinutes(10),
-        AuthMode.SESSION_OR_BASIC);
+        AuthMode.SESSION_OR_BASIC,
+        RetryListener.NONE);
   }
 
   /** These options with other timeouts. */
@@ -131,6 +134,11 @@ public record RedfishOptions(
     return edit(f -> f.auth = mode);
   }
 
+  /** These options telling {@code l} about each retry of an unanswered request. */
+  public RedfishOptions withRetryListener(RetryListener l) {
+    return edit(f -> f.retryListener = l);
+  }
+
   /** These options with another per-BMC concurrency bound. */
   public RedfishOptions withMaxConcurrentRequests(int n) {
     return edit(f -> f.maxConcurrentRequests = n);
@@ -152,7 +160,8 @@ public record RedfishOptions(
         f.pollInterval,
         f.powerTimeout,
         f.taskTimeout,
-        f.auth);
+        f.auth,
+        f.retryListener);
   }
 
   /** The components, mutable, for {@link #edit}. */
@@ -169,6 +178,7 @@ public record RedfishOptions(
     Duration powerTimeout;
     Duration taskTimeout;
     AuthMode auth;
+    RetryListener retryListener;
 
     Fields(RedfishOptions o) {
       connectTimeout = o.connectTimeout;
@@ -183,6 +193,7 @@ public record RedfishOptions(
       powerTimeout = o.powerTimeout;
       taskTimeout = o.taskTimeout;
       auth = o.auth;
+      retryListener = o.retryListener;
     }
   }
 }

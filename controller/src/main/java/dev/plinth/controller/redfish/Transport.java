@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.ConnectException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -143,6 +144,15 @@ final class Transport {
               transportTries,
               options.transportRetries(),
               Calls.pretty(wait));
+          options
+              .retryListener()
+              .retrying(
+                  new RetryListener.Retry(
+                      address(),
+                      problem(e),
+                      transportTries + 1,
+                      wait,
+                      options.transportRetryWindow()));
           sleep(wait);
           waited = waited.plus(wait);
           delay = next(delay);
@@ -462,6 +472,25 @@ final class Transport {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
+  }
+
+  /** The BMC's {@code host:port}, the port from the scheme when the URL has none. */
+  private String address() {
+    URI u = endpoint.url();
+    int port = u.getPort() >= 0 ? u.getPort() : "https".equals(u.getScheme()) ? 443 : 80;
+    String host =
+        u.getHost() != null && u.getHost().contains(":") ? "[" + u.getHost() + "]" : u.getHost();
+    return host + ":" + port;
+  }
+
+  /** What went wrong, short, for a person: {@code connection refused}. */
+  private static String problem(IOException e) {
+    String d = describe(e);
+    if (d.startsWith("cannot connect: ")) {
+      return d.substring("cannot connect: ".length());
+    }
+    // The HttpClient's refused connect carries no text at all (a timeout or no route has some).
+    return e instanceof ConnectException ? "connection refused" : d;
   }
 
   private static String describe(IOException e) {

@@ -146,6 +146,40 @@ class BmcCommandIT {
   }
 
   @Test
+  void aRefusedConnectionPrintsAHumanRetryLineWhileItWaits() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    CommandLine cl = PlinthCommand.commandLine();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(new StringWriter(), true));
+    cl.setErr(new PrintWriter(err, true));
+    String[] args = {
+      "bmc",
+      "inspect",
+      "--url",
+      "http://127.0.0.1:" + port,
+      "-u",
+      "ops",
+      "--password-file",
+      passwordFile.toString()
+    };
+    // It retries for the whole window (20 s by default): watch stderr for the first line only.
+    Thread t = Thread.ofVirtual().start(() -> cl.execute(args));
+    long end = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+    while (!err.toString().contains("retrying") && System.nanoTime() < end) {
+      Thread.sleep(20);
+    }
+    t.interrupt();
+    assertThat(err.toString())
+        .contains(
+            "BMC 127.0.0.1:"
+                + port
+                + ": connection refused, retrying (attempt 2, next in 2s, giving up after 20s)");
+  }
+
+  @Test
   void aMissingPasswordFileSaysWhichFileAndWhatToDo() {
     Path missing = dir.resolve("no-such-pw");
     Run r =

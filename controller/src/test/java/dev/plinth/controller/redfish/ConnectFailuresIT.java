@@ -92,6 +92,8 @@ class ConnectFailuresIT {
             .withDelays(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(5))
             .withRetries(50, 0)
             .withTransportRetryWindow(Duration.ofMillis(700));
+    List<RetryListener.Retry> told = new CopyOnWriteArrayList<>();
+    RedfishOptions listened = options.withRetryListener(told::add);
     List<LogRecord> logged = new CopyOnWriteArrayList<>();
     Handler h =
         new Handler() {
@@ -111,7 +113,7 @@ class ConnectFailuresIT {
     long t0 = System.nanoTime();
     try {
       assertThatThrownBy(
-              () -> RedfishClient.connect(ep, ADMIN, new TlsPolicy.SystemTrust(), options))
+              () -> RedfishClient.connect(ep, ADMIN, new TlsPolicy.SystemTrust(), listened))
           .isInstanceOf(RedfishTransportException.class)
           .hasMessageContaining("BMC rack1-u8: GET /redfish/v1/: cannot connect")
           .hasMessageContaining("over 700 ms; is the BMC up and the URL right?");
@@ -128,5 +130,14 @@ class ConnectFailuresIT {
             .toList();
     assertThat(retries).hasSizeGreaterThanOrEqualTo(3);
     assertThat(retries.get(0)).contains("retry 1 of 50 in 100 ms");
+    // The listener hears each retry too, in words for the person waiting.
+    assertThat(told).hasSize(retries.size());
+    assertThat(told.get(0).describe())
+        .isEqualTo(
+            "BMC 127.0.0.1:"
+                + port
+                + ": connection refused, retrying (attempt 2, next in 100ms, giving up after"
+                + " 700ms)");
+    assertThat(told.get(1).attempt()).isEqualTo(3);
   }
 }
