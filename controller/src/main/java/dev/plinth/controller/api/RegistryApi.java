@@ -117,13 +117,13 @@ public final class RegistryApi {
     Duration grace =
         in.graceSeconds() == null ? Duration.ofHours(1) : Duration.ofSeconds(in.graceSeconds());
     if (grace.compareTo(MIN_GRACE) < 0) {
-      throw MachinesApi.invalid(
-          "/graceSeconds",
-          "must be at least "
+      throw new ApiException(
+          ProblemType.INVALID,
+          "the grace period must be at least "
               + MIN_GRACE.toSeconds()
-              + " while the controller serves (uploads stay unreferenced until their manifest is"
-              + " pushed); for a shorter grace, stop the controller and run plinth registry gc"
-              + " --data DIR");
+              + " s (10m) while the controller serves: uploads stay unreferenced until their"
+              + " manifest is pushed; for a shorter grace, stop the controller and run plinth"
+              + " registry gc --data DIR");
     }
     Reports.Gc g = maintenance().gc(grace, UPLOAD_EXPIRY, Boolean.TRUE.equals(in.dryRun()));
     ApiJson.send(c.res(), g);

@@ -146,6 +146,7 @@ class RegistryCommandsIT {
     Run tooShort = plinth("registry", "gc", "--grace", "1m");
     assertThat(tooShort.code()).isEqualTo(2);
     assertThat(tooShort.err()).contains("at least 600").contains("--data");
+    assertThat(tooShort.err().split("at least 600", -1)).as("said once").hasSize(2);
 
     Run retain =
         plinth(
