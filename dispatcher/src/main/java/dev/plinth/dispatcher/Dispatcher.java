@@ -12,6 +12,7 @@ import dev.plinth.dispatcher.contract.Task;
 import dev.plinth.dispatcher.contract.TaskStep;
 import dev.plinth.dispatcher.intake.IntakeException;
 import dev.plinth.dispatcher.report.EventJournal;
+import dev.plinth.dispatcher.report.LogStreamer;
 import dev.plinth.dispatcher.report.Reporter;
 import dev.plinth.dispatcher.report.StateLayout;
 import dev.plinth.dispatcher.report.WebhookClient;
@@ -42,6 +43,9 @@ public final class Dispatcher {
   private final EventJournal journal;
   private final StepRunner runner;
 
+  /** Streams each attempt's output to the controller (null: not at all). */
+  private LogStreamer logs;
+
   private Dispatcher(
       DispatcherOptions options,
       Task task,
@@ -68,7 +72,9 @@ public final class Dispatcher {
         o.runner().apply(new DispatcherOptions.RunContext(task, layout.job(task.jobId())));
     WebhookClient client = new WebhookClient(task, o.clock(), o.requestTimeout());
     try (Reporter reporter = Reporter.start(journal, client, o.backoff(), o.random())) {
-      List<String> failed = new Dispatcher(o, task, journal, runner, layout).execute();
+      Dispatcher d = new Dispatcher(o, task, journal, runner, layout);
+      d.logs = new LogStreamer(task, client::sendLogs, LogStreamer.Limits.defaults(), o.clock());
+      List<String> failed = d.execute();
       boolean delivered = reporter.awaitDrained(o.drainTimeout());
       if (!delivered) {
         LOG.log(
@@ -251,11 +257,21 @@ public final class Dispatcher {
                     LOG.log(Level.ERROR, "cannot spool a heartbeat: " + e);
                   }
                 });
+    LogStreamer.Follow output =
+        logs == null
+            ? null
+            : runner
+                .outputFile(a)
+                .map(f -> logs.follow(a.step().name(), a.index(), a.attempt(), f))
+                .orElse(null);
     try {
       return runner.run(a);
     } finally {
       beat.interrupt();
       beat.join();
+      if (output != null) {
+        output.close();
+      }
     }
   }
 

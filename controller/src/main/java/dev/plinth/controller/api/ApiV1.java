@@ -30,6 +30,7 @@ public final class ApiV1 {
           "/api/v1",
           new MachinesApi(ctx),
           new MachineLifecycleApi(ctx),
+          new JobLogsApi(ctx),
           new JobsApi(ctx),
           new TokensApi(ctx));
       r.get(

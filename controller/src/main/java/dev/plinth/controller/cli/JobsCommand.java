@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
       JobsCommand.Ls.class,
       JobsCommand.Get.class,
       JobsCommand.Cancel.class,
-      JobsCommand.Watch.class
+      JobsCommand.Watch.class,
+      JobLogsCommand.class
     })
 final class JobsCommand implements Runnable {
 
@@ -150,23 +151,20 @@ final class JobsCommand implements Runnable {
 
   /** Streams a job's events as progress lines (or raw JSON events), then its final state. */
   static int watch(ApiClient c, String id, Output out, PrintWriter w) {
+    WatchProgress times = new WatchProgress(c, id);
     c.stream(
         "/api/v1/jobs/" + ApiClient.q(id) + "/events/stream",
         e -> {
           if (!out.table()) {
             out.raw(e);
           } else {
-            w.println(progress(e));
+            w.println(times.line(e));
             w.flush();
           }
         });
     JsonNode j = c.get("/api/v1/jobs/" + ApiClient.q(id));
     if (out.table()) {
-      w.printf(
-          "%s %s%s%n",
-          id,
-          j.path("state").asText(),
-          j.hasNonNull("reason") ? ": " + j.path("reason").asText() : "");
+      w.println(WatchProgress.last(id, j));
       w.flush();
     }
     return "Succeeded".equals(j.path("state").asText()) ? 0 : 1;

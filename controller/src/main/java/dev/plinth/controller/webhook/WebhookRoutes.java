@@ -62,6 +62,7 @@ public final class WebhookRoutes {
   private final Consumer<String> changed;
   private final JobMetrics metrics;
   private final JobKeys keys;
+  private final LogRoutes logs;
 
   /**
    * @param changed told the job id after an accepted event that changed the job's state ({@code
@@ -80,10 +81,18 @@ public final class WebhookRoutes {
     this.clock = clock;
     this.changed = changed;
     this.keys = new JobKeys(jobs, box);
+    this.logs =
+        new LogRoutes(
+            keys,
+            new dev.plinth.controller.store.StepLogStore(jobs.database()),
+            dev.plinth.controller.store.StepLogStore.Limits.defaults(),
+            clock);
   }
 
   public Consumer<HttpRouting.Builder> routes() {
-    return r -> r.post("/webhooks/v1/jobs/{id}/events", this::handle);
+    return r ->
+        r.post("/webhooks/v1/jobs/{id}/events", this::handle)
+            .post("/webhooks/v1/jobs/{id}/logs", logs::handle);
   }
 
   private void handle(ServerRequest req, ServerResponse res) throws IOException {

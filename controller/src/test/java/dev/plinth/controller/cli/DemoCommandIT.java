@@ -57,12 +57,30 @@ class DemoCommandIT {
         .startsWith("plinth demo: logs in " + log)
         .contains("BMC login admin / plinth-demo")
         .contains("admin token in ")
-        .contains("2 of 2 machines provisioned");
+        .contains("2 of 2 machines provisioned")
+        .containsPattern(
+            "web console http://127\\.0\\.0\\.1:\\d+/#/sign-in/[A-Za-z0-9_-]{32,} \\(a one-time");
     assertThat(out.toString().lines()).noneMatch(l -> l.startsWith("{"));
     String stray = jvmErr.toString(StandardCharsets.UTF_8);
     assertThat(stray).as(stray).doesNotContain("\"level\"");
     assertThat(Files.readString(log)).contains("\"level\"").contains("listening on");
     assertThat(Logger.getLogger("").getHandlers())
         .noneMatch(h -> h instanceof java.util.logging.ConsoleHandler);
+    // The simulated tools' output was streamed by the real dispatcher and stored with each job.
+    Path db =
+        new dev.plinth.controller.Layout(tmp.resolve("d").toAbsolutePath().resolve("var"))
+            .database();
+    try (var d = dev.plinth.controller.store.Database.open("jdbc:sqlite:" + db, null)) {
+      var jobs = new dev.plinth.controller.store.JobStore(d).list(null, null, null, 10).items();
+      assertThat(jobs).hasSize(2);
+      for (var j : jobs) {
+        String text =
+            new dev.plinth.controller.store.StepLogStore(d)
+                .list(j.id(), null, 0, 500).stream()
+                    .map(dev.plinth.controller.store.StepLogStore.Chunk::text)
+                    .reduce("", String::concat);
+        assertThat(text).as(j.id()).contains("[simulated ").contains("25% (");
+      }
+    }
   }
 }

@@ -7,6 +7,7 @@ package dev.plinth.dispatcher.report;
 
 import dev.plinth.dispatcher.contract.ContractJson;
 import dev.plinth.dispatcher.contract.Event;
+import dev.plinth.dispatcher.contract.LogChunk;
 import dev.plinth.dispatcher.contract.Task;
 import dev.plinth.dispatcher.contract.WebhookSignature;
 import java.io.ByteArrayInputStream;
@@ -83,10 +84,30 @@ public final class WebhookClient {
 
   /** Sends one event and says what happened; never throws for network trouble. */
   public Answer send(Event event) throws InterruptedException {
-    byte[] body = ContractJson.writeEvent(event);
+    return post(url, ContractJson.writeEvent(event));
+  }
+
+  /**
+   * Sends a chunk of a step's output to the job's logs URL (the events URL with {@code logs} for
+   * {@code events}), signed as events are; never throws for network trouble.
+   */
+  public Answer sendLogs(LogChunk chunk) throws InterruptedException {
+    return post(logsUrl(url), chunk.write());
+  }
+
+  /** {@code .../jobs/ID/events} → {@code .../jobs/ID/logs}. */
+  static URI logsUrl(URI events) {
+    String s = events.toString();
+    return URI.create(
+        s.endsWith("/events")
+            ? s.substring(0, s.length() - "events".length()) + "logs"
+            : s + "/logs");
+  }
+
+  private Answer post(URI to, byte[] body) throws InterruptedException {
     long ts = clock.instant().plus(offset).getEpochSecond();
     HttpRequest req =
-        HttpRequest.newBuilder(url)
+        HttpRequest.newBuilder(to)
             .timeout(requestTimeout)
             .header("Content-Type", "application/json")
             .header(WebhookSignature.AUTHORIZATION_HEADER, WebhookSignature.bearer(token))

@@ -297,6 +297,11 @@ public final class LocalRunner implements StepRunner {
     return r;
   }
 
+  @Override
+  public Optional<Path> outputFile(StepAttempt a) {
+    return Optional.of(attemptDir(a).resolve("output.log"));
+  }
+
   private Path attemptDir(StepAttempt a) {
     return sandbox.resolve("steps").resolve(a.slug()).resolve("attempt-" + a.attempt());
   }

@@ -68,7 +68,7 @@ public final class SimulatedTools {
       }
       default -> {}
     }
-    Thread.sleep(delay);
+    progress(tool, delay, out);
     int failTimes = Integer.parseInt(env.getOrDefault("SIM_FAIL_TIMES", "0"));
     if (failTimes > 0 && countAttempt(sandbox, step) <= failTimes) {
       out.println(tool + ": simulated transient failure");
@@ -82,6 +82,20 @@ public final class SimulatedTools {
         StandardOpenOption.APPEND);
     out.println(successLine(tool, env));
     return Integer.parseInt(env.getOrDefault("SIM_EXIT", "0"));
+  }
+
+  /**
+   * Works for {@code delay} ms, printing a progress line at each quarter as the real tools do, so
+   * that a simulated step has output to stream (the dispatcher's step logs).
+   */
+  private static void progress(String tool, long delay, PrintStream out)
+      throws InterruptedException {
+    for (int q = 1; q <= 4; q++) {
+      Thread.sleep(delay / 4);
+      out.println(tool + ": " + (q * 25) + "% (" + (delay * q / 4) + " ms of simulated work)");
+      out.flush();
+    }
+    Thread.sleep(delay % 4);
   }
 
   private static String successLine(String tool, Map<String, String> env) {

@@ -34,4 +34,13 @@ public interface StepRunner {
   default Optional<StepResult> reattach(StepAttempt attempt) throws InterruptedException {
     return Optional.empty();
   }
+
+  /**
+   * The file the attempt's output (stdout and stderr) grows in while it runs, for streaming it to
+   * the controller; empty when the runner has none (its output reaches the controller only as the
+   * log tail of the result).
+   */
+  default Optional<java.nio.file.Path> outputFile(StepAttempt attempt) {
+    return Optional.empty();
+  }
 }
