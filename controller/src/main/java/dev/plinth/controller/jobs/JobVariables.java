@@ -18,8 +18,8 @@ import java.util.Map;
  * The one place that says what a recipe's variables are for a job: {@code ${machine.name}}, {@code
  * ${machine.id}}, and, when the machine's stored inventory knows them, {@code ${machine.serial}}
  * and {@code ${machine.macs[N]}} (in the BMC's order); {@code ${job.id}}; {@code ${inputs.NAME}}.
- * The recipe is compiled with them once, at submit ({@link PlanCompiler}), and the job's plan
- * keeps the values: what was accepted is what runs.
+ * The recipe is compiled with them once, at submit ({@link PlanCompiler}), and the job's plan keeps
+ * the values: what was accepted is what runs.
  */
 public final class JobVariables {
 

@@ -12,8 +12,8 @@ import java.util.TreeMap;
 /**
  * One provisioning run of a recipe on a machine.
  *
- * @param recipe the recipe as submitted (JSON); what runs is the execution plan compiled from it
- *     at submit, stored beside the job ({@link JobStore#plan})
+ * @param recipe the recipe as submitted (JSON); what runs is the execution plan compiled from it at
+ *     submit, stored beside the job ({@link JobStore#plan})
  * @param tokenHash SHA-256 of the job's token (the dispatcher's bearer token)
  * @param sealedSecret the job token and webhook HMAC key, sealed by {@code SecretBox}
  * @param mediaId the unguessable path component of this job's media URLs

@@ -130,6 +130,24 @@ abstract class StoreContract {
   }
 
   @Test
+  void aJobsPlanIsStoredWithItAndSetAtMostOnce() {
+    MachineStore ms = new MachineStore(db());
+    JobStore js = new JobStore(db());
+    js.create(job("j1", ms.create(machine("a"))), "{\"planVersion\":1}");
+    assertThat(js.plan("j1")).hasValue("{\"planVersion\":1}");
+    assertThat(js.storePlan("j1", "{}")).isFalse();
+    assertThat(js.plan("j1")).hasValue("{\"planVersion\":1}");
+    // A job stored without one (before V4) gets one, once: the first writer wins.
+    js.create(job("j2", ms.create(machine("b"))));
+    assertThat(js.plan("j2")).isEmpty();
+    assertThat(js.storePlan("j2", "{\"planVersion\":1,\"job\":\"j2\"}")).isTrue();
+    assertThat(js.storePlan("j2", "{}")).isFalse();
+    assertThat(js.plan("j2")).hasValue("{\"planVersion\":1,\"job\":\"j2\"}");
+    assertThat(js.plan("nope")).isEmpty();
+    assertThat(js.storePlan("nope", "{}")).isFalse();
+  }
+
+  @Test
   void transitionIsCompareAndSetAndRecordsAnEvent() {
     Machine m = new MachineStore(db()).create(machine("a"));
     JobStore js = new JobStore(db());
