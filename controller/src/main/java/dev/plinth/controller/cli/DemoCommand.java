@@ -17,6 +17,7 @@ import dev.plinth.controller.jobs.RecipesModuleCheck;
 import dev.plinth.controller.jobs.RedfishBmcDriver;
 import dev.plinth.controller.observe.JsonLogging;
 import dev.plinth.controller.security.AdminToken;
+import dev.plinth.controller.security.SignInLinks;
 import dev.plinth.registry.Registry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -134,6 +135,13 @@ public final class DemoCommand implements Callable<Integer> {
   boolean quiet;
 
   @Option(
+      names = "--keep",
+      description =
+          "Keep the controller and the simulated fleet running after the jobs end, to look"
+              + " around in the web console; Ctrl-C stops it.")
+  boolean keep;
+
+  @Option(
       names = "--bmc-latency",
       defaultValue = "0s",
       paramLabel = "DURATION",
@@ -180,7 +188,8 @@ public final class DemoCommand implements Callable<Integer> {
             timeout == null ? Duration.ofMinutes(10) : timeout,
             new SimulatedFleet.Timing(bmcLatency, powerTransition, bootTime),
             quiet ? null : out,
-            out);
+            out,
+            keep);
     out.println("data: " + dir);
     out.flush();
     return code;
@@ -209,6 +218,22 @@ public final class DemoCommand implements Callable<Integer> {
       SimulatedFleet.Timing timing,
       PrintWriter progress,
       PrintWriter out)
+      throws Exception {
+    return run(dir, n, recipe, timeout, timing, progress, out, false);
+  }
+
+  /**
+   * @param keep stay up after the jobs end (the console to look at), until the process is stopped
+   */
+  static int run(
+      Path dir,
+      int n,
+      String recipe,
+      Duration timeout,
+      SimulatedFleet.Timing timing,
+      PrintWriter progress,
+      PrintWriter out,
+      boolean keep)
       throws Exception {
     Instant start = Instant.now();
     // The simulated servers boot a stand-in maintenance ISO; a real one is the maintenance-os's.
@@ -245,6 +270,12 @@ public final class DemoCommand implements Callable<Integer> {
       out.flush();
       publishTools(registry, ctl.baseUrl(), admin.token(), out);
       ApiClient api = new ApiClient(ctl.baseUrl(), admin.token());
+      JsonNode link =
+          api.post("/api/v1/sign-in-links", Map.of("role", "admin", "name", "plinth demo"));
+      out.printf(
+          "plinth demo: web console %s%s (a one-time sign-in link, good for %d minutes)%n",
+          ctl.baseUrl(), link.path("path").asText(), SignInLinks.TTL.toMinutes());
+      out.flush();
       Map<String, String> jobs = submit(api, fleet, n, recipe);
       Map<String, JsonNode> last = watch(api, jobs, start.plus(timeout).plusSeconds(30), progress);
       long ok =
@@ -262,6 +293,14 @@ public final class DemoCommand implements Callable<Integer> {
           });
       fleet.errors.forEach((bmc, e) -> out.printf("  %s: %s%n", bmc, e));
       out.flush();
+      if (keep) {
+        out.printf(
+            "plinth demo: --keep: the controller stays up at %s/ (admin token in %s); Ctrl-C"
+                + " stops it%n",
+            ctl.baseUrl(), layout.adminToken());
+        out.flush();
+        new java.util.concurrent.CountDownLatch(1).await();
+      }
       return ok == n ? 0 : 1;
     }
   }

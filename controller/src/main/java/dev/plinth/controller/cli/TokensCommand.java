@@ -27,7 +27,12 @@ import picocli.CommandLine.Spec;
     name = "tokens",
     mixinStandardHelpOptions = true,
     description = "List, create and revoke API tokens (admin only).",
-    subcommands = {TokensCommand.Ls.class, TokensCommand.Create.class, TokensCommand.Rm.class})
+    subcommands = {
+      TokensCommand.Ls.class,
+      TokensCommand.Create.class,
+      TokensCommand.Link.class,
+      TokensCommand.Rm.class
+    })
 final class TokensCommand implements Runnable {
 
   @Spec CommandSpec spec;
@@ -108,6 +113,39 @@ final class TokensCommand implements Runnable {
                 "token %s (%s, %s) created: the line above is its secret, shown only now%n",
                 created.path("token").path("id").asText(), name, role);
       }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "link",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print a one-time sign-in link for the web console: its first use signs in with a new"
+              + " token of the role; it expires unused after 10 minutes. Redeem it on the"
+              + " controller that made it.")
+  static final class Link implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions opts;
+
+    @Option(names = "--role", required = true, description = "viewer, operator or admin.")
+    String role;
+
+    @Option(names = "--name", description = "The name of the token it makes.")
+    String name;
+
+    @Override
+    public Integer call() {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("role", role);
+      if (name != null) {
+        body.put("name", name);
+      }
+      ApiClient c = opts.client();
+      JsonNode link = c.post("/api/v1/sign-in-links", body);
+      String base =
+          c.base().endsWith("/") ? c.base().substring(0, c.base().length() - 1) : c.base();
+      spec.commandLine().getOut().println(base + link.path("path").asText());
       return 0;
     }
   }

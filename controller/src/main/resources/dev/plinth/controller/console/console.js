@@ -238,6 +238,8 @@ function signOut(message) {
 // ---------------------------------------------------------------------------------------------
 // Fleet
 
+const LIVE_MS = 3000;
+
 async function machinesView(params) {
   const state = params.get('state') || '';
   const search = params.get('q') || '';
@@ -246,14 +248,12 @@ async function machinesView(params) {
   if (after) query.set('after', after);
   if (state) query.set('state', state);
   if (search) query.set('q', search);
-  const [page, fleet] = await Promise.all([
-    api('GET', '/api/v1/machines?' + query),
-    api('GET', '/api/v1/fleet').catch(() => null),
-  ]);
-  // The filters also apply here, so they hold whatever the server filters on.
-  const items = page.items.filter(
-    (m) => (!state || m.state === state) && (!search || m.name.includes(search)),
-  );
+  const signal = leaving.signal;
+  const load = () =>
+    Promise.all([
+      api('GET', '/api/v1/machines?' + query, undefined, { signal }),
+      api('GET', '/api/v1/fleet', undefined, { signal }).catch(() => null),
+    ]);
   const stateSel = h(
     'select',
     { id: 'f-state' },
@@ -276,46 +276,88 @@ async function machinesView(params) {
     if (q.value) p.set('q', q.value);
     location.hash = '#/machines' + (p.toString() ? '?' + p : '');
   };
-  const rows = items.map((m) =>
-    h(
-      'tr',
-      {},
-      h('td', {}, h('a', { href: '#/machines/' + enc(m.name) }, m.name)),
-      h('td', {}, stateBadge(m.state)),
-      h('td', { class: 'mono' }, m.bmc ? m.bmc.url : '-'),
-      h('td', {}, summary(m.inventory)),
+  // What changes while the fleet is provisioned: redrawn in place every few seconds, so the
+  // toolbar keeps its focus and what the operator typed.
+  const live = h('div', { id: 'fleet-live' });
+  const render = ([page, fleet]) => {
+    // The search also applies here: the page shows only what matches, whatever the server did.
+    const items = page.items.filter(
+      (m) => (!state || m.state === state) && (!search || m.name.includes(search)),
+    );
+    const counts = (title, byState, link) =>
       h(
-        'td',
-        {},
-        Object.entries(m.labels || {})
-          .map(([k, v]) => k + '=' + v)
-          .join(', '),
-      ),
-    ),
-  );
-  const next = page.next
-    ? h(
-        'a',
-        {
-          href:
-            '#/machines?' +
-            new URLSearchParams({ ...(state && { state }), ...(search && { q: search }), after: page.next }),
-        },
-        'Next page',
-      )
-    : null;
-  const counts = fleet
-    ? h(
         'p',
-        { id: 'fleet-counts' },
-        Object.entries(fleet.machines)
+        {},
+        title + ': ',
+        Object.entries(byState)
           .filter(([, n]) => n > 0)
-          .flatMap(([st, n], i) => [i ? ' · ' : '', h('a', { href: '#/machines?state=' + enc(st) }, `${n} ${st}`)]),
-      )
-    : null;
+          .flatMap(([st, n], i) => [
+            i ? ' · ' : '',
+            link ? h('a', { href: link + enc(st) }, `${n} ${st}`) : `${n} ${st}`,
+          ]),
+      );
+    live.replaceChildren(
+      fleet
+        ? h(
+            'div',
+            { id: 'fleet-counts' },
+            counts('Machines', fleet.machines, '#/machines?state='),
+            counts('Jobs', fleet.jobs, '#/jobs?state='),
+          )
+        : '',
+      items.length
+        ? h(
+            'table',
+            { id: 'machines' },
+            h('caption', { class: 'muted' }, `${items.length} machines on this page, updated live`),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                ['Name', 'State', 'BMC', 'Hardware', 'Labels'].map((c) => h('th', { scope: 'col' }, c)),
+              ),
+            ),
+            h(
+              'tbody',
+              {},
+              items.map((m) =>
+                h(
+                  'tr',
+                  { 'data-machine': m.name },
+                  h('td', {}, h('a', { href: '#/machines/' + enc(m.name) }, m.name)),
+                  h('td', {}, stateBadge(m.state)),
+                  h('td', { class: 'mono' }, m.bmc ? m.bmc.url : '-'),
+                  h('td', {}, summary(m.inventory)),
+                  h(
+                    'td',
+                    {},
+                    Object.entries(m.labels || {})
+                      .map(([k, v]) => k + '=' + v)
+                      .join(', '),
+                  ),
+                ),
+              ),
+            ),
+          )
+        : h('p', {}, 'No machines match.'),
+      page.next
+        ? h(
+            'a',
+            {
+              href:
+                '#/machines?' +
+                new URLSearchParams({ ...(state && { state }), ...(search && { q: search }), after: page.next }),
+            },
+            'Next page',
+          )
+        : '',
+    );
+  };
+  render(await load());
   show(
     h('h1', {}, 'Fleet'),
-    counts,
     h(
       'form',
       { class: 'toolbar', onsubmit: apply, role: 'search' },
@@ -323,25 +365,17 @@ async function machinesView(params) {
       h('div', {}, h('label', { for: 'f-q' }, 'Search'), q),
       h('button', { type: 'submit' }, 'Filter'),
     ),
-    items.length
-      ? h(
-          'table',
-          { id: 'machines' },
-          h('caption', { class: 'muted' }, `${items.length} machines on this page`),
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              ['Name', 'State', 'BMC', 'Hardware', 'Labels'].map((c) => h('th', { scope: 'col' }, c)),
-            ),
-          ),
-          h('tbody', {}, rows),
-        )
-      : h('p', {}, 'No machines match.'),
-    next,
+    live,
   );
+  const timer = setInterval(() => {
+    if (document.hidden) return;
+    load()
+      .then(render)
+      .catch(() => {
+        /* the next tick tries again; leaving the page aborts */
+      });
+  }, LIVE_MS);
+  signal.addEventListener('abort', () => clearInterval(timer));
 }
 
 function summary(inv) {
@@ -888,7 +922,32 @@ async function repositoryView(name) {
 // ---------------------------------------------------------------------------------------------
 // Routing
 
+/**
+ * A one-time sign-in link ({@code #/sign-in/CODE}, made by plinth demo or plinth tokens link):
+ * the code, in the fragment, never reaches a server log; it is exchanged once for a token, and
+ * taken out of the address bar and the history at once.
+ */
+async function redeem(code) {
+  history.replaceState(null, '', location.pathname + '#/machines');
+  try {
+    const res = await fetch('/api/v1/sign-in', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ code }),
+    });
+    const body = await res.json();
+    if (!res.ok) return signInView(body.detail || 'This sign-in link did not work.');
+    token = body.token;
+    me = { name: body.name, role: body.role };
+    signedIn();
+  } catch (e) {
+    signInView('This sign-in link did not work: ' + e.message);
+  }
+}
+
 async function route() {
+  const link = /^#\/sign-in\/([A-Za-z0-9_-]+)$/.exec(location.hash);
+  if (link) return redeem(link[1]);
   if (!token) return signInView();
   if (leaving) leaving.abort();
   leaving = new AbortController();
@@ -923,5 +982,6 @@ async function route() {
 window.addEventListener('hashchange', route);
 document.addEventListener('DOMContentLoaded', () => {
   document.getElementById('signout').addEventListener('click', () => signOut('Signed out.'));
-  signInView();
+  if (location.hash.startsWith('#/sign-in/')) route();
+  else signInView();
 });

@@ -100,6 +100,42 @@ class TokensCommandIT {
     assertThat(life.err()).contains("--expires").doesNotContain("at dev.plinth");
   }
 
+  @Test
+  void aSignInLinkSignsInOnceWithANewTokenOfItsRole() throws Exception {
+    Run link = plinth(t.admin(), "tokens", "link", "--role", "operator", "--name", "night shift");
+    assertThat(link.code()).as(link.err()).isZero();
+    String url = link.out().strip();
+    assertThat(url).startsWith(t.url("/#/sign-in/"));
+    String code = url.substring(url.lastIndexOf('/') + 1);
+    HttpResponse<String> first = signIn(code);
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+    var body = TestController.JSON.readTree(first.body());
+    assertThat(body.path("role").asText()).isEqualTo("operator");
+    assertThat(body.path("name").asText()).isEqualTo("night shift");
+    String token = body.path("token").asText();
+    assertThat(token).isNotEqualTo(code);
+    assertThat(status(token, "GET", "/api/v1/machines")).isEqualTo(200);
+    HttpResponse<String> again = signIn(code);
+    assertThat(again.statusCode()).isEqualTo(401);
+    assertThat(again.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(again.body()).contains("unknown, used or expired");
+    // The code never was a token.
+    assertThat(status(code, "GET", "/api/v1/machines")).isEqualTo(401);
+    // Only an admin makes links.
+    Run denied = plinth(token, "tokens", "link", "--role", "admin");
+    assertThat(denied.code()).isNotZero();
+  }
+
+  private HttpResponse<String> signIn(String code) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(t.url("/api/v1/sign-in")))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"code\":\"" + code + "\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
   private int status(String token, String method, String path) throws Exception {
     return HttpClient.newHttpClient()
         .send(

@@ -378,6 +378,28 @@ class ConsoleBrowserIT {
     assertThat(table.getText()).contains("sim-3").doesNotContain("sim-0");
   }
 
+  @Test
+  void aOneTimeLinkSignsInOnceAndLeavesNoCodeInTheAddressBar() throws Exception {
+    String path =
+        post("/api/v1/sign-in-links", admin, Map.of("role", "viewer")).path("path").asText();
+    browser.get(ctl.baseUrl() + path);
+    await(ExpectedConditions.presenceOfElementLocated(By.id("machines")));
+    assertThat(browser.findElement(By.id("who")).getText()).contains("viewer");
+    assertThat(browser.getCurrentUrl()).doesNotContain("sign-in").endsWith("#/machines");
+    // The fleet page follows the fleet by itself.
+    assertThat(browser.findElement(By.cssSelector("#machines caption")).getText())
+        .contains("updated live");
+    // Used once: a second browser tab gets the sign-in form and the reason.
+    ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("window.open('about:blank')");
+    browser
+        .switchTo()
+        .window(browser.getWindowHandles().stream().reduce((a, b) -> b).orElseThrow());
+    browser.get(ctl.baseUrl() + path);
+    await(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("signin-error"), "used or expired"));
+  }
+
   private void signIn(String secret) {
     browser.get(ctl.baseUrl() + "/");
     await(ExpectedConditions.elementToBeClickable(By.id("token"))).sendKeys(secret);
