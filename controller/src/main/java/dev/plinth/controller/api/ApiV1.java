@@ -7,6 +7,7 @@ package dev.plinth.controller.api;
 
 import dev.plinth.controller.BuildInfo;
 import dev.plinth.controller.security.Role;
+import dev.plinth.controller.security.SignInLinks;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
 import java.io.IOException;
@@ -32,7 +33,7 @@ public final class ApiV1 {
           new MachineLifecycleApi(ctx),
           new JobLogsApi(ctx),
           new JobsApi(ctx),
-          new TokensApi(ctx));
+          new TokensApi(ctx, new SignInLinks(ctx.clock())));
       r.get(
           "/api/v1/version",
           Endpoint.guarded(
