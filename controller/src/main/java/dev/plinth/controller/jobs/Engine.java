@@ -225,7 +225,7 @@ public final class Engine implements AutoCloseable {
     try {
       while (running) {
         Job j = jobs.get(id).orElse(null);
-        if (j == null || j.state().terminal() || !owner.equals(j.leaseOwner())) {
+        if (j == null || j.state().terminal() || !holds(j)) {
           return;
         }
         if (!advance(j)) {
@@ -238,6 +238,17 @@ public final class Engine implements AutoCloseable {
     } finally {
       inFlight.remove(id);
     }
+  }
+
+  /**
+   * Whether this controller holds {@code j}'s lease now: its owner, and not expired. A controller
+   * that could not renew in time (a stall longer than the lease) stops before its next step, as
+   * another controller may have claimed the job meanwhile.
+   */
+  private boolean holds(Job j) {
+    return owner.equals(j.leaseOwner())
+        && j.leaseUntil() != null
+        && j.leaseUntil().isAfter(clock.instant());
   }
 
   /** Does the next thing for {@code j}; false when the job now waits for something else. */
