@@ -763,10 +763,18 @@ async function planSection(id, job) {
 async function showLog(id, step, box) {
   box.replaceChildren(h('h2', {}, 'Log of ', step), h('p', { class: 'muted' }, 'Loading…'));
   try {
-    const r = await api('GET', `/api/v1/jobs/${enc(id)}/logs?` + new URLSearchParams({ step }), undefined, {
-      raw: true,
-    });
-    box.replaceChildren(h('h2', {}, 'Log of ', step), h('pre', { class: 'log', id: 'log-text' }, logText(r)));
+    // The stored chunks in order, page after page (a step keeps at most 1 MiB).
+    const chunks = [];
+    let after = '0';
+    for (let i = 0; i < 40 && after !== null; i++) {
+      const page = await api(
+        'GET',
+        `/api/v1/jobs/${enc(id)}/logs?` + new URLSearchParams({ step, after, limit: '500' }),
+      );
+      chunks.push(...page.items);
+      after = page.items.length ? page.next : null;
+    }
+    box.replaceChildren(h('h2', {}, 'Log of ', step), h('pre', { class: 'log', id: 'log-text' }, logText(chunks)));
   } catch (e) {
     box.replaceChildren(h('h2', {}, 'Log of ', step), h('p', { class: 'error' }, e.message));
   }
@@ -774,13 +782,18 @@ async function showLog(id, step, box) {
   box.querySelector('h2').focus();
 }
 
-/** The log as text, whichever shape the API gives (plain text, or a page of lines). */
-function logText(r) {
-  if (typeof r === 'string') return r || '(empty)';
-  const items = (r && (r.items || r.lines || r.entries)) || [];
-  const lines = items.map((l) => (typeof l === 'string' ? l : l.text ?? l.line ?? l.data ?? JSON.stringify(l)));
-  const tail = r && r.truncated ? ['… (truncated)'] : [];
-  return [...lines, ...tail].join('\n') || '(empty)';
+/** The chunks as text, with a line where a new attempt of the step begins. */
+function logText(chunks) {
+  let attempt = null;
+  let out = '';
+  for (const c of chunks) {
+    if (c.attempt !== attempt) {
+      attempt = c.attempt;
+      out += `── attempt ${attempt} ──\n`;
+    }
+    out += c.text.endsWith('\n') ? c.text : c.text + '\n';
+  }
+  return out || '(no output was stored for this step)';
 }
 
 // ---------------------------------------------------------------------------------------------
