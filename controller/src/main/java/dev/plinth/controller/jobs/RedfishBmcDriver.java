@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.plinth.controller.redfish.BmcEndpoint;
 import dev.plinth.controller.redfish.BootMode;
 import dev.plinth.controller.redfish.Credentials;
+import dev.plinth.controller.redfish.MediaSlot;
 import dev.plinth.controller.redfish.PowerAction;
 import dev.plinth.controller.redfish.PowerState;
 import dev.plinth.controller.redfish.RedfishClient;
@@ -21,6 +22,7 @@ import dev.plinth.controller.redfish.RedfishTransportException;
 import dev.plinth.controller.redfish.TlsPolicy;
 import dev.plinth.controller.redfish.VirtualMediaBoot;
 import java.net.URI;
+import java.util.List;
 import java.util.function.Supplier;
 
 /** The engine's BMC operations on the Redfish client, in UEFI mode. */
@@ -58,8 +60,16 @@ public final class RedfishBmcDriver implements BmcDriver {
                     tls,
                     options));
     return new Session() {
+      /**
+       * The slots as the first {@link #bootedWith} read them, for the next ones in this session
+       * (the engine asks for the task ISO, then for the job's own maintenance ISO); null after
+       * anything that changes media or power.
+       */
+      private List<MediaSlot> slots;
+
       @Override
       public void bootFromMedia(URI maintenanceIso, URI taskIso, Supplier<URI> oneSlot) {
+        slots = null;
         call(
             () ->
                 VirtualMediaBoot.with(c)
@@ -70,14 +80,18 @@ public final class RedfishBmcDriver implements BmcDriver {
       @Override
       public boolean bootedWith(URI iso) {
         return call(
-            () ->
-                c.mediaSlots().stream()
-                        .anyMatch(m -> m.inserted() && iso.toString().equals(m.image()))
-                    && c.powerState() == PowerState.ON);
+            () -> {
+              if (slots == null) {
+                slots = c.mediaSlots();
+              }
+              return slots.stream().anyMatch(m -> m.inserted() && iso.toString().equals(m.image()))
+                  && c.powerState() == PowerState.ON;
+            });
       }
 
       @Override
       public void bootFromDisk() {
+        slots = null;
         call(
             () ->
                 VirtualMediaBoot.with(c)
@@ -87,6 +101,7 @@ public final class RedfishBmcDriver implements BmcDriver {
 
       @Override
       public void ejectMedia() {
+        slots = null;
         call(c::ejectMedia);
       }
 
@@ -114,6 +129,7 @@ public final class RedfishBmcDriver implements BmcDriver {
               case "PowerCycle" -> PowerAction.POWER_CYCLE;
               default -> throw new IllegalArgumentException("unknown power action " + action);
             };
+        slots = null;
         return call(() -> c.power(a));
       }
 

@@ -56,7 +56,7 @@ final class DefaultRedfishClient implements RedfishClient {
             root.redfishVersion(),
             systemLink,
             manager == null ? null : manager.odataId());
-    this.media = new Media(calls, systemLink, managerLinks);
+    this.media = new Media(calls, systemLink, managerLinks, system, manager);
     this.boot = new BootOverride(calls, systemLink);
   }
 
@@ -268,9 +268,28 @@ final class DefaultRedfishClient implements RedfishClient {
   }
 
   @Override
+  public <T> T sequence(java.util.function.Supplier<T> body) {
+    return media.remembering(body);
+  }
+
+  /**
+   * The system's Reset action as first read: its target and allowed types do not change while a
+   * session lasts, and every power change would otherwise GET the system again for it.
+   */
+  private volatile ComputerSystem.ResetAction resetAction;
+
+  private ComputerSystem.ResetAction resetAction() {
+    ComputerSystem.ResetAction r = resetAction;
+    if (r == null) {
+      r = system().resetAction();
+      resetAction = r != null && r.target() != null ? r : null;
+    }
+    return r;
+  }
+
+  @Override
   public String power(PowerAction action) {
-    ComputerSystem s = system();
-    var reset = s.resetAction();
+    var reset = resetAction();
     if (reset == null || reset.target() == null) {
       throw new RedfishUnsupportedException(
           bmc(), "GET " + systemLink, "the system has no #ComputerSystem.Reset action");

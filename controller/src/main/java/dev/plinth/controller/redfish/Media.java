@@ -36,10 +36,50 @@ final class Media {
   private final List<String> managerLinks;
   private volatile List<String> collections;
 
+  /**
+   * Within one sequence ({@link #remembering}): the slots as last read, each replaced when it is
+   * read again (every insert and eject reads its slot back), so that eject, insert and insert
+   * beside list the slots once instead of three times. Null outside a sequence: a client kept open
+   * (the CLI, the console) always reads afresh, since an operator may change media between two
+   * calls.
+   */
+  private volatile List<Slot> known;
+
+  private final ComputerSystem system;
+  private final Manager manager;
+
   Media(Calls calls, String systemLink, List<String> managerLinks) {
+    this(calls, systemLink, managerLinks, null, null);
+  }
+
+  /**
+   * As above, with the system and its first manager as read at login: their VirtualMedia links do
+   * not change while a session lasts, so listing the slots needs two GETs fewer per session.
+   */
+  Media(
+      Calls calls,
+      String systemLink,
+      List<String> managerLinks,
+      ComputerSystem system,
+      Manager manager) {
     this.calls = calls;
     this.systemLink = systemLink;
     this.managerLinks = managerLinks;
+    this.system = system;
+    this.manager = manager;
+  }
+
+  /** Runs {@code body} with the slots read once and kept up to date by this client's own reads. */
+  <T> T remembering(java.util.function.Supplier<T> body) {
+    if (known != null) {
+      return body.get();
+    }
+    known = new ArrayList<>();
+    try {
+      return body.get();
+    } finally {
+      known = null;
+    }
   }
 
   /** A slot with the ETag and Allow header of its last GET. */
@@ -64,12 +104,15 @@ final class Media {
       return c;
     }
     List<String> found = new ArrayList<>();
-    String sys = ODataId.of(calls.get(systemLink, ComputerSystem.class).virtualMedia());
+    ComputerSystem s = system != null ? system : calls.get(systemLink, ComputerSystem.class);
+    String sys = ODataId.of(s.virtualMedia());
     if (sys != null) {
       found.add(sys);
     }
     for (String m : managerLinks) {
-      String link = ODataId.of(calls.get(m, Manager.class).virtualMedia());
+      Manager read =
+          manager != null && m.equals(manager.odataId()) ? manager : calls.get(m, Manager.class);
+      String link = ODataId.of(read.virtualMedia());
       if (link != null && !found.contains(link)) {
         found.add(link);
       }
@@ -80,15 +123,27 @@ final class Media {
 
   private Slot read(String link) {
     Response r = calls.get(link);
-    return new Slot(r.as(VirtualMedia.class), r.etag(), r.header("Allow"));
+    Slot s = new Slot(r.as(VirtualMedia.class), r.etag(), r.header("Allow"));
+    List<Slot> k = known;
+    if (k != null) {
+      k.replaceAll(old -> old.vm().odataId().equals(s.vm().odataId()) ? s : old);
+    }
+    return s;
   }
 
   List<Slot> all() {
+    List<Slot> k = known;
+    if (k != null && !k.isEmpty()) {
+      return List.copyOf(k);
+    }
     List<Slot> out = new ArrayList<>();
     for (String c : collections()) {
       for (ODataId m : calls.get(c, Collection.class).members()) {
         out.add(read(m.id()));
       }
+    }
+    if (k != null) {
+      k.addAll(out);
     }
     return out;
   }

@@ -88,6 +88,15 @@ public interface RedfishClient extends AutoCloseable {
    */
   List<MediaSlot> ejectMedia();
 
+  /**
+   * Runs {@code body}, one boot sequence of calls on this client, with the media slots listed once
+   * and then kept up to date from this client's own reads after each insert and eject, instead of
+   * listed again before each step. Outside it every call reads afresh.
+   */
+  default <T> T sequence(java.util.function.Supplier<T> body) {
+    return body.get();
+  }
+
   /** Deletes the session. Never throws. */
   @Override
   void close();

@@ -110,6 +110,10 @@ public final class VirtualMediaBoot {
   }
 
   private Result boot(URI iso, URI second, Supplier<URI> oneSlot, BootMode mode) {
+    return client.sequence(() -> bootInSequence(iso, second, oneSlot, mode));
+  }
+
+  private Result bootInSequence(URI iso, URI second, Supplier<URI> oneSlot, BootMode mode) {
     powerOff();
     listener.step(Step.EJECT, "stale media");
     List<MediaSlot> ejected = client.ejectMedia();
@@ -143,6 +147,10 @@ public final class VirtualMediaBoot {
 
   /** Power off, eject all media, boot once from disk in {@code mode}, power on. */
   public Result bootFromDisk(BootMode mode) {
+    return client.sequence(() -> diskInSequence(mode));
+  }
+
+  private Result diskInSequence(BootMode mode) {
     powerOff();
     listener.step(Step.EJECT, "all media");
     List<MediaSlot> ejected = client.ejectMedia();
