@@ -130,6 +130,10 @@ final class MachinesCommand implements Runnable {
                 + " is read until plinth machines inspect NAME.")
     boolean noValidate;
 
+    /** How long the controller's Redfish client retries a BMC that does not answer. */
+    static final java.time.Duration RETRY_WINDOW =
+        dev.plinth.controller.redfish.RedfishOptions.defaults().transportRetryWindow();
+
     @Override
     public Integer call() throws IOException {
       String pw = CliFiles.readText(passwordFile, "a file holding the BMC password").strip();
@@ -149,9 +153,21 @@ final class MachinesCommand implements Runnable {
       b.put("bmc", m);
       b.put("labels", labels);
       String path = "/api/v1/machines" + (noValidate ? "?validate=false" : "");
-      MachineView.print(opts.out(spec.commandLine().getOut()), opts.client().post(path, b));
       // On stderr, so that -o json stays one document.
       var err = spec.commandLine().getErr();
+      if (!noValidate) {
+        // The controller checks the BMC before it answers: say so, and how long a BMC that does
+        // not answer can make this wait, before the wait.
+        err.println(
+            name
+                + ": checking the BMC at "
+                + bmc
+                + " (login, inventory; a BMC that does not answer is retried for up to "
+                + RETRY_WINDOW.toSeconds()
+                + " s)");
+        err.flush();
+      }
+      MachineView.print(opts.out(spec.commandLine().getOut()), opts.client().post(path, b));
       err.println(
           noValidate
               ? name

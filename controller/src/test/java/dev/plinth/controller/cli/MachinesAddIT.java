@@ -96,7 +96,10 @@ class MachinesAddIT {
     fake().acceptedPasswords.put("m1", "right-Pa55");
     Run r = add(right, "-o", "json");
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.err()).contains("m1: BMC checked");
+    assertThat(r.err())
+        .contains("m1: checking the BMC at http")
+        .contains("retried for up to 20 s")
+        .contains("m1: BMC checked");
     JsonNode m = TestController.JSON.readTree(r.out());
     assertThat(m.path("inventory").path("serialNumber").asText()).isEqualTo("SN-m1");
     assertThat(fake().inventoryReads).containsExactly("m1");
