@@ -522,10 +522,16 @@ final class BmcCommand implements Runnable {
     @Option(names = "--https", description = "Serve HTTPS with a new self-signed certificate.")
     boolean https;
 
-    @Option(names = "--username", defaultValue = "admin")
+    @Option(
+        names = "--username",
+        defaultValue = "admin",
+        description = "The BMCs' login user name (default ${DEFAULT-VALUE}).")
     String username;
 
-    @Option(names = "--password-file", paramLabel = "FILE", description = "Default: password")
+    @Option(
+        names = "--password-file",
+        paramLabel = "FILE",
+        description = "File holding the BMCs' password (default: the password is \"password\").")
     Path passwordFile;
 
     @Option(
