@@ -128,11 +128,7 @@ class MultiControllerIT {
     Instant start = Instant.now();
     try (SimulatedFleet fleet =
         new SimulatedFleet(
-            MACHINES,
-            dir.resolve("fleet"),
-            MACHINES,
-            SimulatedFleet.Timing.NONE,
-            Duration.ZERO)) {
+            MACHINES, dir.resolve("fleet"), MACHINES, SimulatedFleet.Timing.NONE, Duration.ZERO)) {
       List<String> ids = submit(fleet, recipe);
       Instant submitted = Instant.now();
       System.out.printf(
@@ -176,7 +172,9 @@ class MultiControllerIT {
             case "job.leased" -> {
               String o = e.path("data").path("owner").asText();
               if (!holders.isEmpty()) {
-                assertThat(holders.getLast()).as(id + ": only the killed one loses a job").isEqualTo(owner);
+                assertThat(holders.getLast())
+                    .as(id + ": only the killed one loses a job")
+                    .isEqualTo(owner);
                 assertThat(o).as(id + ": taken over by the survivor").isEqualTo(ownerB);
                 Instant at = Instant.parse(e.path("at").asText());
                 assertThat(at).as(id + ": taken over after the kill").isAfter(killed);
@@ -399,11 +397,15 @@ class MultiControllerIT {
     HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
     // HAProxy's own 503 while it has marked every controller down (its checks time out when the
     // machine is overloaded): the request never reached a controller, so it is sent again.
-    for (int i = 0; i < 50 && r.statusCode() == 503 && new String(r.body()).contains("No server"); i++) {
+    for (int i = 0;
+        i < 50 && r.statusCode() == 503 && new String(r.body()).contains("No server");
+        i++) {
       Thread.sleep(200);
       r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
     }
-    assertThat(r.statusCode()).as(method + " " + path + ": " + new String(r.body())).isLessThan(300);
+    assertThat(r.statusCode())
+        .as(method + " " + path + ": " + new String(r.body()))
+        .isLessThan(300);
     return JSON.readTree(r.body());
   }
 
@@ -442,7 +444,8 @@ class MultiControllerIT {
       }
       Thread.sleep(100);
     }
-    throw new AssertionError(url + " did not answer 200: " + Files.readString(dir.resolve("haproxy.log")));
+    throw new AssertionError(
+        url + " did not answer 200: " + Files.readString(dir.resolve("haproxy.log")));
   }
 
   String freshSchema() {
