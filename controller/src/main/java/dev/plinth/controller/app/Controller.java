@@ -22,7 +22,9 @@ import dev.plinth.controller.jobs.RegistryResolver;
 import dev.plinth.controller.jobs.TaskBuilder;
 import dev.plinth.controller.jobs.TaskIsos;
 import dev.plinth.controller.media.MaintenanceIso;
+import dev.plinth.controller.media.MediaFiles;
 import dev.plinth.controller.media.MediaRoutes;
+import dev.plinth.controller.media.Rebuild;
 import dev.plinth.controller.observe.Metrics;
 import dev.plinth.controller.security.AdminToken;
 import dev.plinth.controller.security.ApiTls;
@@ -37,6 +39,7 @@ import dev.plinth.controller.store.MachineStore;
 import dev.plinth.controller.store.TokenStore;
 import dev.plinth.controller.webhook.WebhookRoutes;
 import dev.plinth.recipes.ReferenceResolver;
+import dev.plinth.registry.dataplane.DataPlane;
 import io.helidon.webserver.http.HttpRouting;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -78,6 +81,8 @@ public final class Controller implements AutoCloseable {
   private final Engine engine;
   private final String baseUrl;
   private final RegistryAccess registryAccess;
+  private final MediaFiles media;
+  private final boolean mediaOnDataPlane;
 
   private Controller(
       Layout layout,
@@ -86,7 +91,11 @@ public final class Controller implements AutoCloseable {
       AdminToken admin,
       Engine engine,
       String baseUrl,
-      RegistryAccess registryAccess) {
+      RegistryAccess registryAccess,
+      MediaFiles media,
+      boolean mediaOnDataPlane) {
+    this.media = media;
+    this.mediaOnDataPlane = mediaOnDataPlane;
     this.layout = layout;
     this.registryAccess = registryAccess;
     this.db = db;
@@ -146,15 +155,12 @@ public final class Controller implements AutoCloseable {
       }
       // A BMC may ask this controller for a job another one prepared (several controllers behind
       // one address): the engine's builder makes the same file here.
-      routes.add(
-          MediaRoutes.routes(
-              layout,
-              jobs,
-              maintenance,
-              (job, name) -> {
-                Engine e = engineRef.get();
-                return e == null ? java.util.Optional.empty() : e.media().make(job, name);
-              }));
+      Rebuild rebuild =
+          (job, name) -> {
+            Engine e = engineRef.get();
+            return e == null ? java.util.Optional.empty() : e.media().make(job, name);
+          };
+      routes.add(MediaRoutes.routes(layout, jobs, maintenance, rebuild));
       routes.add(ConsoleRoutes.routes());
       if (config.externalRegistry()) {
         // The embedded registry is off: /v2 says where the registry is.
@@ -222,7 +228,13 @@ public final class Controller implements AutoCloseable {
               tokens,
               jobs,
               new RecipeRepositories(new TaskIsos(jobs, machines, box, tasks, layout, base)),
-              parts.clock()));
+              parts.clock()),
+          new MediaFiles(layout, jobs, maintenance, rebuild),
+          // Plain HTTP without a public URL only: under TLS media stay on HTTPS (a job's media hold
+          // its secrets), and behind a proxy or NAT the data plane's port may not be reachable.
+          !config.tls()
+              && config.publicUrl() == null
+              && !"false".equals(System.getenv("PLINTH_MEDIA_ON_DATA_PLANE")));
     } catch (RuntimeException | IOException e) {
       db.close();
       throw e;
@@ -257,6 +269,25 @@ public final class Controller implements AutoCloseable {
 
   public AdminToken admin() {
     return admin;
+  }
+
+  /**
+   * Serves BMC media from the registry's data plane (sendfile) as well, and hands BMCs its URLs
+   * from now on, when the controller speaks plain HTTP at its own address (see {@link MediaFiles}).
+   * The /media routes here keep answering (URLs handed out before, the dispatcher's task ISO).
+   *
+   * @return whether BMCs now read media from the data plane
+   */
+  public boolean serveMediaOn(DataPlane dataPlane) {
+    if (!mediaOnDataPlane) {
+      return false;
+    }
+    String host = java.net.URI.create(baseUrl).getHost();
+    media.serveOn(dataPlane, "http://" + host + ":" + dataPlane.port());
+    LOG.log(
+        System.Logger.Level.INFO,
+        "media: BMCs read from the data plane at http://" + host + ":" + dataPlane.port());
+    return true;
   }
 
   /** Who may use the registry: API tokens by role, job tokens by recipe (bind it to /v2). */

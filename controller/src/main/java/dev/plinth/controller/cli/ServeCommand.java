@@ -146,6 +146,10 @@ final class ServeCommand implements Callable<Integer> {
     }
     Registry registry = started(starting);
     access.bind(server.registryAccess());
+    // BMCs read media from the data plane too (sendfile, as blobs), where the controller allows.
+    if (registry != null) {
+      registry.dataPlane().ifPresent(server::serveMediaOn);
+    }
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

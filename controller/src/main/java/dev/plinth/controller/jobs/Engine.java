@@ -315,14 +315,20 @@ public final class Engine implements AutoCloseable {
     if (!maintenance.present()) {
       return end(now, LifecycleEvent.FAIL, maintenance.missing());
     }
-    URI maintenanceIso = URI.create(baseUrl + MaintenanceIso.PATH);
-    URI iso = URI.create(baseUrl + "/media/" + now.mediaId() + "/task.iso");
-    // A BMC with one slot boots the job's own maintenance ISO, which names the task ISO's URL.
-    URI own = URI.create(baseUrl + "/media/" + now.mediaId() + "/" + MaintenanceIso.JOB_ISO);
+    // BMCs read media from the data plane when it serves them (MediaFiles), else from here.
+    URI maintenanceIso = maintenance.forBmc(baseUrl, MaintenanceIso.PATH);
+    String taskPath = "/media/" + now.mediaId() + "/task.iso";
+    String ownPath = "/media/" + now.mediaId() + "/" + MaintenanceIso.JOB_ISO;
+    URI iso = maintenance.forBmc(baseUrl, taskPath);
+    // A BMC with one slot boots the job's own maintenance ISO, which names the task ISO's URL on
+    // the controller (the same on every controller, so every controller makes the same bytes).
+    URI own = maintenance.forBmc(baseUrl, ownPath);
+    URI named = URI.create(baseUrl + taskPath);
+    URI ownHere = URI.create(baseUrl + ownPath);
     java.util.function.Supplier<URI> oneSlot =
         () -> {
           try {
-            maintenance.remasterFor(MaintenanceIso.jobIso(layout, j.id()), iso);
+            maintenance.remasterFor(MaintenanceIso.jobIso(layout, j.id()), named);
             return own;
           } catch (IOException | IllegalArgumentException e) {
             throw new RemasterException(e);
@@ -335,7 +341,11 @@ public final class Engine implements AutoCloseable {
           j,
           m,
           s -> {
-            if (!s.bootedWith(iso) && !s.bootedWith(own)) {
+            // Either URL form: the data plane may not have served media yet before a restart.
+            if (!s.bootedWith(iso)
+                && !s.bootedWith(own)
+                && !s.bootedWith(named)
+                && !s.bootedWith(ownHere)) {
               s.bootFromMedia(maintenanceIso, iso, oneSlot);
             }
           });

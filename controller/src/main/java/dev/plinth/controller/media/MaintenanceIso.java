@@ -38,8 +38,29 @@ public final class MaintenanceIso {
 
   private final Path file;
 
+  /** Where BMCs read media (the data plane), when not from the controller's own URL. */
+  private volatile String bmcBase;
+
   public MaintenanceIso(Path file) {
     this.file = Objects.requireNonNull(file);
+  }
+
+  /**
+   * BMCs read media from {@code base} (the data plane, {@link MediaFiles#serveOn}) from now on;
+   * null: from the controller's URL again.
+   */
+  public void readFrom(String base) {
+    this.bmcBase = base;
+  }
+
+  /**
+   * The URL a BMC is given for the medium at {@code path} ({@link #PATH}, {@code
+   * /media/{mediaId}/...}): on the data plane when it serves media, else under {@code
+   * controllerBase}.
+   */
+  public URI forBmc(String controllerBase, String path) {
+    String b = bmcBase;
+    return URI.create((b != null ? b : controllerBase) + path);
   }
 
   public Path file() {

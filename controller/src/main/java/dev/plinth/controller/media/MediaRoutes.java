@@ -96,8 +96,7 @@ public final class MediaRoutes {
   }
 
   /** {@code file} when it is here, else what {@code rebuild} makes of the job (or null). */
-  private static Path local(Optional<Job> job, Path file, String name, Rebuild rebuild)
-      throws IOException {
+  static Path local(Optional<Job> job, Path file, String name, Rebuild rebuild) throws IOException {
     if (job.isEmpty() || Files.isRegularFile(file)) {
       return file;
     }

@@ -46,6 +46,12 @@ public interface DataPlane extends AutoCloseable {
   /** Serves {@code file} at {@code /m/TOKEN/NAME} until {@link #unpublish}; returns that path. */
   String publish(String token, String name, Path file, String contentType);
 
+  /**
+   * Serves {@code GET|HEAD /media/...} from what {@code source} finds (content type {@code
+   * application/octet-stream}); until then, or with null, such paths answer 404.
+   */
+  void serveMedia(MediaSource source);
+
   /** Stops serving a published token. */
   void unpublish(String token);
 

@@ -32,12 +32,16 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Serves one request for a file: validation (method, token, existence, conditionals, ranges) all
@@ -47,8 +51,18 @@ import java.util.UUID;
  */
 final class FileHandler extends SimpleChannelInboundHandler<HttpObject> {
 
+  private static final System.Logger LOG = System.getLogger(FileHandler.class.getName());
+  private static final String MEDIA_TYPE = "application/octet-stream";
+
+  /** Where media look-ups that may block (database, a medium made again) run. */
+  private static final ExecutorService LOOKUPS = Executors.newVirtualThreadPerTaskExecutor();
+
   private final Resolver resolver;
   private final boolean cork;
+  // A media look-up is running off the event loop: reads are paused and requests that were
+  // already decoded wait here, so that answers keep the order of requests.
+  private boolean looking;
+  private final ArrayDeque<HttpRequest> queued = new ArrayDeque<>();
   // The request being answered is HTTP/1.0 with keep-alive (one handler per channel, one request
   // at a time).
   private boolean keepAlive10;
@@ -63,6 +77,14 @@ final class FileHandler extends SimpleChannelInboundHandler<HttpObject> {
     if (!(msg instanceof HttpRequest req)) {
       return;
     }
+    if (looking) {
+      queued.add(req);
+      return;
+    }
+    request(ctx, req);
+  }
+
+  private void request(ChannelHandlerContext ctx, HttpRequest req) throws IOException {
     keepAlive10 = false;
     if (req.decoderResult().isFailure()) {
       sendStatus(ctx, HttpResponseStatus.BAD_REQUEST, false);
@@ -80,12 +102,83 @@ final class FileHandler extends SimpleChannelInboundHandler<HttpObject> {
     }
     String uri = req.uri();
     int q = uri.indexOf('?');
-    Optional<Resolver.Target> target = resolver.resolve(q < 0 ? uri : uri.substring(0, q));
+    String path = q < 0 ? uri : uri.substring(0, q);
+    if (path.startsWith("/media/")) {
+      media(ctx, req, path, head, keepAlive);
+      return;
+    }
+    Optional<Resolver.Target> target = resolver.resolve(path);
     if (target.isEmpty() || !Files.isRegularFile(target.get().file())) {
       sendStatus(ctx, HttpResponseStatus.NOT_FOUND, keepAlive);
       return;
     }
     serve(ctx, req, target.get(), head, keepAlive);
+  }
+
+  /**
+   * A medium: served at once when the source knows the path without blocking, else looked up on a
+   * virtual thread (reads paused meanwhile) and served back on the event loop.
+   */
+  private void media(
+      ChannelHandlerContext ctx, HttpRequest req, String path, boolean head, boolean keepAlive)
+      throws IOException {
+    MediaSource source = resolver.media;
+    if (source == null) {
+      sendStatus(ctx, HttpResponseStatus.NOT_FOUND, keepAlive);
+      return;
+    }
+    Path known = source.known(path);
+    if (known != null) {
+      serveMedium(ctx, req, known, head, keepAlive);
+      return;
+    }
+    looking = true;
+    ctx.channel().config().setAutoRead(false);
+    LOOKUPS.execute(
+        () -> {
+          Path found;
+          try {
+            found = source.find(path).orElse(null);
+          } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "media " + path + ": " + e);
+            found = null;
+          }
+          Path f = found;
+          ctx.executor()
+              .execute(
+                  () -> {
+                    try {
+                      serveMedium(ctx, req, f, head, keepAlive);
+                    } catch (IOException | RuntimeException e) {
+                      ctx.close();
+                    } finally {
+                      looking = false;
+                      ctx.channel().config().setAutoRead(true);
+                      drain(ctx);
+                    }
+                  });
+        });
+  }
+
+  private void drain(ChannelHandlerContext ctx) {
+    HttpRequest next;
+    while (!looking && ctx.channel().isActive() && (next = queued.poll()) != null) {
+      try {
+        request(ctx, next);
+      } catch (IOException | RuntimeException e) {
+        ctx.close();
+      }
+    }
+  }
+
+  private void serveMedium(
+      ChannelHandlerContext ctx, HttpRequest req, Path file, boolean head, boolean keepAlive)
+      throws IOException {
+    if (file == null || !Files.isRegularFile(file)) {
+      sendStatus(ctx, HttpResponseStatus.NOT_FOUND, keepAlive);
+      return;
+    }
+    serve(ctx, req, new Resolver.Target(file, MEDIA_TYPE, null), head, keepAlive);
   }
 
   private void serve(

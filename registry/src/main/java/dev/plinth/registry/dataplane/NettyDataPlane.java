@@ -46,6 +46,7 @@ final class NettyDataPlane implements DataPlane {
   private final List<Path> roots;
   private final ConcurrentHashMap<String, Published> published;
   private final UploadReceiver.Uploads uploads;
+  private final Resolver resolver;
 
   private NettyDataPlane(
       EventLoopGroup group,
@@ -54,7 +55,9 @@ final class NettyDataPlane implements DataPlane {
       UrlSigner signer,
       List<Path> roots,
       ConcurrentHashMap<String, Published> published,
-      UploadReceiver.Uploads uploads) {
+      UploadReceiver.Uploads uploads,
+      Resolver resolver) {
+    this.resolver = resolver;
     this.published = published;
     this.uploads = uploads;
     this.group = group;
@@ -104,7 +107,7 @@ final class NettyDataPlane implements DataPlane {
               .syncUninterruptibly()
               .channel();
       NettyDataPlane dp =
-          new NettyDataPlane(group, ch, nativeTransport, signer, roots, pub, uploads);
+          new NettyDataPlane(group, ch, nativeTransport, signer, roots, pub, uploads, resolver);
       LOG.log(
           System.Logger.Level.INFO,
           "data plane on {0}:{1,number,#} ({2})",
@@ -158,6 +161,11 @@ final class NettyDataPlane implements DataPlane {
     }
     published.put(token, new Published(name, file.toAbsolutePath().normalize(), contentType));
     return "/m/" + token + "/" + name;
+  }
+
+  @Override
+  public void serveMedia(MediaSource source) {
+    resolver.media = source;
   }
 
   @Override

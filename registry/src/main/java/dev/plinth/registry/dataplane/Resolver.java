@@ -21,6 +21,9 @@ final class Resolver {
   private final List<Path> roots;
   private final Map<String, NettyDataPlane.Published> published;
 
+  /** What {@code /media/} serves, once the owner says ({@link DataPlane#serveMedia}). */
+  volatile MediaSource media;
+
   Resolver(UrlSigner signer, List<Path> roots, Map<String, NettyDataPlane.Published> published) {
     this.signer = signer;
     this.roots = roots;
