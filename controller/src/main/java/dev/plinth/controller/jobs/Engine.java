@@ -13,6 +13,7 @@ import dev.plinth.controller.store.EventStore;
 import dev.plinth.controller.store.Job;
 import dev.plinth.controller.store.JobState;
 import dev.plinth.controller.store.JobStore;
+import dev.plinth.controller.store.LeaseLostException;
 import dev.plinth.controller.store.Machine;
 import dev.plinth.controller.store.MachineStore;
 import dev.plinth.controller.store.StoreException;
@@ -251,18 +252,34 @@ public final class Engine implements AutoCloseable {
         && j.leaseUntil().isAfter(clock.instant());
   }
 
-  /** Does the next thing for {@code j}; false when the job now waits for something else. */
+  /**
+   * Does the next thing for {@code j}; false when the job now waits for something else, or when
+   * this controller's write was refused because it no longer holds the job's lease (the job is then
+   * dropped from this engine's memory; the next tick claims it again only if its lease is free).
+   */
   boolean advance(Job j) {
     Instant now = clock.instant();
-    if (j.cancelRequested()) {
-      return end(j, LifecycleEvent.CANCEL, "canceled by request");
+    try {
+      if (j.cancelRequested()) {
+        return end(j, LifecycleEvent.CANCEL, "canceled by request");
+      }
+      if (j.deadlineAt() != null && now.isAfter(j.deadlineAt())) {
+        return end(
+            j,
+            LifecycleEvent.DEADLINE_PASSED,
+            "no progress in " + j.state().wire() + " within " + settings.deadline(j.state()));
+      }
+      return step(j, now);
+    } catch (LeaseLostException e) {
+      // Another controller drives the job now (or may at any moment): forget it here, no cleanup.
+      LOG.log(Level.WARNING, "{0}; dropping the job", e.getMessage());
+      notBefore.remove(j.id());
+      failures.remove(j.id());
+      return false;
     }
-    if (j.deadlineAt() != null && now.isAfter(j.deadlineAt())) {
-      return end(
-          j,
-          LifecycleEvent.DEADLINE_PASSED,
-          "no progress in " + j.state().wire() + " within " + settings.deadline(j.state()));
-    }
+  }
+
+  private boolean step(Job j, Instant now) {
     try {
       return switch (j.state()) {
         case PENDING -> prepare(j);
@@ -385,12 +402,19 @@ public final class Engine implements AutoCloseable {
     return move(j, ok ? LifecycleEvent.RETURNED_TO_DISK : LifecycleEvent.FAIL, null) && cleanup(j);
   }
 
-  /** Ends a job (cancel, timeout, failure), ejecting media first where some may be inserted. */
+  /**
+   * Ends a job (cancel, timeout, failure), then ejects media where some may be inserted. The end is
+   * stored first, fenced by the lease: a controller that lost the job touches neither its BMC nor
+   * its media (a crash between the two leaves media in, which the next job's boot ejects first).
+   */
   private boolean end(Job j, LifecycleEvent to, String reason) {
     boolean mediaIn =
         j.state() == JobState.BOOTING
             || j.state() == JobState.RUNNING
             || j.state() == JobState.FINISHING;
+    if (!move(j, to, reason)) {
+      return false;
+    }
     if (mediaIn) {
       machines
           .byName(j.machineName())
@@ -404,13 +428,17 @@ public final class Engine implements AutoCloseable {
                 }
               });
     }
-    move(j, to, reason);
     return cleanup(j);
   }
 
-  /** Stores {@code event}'s transition through the lifecycle; false when it did not apply. */
+  /**
+   * Stores {@code event}'s transition through the lifecycle, fenced by this controller's lease;
+   * false when it did not apply.
+   *
+   * @throws LeaseLostException when the lease is no longer this controller's: nothing was stored
+   */
   private boolean move(Job j, LifecycleEvent event, String reason) {
-    var stored = lifecycle.fire(j, event, reason);
+    var stored = lifecycle.fire(j, event, reason, owner);
     stored.ifPresent(after -> LOG.log(Level.INFO, "job", fields(j, after.state(), reason)));
     return stored.isPresent();
   }

@@ -71,18 +71,33 @@ public final class JobLifecycle {
 
   /**
    * Applies {@code event} to {@code j} as last read: stored only if the job is still in {@code
-   * j.state()} and the table allows the event there.
+   * j.state()} and the table allows the event there. Not fenced by a lease: for callers that do not
+   * drive the job (tests, set-up); the engine uses {@link #fire(Job, LifecycleEvent, String,
+   * String)}.
    *
    * @param reason why, kept on the job (null keeps the reason it has)
    * @return the job after the change, or empty when it was refused or the job had moved on
    */
   public Optional<Job> fire(Job j, LifecycleEvent event, String reason) {
+    return fire(j, event, reason, null);
+  }
+
+  /**
+   * {@link #fire(Job, LifecycleEvent, String)} fenced by {@code leaseOwner}'s lease: the engine's
+   * writes go through here, so a controller that stalled past its lease (GC, SIGSTOP) cannot store
+   * a transition for a job another controller now drives.
+   *
+   * @param leaseOwner the controller that must hold the job's unexpired lease (null: unfenced)
+   * @throws dev.plinth.controller.store.LeaseLostException when it does not: nothing was stored
+   */
+  public Optional<Job> fire(Job j, LifecycleEvent event, String reason, String leaseOwner) {
     Optional<JobState> to = Transitions.next(j.state(), event);
     if (to.isEmpty()) {
       LOG.log(Level.WARNING, "job {0}: {1} refused in {2}", j.id(), event, j.state().wire());
       return Optional.empty();
     }
-    return jobs.transition(transition(j.id(), j.state(), to.get(), reason, clock.instant()));
+    Transition t = transition(j.id(), j.state(), to.get(), reason, clock.instant());
+    return jobs.transition(leaseOwner == null ? t : t.fencedBy(leaseOwner));
   }
 
   /**

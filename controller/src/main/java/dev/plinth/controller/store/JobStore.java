@@ -220,13 +220,21 @@ public final class JobStore {
     return db.tx(c -> transition(c, t));
   }
 
-  /** {@link #transition(Transition)} inside the caller's transaction. */
+  /**
+   * {@link #transition(Transition)} inside the caller's transaction. A fenced change ({@link
+   * Transition#leaseOwner()} set) is stored only while that owner's lease on the job is unexpired
+   * at {@link Transition#at()}, checked in the same conditional update.
+   *
+   * @throws LeaseLostException when the change is fenced and the lease is no longer the writer's
+   */
   public static Optional<Job> transition(Connection c, Transition t) throws SQLException {
+    boolean fenced = t.leaseOwner() != null;
     try (PreparedStatement ps =
         c.prepareStatement(
             "UPDATE jobs SET state=?, reason=COALESCE(?, reason), last_step=COALESCE(?, last_step),"
                 + " deadline_at=?, updated_at=?, finished_at=?, version=version+1"
-                + " WHERE id=? AND state=?")) {
+                + " WHERE id=? AND state=?"
+                + (fenced ? " AND lease_owner=? AND lease_until>?" : ""))) {
       ps.setString(1, t.to().name());
       ps.setString(2, t.reason());
       ps.setString(3, t.lastStep());
@@ -235,7 +243,14 @@ public final class JobStore {
       Sql.instant(ps, 6, t.to().terminal() ? t.at() : null);
       ps.setString(7, t.jobId());
       ps.setString(8, t.from().name());
+      if (fenced) {
+        ps.setString(9, t.leaseOwner());
+        Sql.instant(ps, 10, t.at());
+      }
       if (ps.executeUpdate() != 1) {
+        if (fenced) {
+          refuseIfLeaseLost(c, t);
+        }
         return Optional.empty();
       }
     }
@@ -253,6 +268,21 @@ public final class JobStore {
       MachineStates.change(c, after.get().machineId(), t.machine());
     }
     return after;
+  }
+
+  /** Why a fenced change matched no row: the lease (thrown) or the state moved on (returns). */
+  private static void refuseIfLeaseLost(Connection c, Transition t) throws SQLException {
+    Job now = get(c, t.jobId()).orElse(null);
+    if (now == null) {
+      return;
+    }
+    boolean holds =
+        t.leaseOwner().equals(now.leaseOwner())
+            && now.leaseUntil() != null
+            && now.leaseUntil().isAfter(t.at());
+    if (!holds) {
+      throw new LeaseLostException(t.jobId(), t.leaseOwner(), now.leaseOwner());
+    }
   }
 
   /**

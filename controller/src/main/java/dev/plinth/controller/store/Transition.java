@@ -17,6 +17,9 @@ import java.util.function.Function;
  * @param machine what the change does to the job's machine, decided from its state in the same
  *     transaction (null, or a function that gives null: nothing; one that throws: the job's change
  *     is not stored either)
+ * @param leaseOwner null for a change that any controller may store (webhook events, test set-up);
+ *     otherwise the change is fenced: stored only while this owner holds the job's lease unexpired
+ *     at {@code at}, refused with {@link LeaseLostException} when it does not
  */
 public record Transition(
     String jobId,
@@ -26,7 +29,26 @@ public record Transition(
     String lastStep,
     Instant deadline,
     Instant at,
-    Function<MachineStatus, MachineChange> machine) {
+    Function<MachineStatus, MachineChange> machine,
+    String leaseOwner) {
+
+  /** An unfenced change (see {@code leaseOwner}). */
+  public Transition(
+      String jobId,
+      JobState from,
+      JobState to,
+      String reason,
+      String lastStep,
+      Instant deadline,
+      Instant at,
+      Function<MachineStatus, MachineChange> machine) {
+    this(jobId, from, to, reason, lastStep, deadline, at, machine, null);
+  }
+
+  /** This change, fenced by {@code owner}'s lease on the job. */
+  public Transition fencedBy(String owner) {
+    return new Transition(jobId, from, to, reason, lastStep, deadline, at, machine, owner);
+  }
 
   /** A change that leaves the machine's state alone. */
   public Transition(
@@ -37,6 +59,6 @@ public record Transition(
       String lastStep,
       Instant deadline,
       Instant at) {
-    this(jobId, from, to, reason, lastStep, deadline, at, null);
+    this(jobId, from, to, reason, lastStep, deadline, at, null, null);
   }
 }

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.plinth.controller.Layout;
 import dev.plinth.controller.media.MaintenanceIso;
+import dev.plinth.controller.media.MediaRoutes;
 import dev.plinth.controller.security.SecretBox;
 import dev.plinth.controller.store.Database;
 import dev.plinth.controller.store.EventStore;
@@ -19,6 +20,7 @@ import dev.plinth.controller.store.JobStore;
 import dev.plinth.controller.store.Machine;
 import dev.plinth.controller.store.MachineStore;
 import dev.plinth.controller.store.Transition;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Two controllers' engines on one store: a cancel asked of the controller that does not drive the
  * job reaches the one that does, and a controller that stops (without giving its leases back, as
  * after {@code kill -9}) has its job taken over once the lease runs out, by the other one, which
- * then fires the job's deadline.
+ * then fires the job's deadline; a controller that stalled past its lease has its write refused.
  */
 class EnginesTakeOverTest {
 
@@ -124,6 +126,41 @@ class EnginesTakeOverTest {
     assertThat(j.finishedAt()).isAfter(deadline);
   }
 
+  @Test
+  void aControllerThatStalledPastItsLeaseHasItsWriteRefusedAndTouchesNothing() throws Exception {
+    String id = runningJob(Instant.now().plusSeconds(600));
+    jobs.requestCancel(id, Instant.now()); // what A will act on when it wakes up
+    Instant t0 = Instant.now();
+    assertThat(jobs.claim("ctl-a", t0, t0.plus(LEASE), 10)).extracting(Job::id).contains(id);
+    Job seenByA = jobs.get(id).orElseThrow(); // A checked its lease and read the job, then stalls
+    Path taskIso = MediaRoutes.taskIso(layout, id);
+    Files.createDirectories(taskIso.getParent());
+    Files.writeString(taskIso, "task iso");
+
+    Instant woke = t0.plus(LEASE).plusSeconds(1);
+    assertThat(jobs.claim("ctl-b", woke, woke.plus(LEASE), 10)).extracting(Job::id).contains(id);
+    Engine a = engine("ctl-a", () -> woke);
+    try {
+      assertThat(a.advance(seenByA)).isFalse();
+    } finally {
+      a.close();
+    }
+    Job j = jobs.get(id).orElseThrow();
+    assertThat(j.state()).as("A's cancel was refused").isEqualTo(JobState.RUNNING);
+    assertThat(j.leaseOwner()).isEqualTo("ctl-b");
+    assertThat(bmc.most.get()).as("A opened no BMC session to eject media").isZero();
+    assertThat(taskIso).as("A left the job's media alone").exists();
+
+    Engine b = engine("ctl-b").start();
+    try {
+      await(() -> jobs.get(id).orElseThrow().state() == JobState.CANCELED, "B cancels the job");
+    } finally {
+      b.close();
+    }
+    assertThat(bmc.most.get()).as("B ejected the media").isEqualTo(1);
+    assertThat(taskIso).doesNotExist();
+  }
+
   private List<String> leases(String id) {
     return new EventStore(db)
         .list(id, 0, 100).stream()
@@ -196,6 +233,10 @@ class EnginesTakeOverTest {
   }
 
   private Engine engine(String owner) {
+    return engine(owner, clock);
+  }
+
+  private Engine engine(String owner, InstantSource clock) {
     return new Engine(
         jobs,
         new MachineStore(db),

@@ -282,6 +282,61 @@ abstract class StoreContract {
   }
 
   @Test
+  void aWriteFencedByAnExpiredLeaseIsRefusedOnceAnotherControllerClaimedTheJob() {
+    Machine m = new MachineStore(db()).create(machine("a"));
+    JobStore js = new JobStore(db());
+    js.create(job("j1", m));
+    assertThat(js.claim("ctl-a", T0, T0.plusSeconds(15), 10)).extracting(Job::id).contains("j1");
+    Transition next =
+        new Transition(
+            "j1", JobState.PENDING, JobState.MEDIA_READY, null, null, T0.plusSeconds(300), T0);
+
+    // A stalls past its lease (GC, SIGSTOP); B claims the job and moves it on.
+    assertThat(js.claim("ctl-b", T0.plusSeconds(16), T0.plusSeconds(31), 10))
+        .extracting(Job::id)
+        .contains("j1");
+    Instant woke = T0.plusSeconds(17);
+    Transition stale = withAt(next, woke).fencedBy("ctl-a");
+    LeaseLostException refused = assertThrows(LeaseLostException.class, () -> js.transition(stale));
+    assertThat(refused.jobId()).isEqualTo("j1");
+    assertThat(refused.getMessage()).contains("ctl-b");
+    Job j = js.get("j1").orElseThrow();
+    assertThat(j.state()).as("A stored nothing").isEqualTo(JobState.PENDING);
+    assertThat(j.version()).isEqualTo(1);
+    assertThat(new EventStore(db()).list("j1", 0, 10))
+        .extracting(JobEvent::type)
+        .containsExactly("job.created");
+
+    assertThat(js.transition(withAt(next, woke).fencedBy("ctl-b")))
+        .get()
+        .extracting(Job::state)
+        .isEqualTo(JobState.MEDIA_READY);
+    // A fenced write that finds the state moved on (lease still held) is a plain miss.
+    assertThat(js.transition(withAt(next, woke).fencedBy("ctl-b"))).isEmpty();
+  }
+
+  @Test
+  void aWriteFencedByALeaseThatRanOutIsRefusedEvenBeforeAnotherClaim() {
+    Machine m = new MachineStore(db()).create(machine("a"));
+    JobStore js = new JobStore(db());
+    js.create(job("j1", m));
+    js.claim("ctl-a", T0, T0.plusSeconds(15), 10);
+    Transition t =
+        new Transition(
+            "j1", JobState.PENDING, JobState.MEDIA_READY, null, null, T0.plusSeconds(300), T0);
+    assertThrows(
+        LeaseLostException.class,
+        () -> js.transition(withAt(t, T0.plusSeconds(15)).fencedBy("ctl-a")));
+    // Unfenced writes (the dispatcher's events through any controller) are not held to the lease.
+    assertThat(js.transition(withAt(t, T0.plusSeconds(16)))).isPresent();
+  }
+
+  private static Transition withAt(Transition t, Instant at) {
+    return new Transition(
+        t.jobId(), t.from(), t.to(), t.reason(), t.lastStep(), t.deadline(), at, t.machine());
+  }
+
+  @Test
   void cancelIsRecordedOnce() {
     Machine m = new MachineStore(db()).create(machine("a"));
     JobStore js = new JobStore(db());
