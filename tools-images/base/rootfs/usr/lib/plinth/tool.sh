@@ -6,6 +6,7 @@
 #   plinth_init NAME "$@"      parse --dry-run / PLINTH_DRY_RUN, set PLINTH_TOOL; leaves PLINTH_ARGS
 #   plinth_log / plinth_die CODE MSG / plinth_usage MSG
 #   run CMD...                 print "+ CMD" and run it unless dry-run (for commands that change things)
+#   run_quiet CMD...           the same, the command's stdout discarded
 #   plinth_target_disk         the checked PLINTH_TARGET_DISK (exit 3 when unset, missing or removable)
 #   plinth_check_on_target DEV refuse (exit 3) a device that is not the target disk or one of its partitions
 #   plinth_part LABEL          /dev/... of the target disk's partition with that GPT label (exit 3 when absent)
@@ -40,6 +41,14 @@ run() {
   printf '+ %s\n' "$*"
   if plinth_dry; then return 0; fi
   "$@"
+}
+
+# run_quiet CMD...: like run, but the command's own stdout is discarded; the "+ CMD" line is kept
+# (a "run CMD >/dev/null" would hide it, from --dry-run too).
+run_quiet() {
+  printf '+ %s\n' "$*"
+  if plinth_dry; then return 0; fi
+  "$@" >/dev/null
 }
 
 # plinth_init NAME "$@": strips --dry-run from the arguments into PLINTH_ARGS (array).

@@ -325,4 +325,36 @@ class LinuxImagerIT {
       assertThat(d.sha256()).isEqualTo(before);
     }
   }
+
+  @Test
+  void xzRawOntoAPartitionIsVerifiedAndBytesEqual() throws Exception {
+    byte[] raw = rawImage();
+    Sh.run("xz", "-q", "-k", "-f", "-0", tmp.resolve("disk.raw").toString());
+    byte[] xz = Files.readAllBytes(tmp.resolve("disk.raw.xz"));
+    registry.push("os/rawxz", "1", "application/vnd.plinth.os.raw.v1+xz", xz, "disk.raw.xz");
+    try (LoopDisk d = partitioned()) {
+      var r =
+          tool(d)
+              .run(
+                  "write",
+                  "--source",
+                  "os/rawxz:1",
+                  "--format",
+                  "raw",
+                  "--compression",
+                  "xz",
+                  "--target",
+                  "partition=ESP",
+                  "--digest",
+                  TestRegistry.sha256(raw));
+      assertThat(r.exit()).as(r.toString()).isZero();
+      assertThat(r.stderr())
+          .contains("verified os/rawxz:1 onto " + d.dev + "p1")
+          .contains("content " + TestRegistry.sha256(raw))
+          .contains("plinth-progress: " + xz.length + "/" + xz.length);
+      // the ESP partition starts at 1 MiB: the decompressed image is there byte for byte
+      assertThat(d.read(1 << 20, raw.length)).isEqualTo(raw);
+      assertThat(Sh.run("sgdisk", "-p", d.dev)).contains("root"); // the table is untouched
+    }
+  }
 }

@@ -160,4 +160,32 @@ class SgdiskIT {
       assertThat(secure.stderr()).contains("neither NVMe nor ATA").contains("--method zero");
     }
   }
+
+  @Test
+  void wipeDiscardReleasesTheBlocks() throws Exception {
+    // a loop device passes discard to its backing file as a punched hole: the blocks mkfs and the
+    // data below allocated are given back, which a zero-writing fallback could not do
+    try (LoopDisk d = LoopDisk.create(tmp, 64L << 20)) {
+      Sh.run("sgdisk", "-o", "-n", "1:0:0", "-c", "1:old", d.dev);
+      Sh.run("mkfs.ext4", "-q", "-F", d.part(1));
+      byte[] data = new byte[8 << 20];
+      new java.util.Random(5).nextBytes(data);
+      d.write(16L << 20, data);
+      long before = allocatedKiB(d);
+      assertThat(before).isGreaterThan(8 << 10);
+      var r = tool(d).run("wipe", "--method", "discard", "--disks", "target", "--verify");
+      assertThat(r.exit()).as(r.toString()).isZero();
+      assertThat(r.stdout()).contains("+ blkdiscard -f " + d.dev + "\n");
+      assertThat(r.stderr()).contains("verified " + d.dev);
+      assertThat(Sh.status("blkid", "-p", d.dev)).isEqualTo(2);
+      assertThat(allocatedKiB(d)).as("KiB allocated after the discard").isLessThan(1024);
+      assertThat(d.read(16L << 20, 4096)).containsOnly(0);
+    }
+  }
+
+  static long allocatedKiB(LoopDisk d) throws Exception {
+    Sh.status("blockdev", "--flushbufs", d.dev);
+    Sh.status("sync");
+    return Long.parseLong(Sh.run("du", "-k", d.file.toString()).split("\\s+")[0]);
+  }
 }
