@@ -490,13 +490,16 @@ final class BmcCommand implements Runnable {
     }
   }
 
-  /** {@code plinth bmc simulate}: the simulator, standalone (hidden: a development tool). */
+  /**
+   * {@code plinth bmc simulate}: the simulator, standalone (listed: the README sends new users
+   * without hardware to it).
+   */
   @Command(
       name = "simulate",
-      hidden = true,
       mixinStandardHelpOptions = true,
       description =
-          "Run simulated BMCs until stopped: one BMC on --listen, or N on 127.10.x.y:PORT.")
+          "Run simulated BMCs until stopped (a simulation, for trying Plinth without hardware):"
+              + " one BMC on --listen, or N on 127.10.x.y:PORT.")
   static final class Simulate implements Callable<Integer> {
     @Spec CommandSpec spec;
 

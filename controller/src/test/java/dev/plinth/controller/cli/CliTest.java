@@ -65,6 +65,13 @@ class CliTest {
   }
 
   @Test
+  void bmcHelpListsTheSimulator() {
+    Run r = run("bmc", "--help");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).containsPattern("(?m)^\\s+simulate\\s+Run simulated BMCs");
+  }
+
+  @Test
   void completionScriptIsGenerated() {
     Run r = run("generate-completion");
     assertThat(r.exit()).isZero();
