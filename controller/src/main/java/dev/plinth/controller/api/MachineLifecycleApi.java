@@ -11,9 +11,11 @@ import dev.plinth.controller.jobs.MachineLifecycle;
 import dev.plinth.controller.security.Role;
 import dev.plinth.controller.store.JobState;
 import dev.plinth.controller.store.Machine;
+import dev.plinth.controller.store.MachineHistory;
 import dev.plinth.controller.store.MachineState;
 import dev.plinth.controller.store.MachineStates;
 import dev.plinth.controller.store.MachineStatus;
+import dev.plinth.controller.store.Page;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import java.util.Arrays;
@@ -25,7 +27,8 @@ import java.util.stream.Collectors;
  * The operator's lifecycle verbs on a machine ({@code POST /machines/{name}/maintenance}, {@code
  * POST /machines/{name}/decommission}) and the fleet's counts by state ({@code GET /fleet}). Each
  * verb goes through {@link MachineLifecycle}; a verb the machine's state does not allow is a 409
- * {@code machine-state} saying why.
+ * {@code machine-state} saying why. {@code GET /machines/{name}/history} lists the transitions
+ * (newest first, paged by {@code ?before=}).
  */
 final class MachineLifecycleApi implements HttpService {
 
@@ -37,10 +40,12 @@ final class MachineLifecycleApi implements HttpService {
   private final ApiContext ctx;
   private final MachineStates states;
   private final MachineLifecycle lifecycle;
+  private final MachineHistory history;
 
   MachineLifecycleApi(ApiContext ctx) {
     this.ctx = ctx;
     this.states = new MachineStates(ctx.jobs().database());
+    this.history = new MachineHistory(ctx.jobs().database());
     this.lifecycle = new MachineLifecycle(states, ctx.clock());
   }
 
@@ -52,6 +57,23 @@ final class MachineLifecycleApi implements HttpService {
     r.post(
         "/machines/{name}/decommission", Endpoint.guarded(auth, Role.OPERATOR, this::decommission));
     r.get("/fleet", Endpoint.guarded(auth, Role.VIEWER, this::fleet));
+    r.get("/machines/{name}/history", Endpoint.guarded(auth, Role.VIEWER, this::history));
+  }
+
+  /** The machine's state transitions, newest first, paged by {@code before}. */
+  private void history(Call c) {
+    Machine m = find(c);
+    Page<MachineHistory.Entry> p;
+    try {
+      p =
+          history.list(
+              m.id(), c.req().query().first("before").orElse(null), Endpoint.limit(c.req()));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.bad("before must be the next cursor of a previous page");
+    }
+    ApiJson.send(
+        c.res(),
+        new Wire.PageOut<>(p.items().stream().map(Wire.TransitionOut::of).toList(), p.next()));
   }
 
   private void maintenance(Call c) {
@@ -66,12 +88,14 @@ final class MachineLifecycleApi implements HttpService {
                 m.id(),
                 m.name(),
                 MachineEvent.MAINTENANCE_ON,
-                reason(in.reason(), "maintenance", c))
+                reason(in.reason(), "maintenance", c),
+                c.principal().name())
             : lifecycle.fire(
                 m.id(),
                 m.name(),
                 MachineEvent.MAINTENANCE_OFF,
-                reason(in.reason(), "maintenance ended", c));
+                reason(in.reason(), "maintenance ended", c),
+                c.principal().name());
     ApiJson.send(c.res(), Wire.MachineOut.of(m, st));
   }
 
@@ -83,7 +107,11 @@ final class MachineLifecycleApi implements HttpService {
             : new Wire.DecommissionIn(null);
     MachineStatus st =
         lifecycle.fire(
-            m.id(), m.name(), MachineEvent.DECOMMISSION, reason(in.reason(), "decommissioned", c));
+            m.id(),
+            m.name(),
+            MachineEvent.DECOMMISSION,
+            reason(in.reason(), "decommissioned", c),
+            c.principal().name());
     ApiJson.send(c.res(), Wire.MachineOut.of(m, st));
   }
 

@@ -84,6 +84,7 @@ final class MachinesApi implements HttpService {
             .list(
                 labels,
                 state,
+                search(c),
                 c.req().query().first("after").orElse(null),
                 Endpoint.limit(c.req()));
     Map<String, MachineStatus> st = states.get(p.items().stream().map(Machine::id).toList());
@@ -91,6 +92,15 @@ final class MachinesApi implements HttpService {
         c.res(),
         new Wire.PageOut<>(
             p.items().stream().map(m -> MachineOut.of(m, st.get(m.id()))).toList(), p.next()));
+  }
+
+  /** {@code ?q=}: part of a machine's name (names are lower case, so is the search). */
+  private static String search(Call c) {
+    String q = c.req().query().first("q").orElse("").strip();
+    if (q.length() > 63) {
+      throw ApiException.bad("q is part of a machine name: at most 63 characters");
+    }
+    return q.isEmpty() ? null : q.toLowerCase(java.util.Locale.ROOT);
   }
 
   private void create(Call c) {
@@ -148,7 +158,12 @@ final class MachinesApi implements HttpService {
     // Enrolling until the BMC was checked and the inventory read (now, or by .../inventory).
     MachineStatus st =
         check
-            ? lifecycle.fire(m.id(), m.name(), MachineEvent.ENROLLED, "BMC checked, inventory read")
+            ? lifecycle.fire(
+                m.id(),
+                m.name(),
+                MachineEvent.ENROLLED,
+                "BMC checked, inventory read",
+                c.principal().name())
             : states.get(m.id()).orElse(null);
     c.res().header(HeaderNames.LOCATION, "/api/v1/machines/" + m.name());
     etag(c, m);
@@ -318,7 +333,12 @@ final class MachinesApi implements HttpService {
                     new ApiException(
                         ProblemType.CONFLICT, "machine " + m.name() + " changed meanwhile; retry"));
     if (states.get(m.id()).map(st -> st.state() == MachineState.ENROLLING).orElse(false)) {
-      lifecycle.fire(m.id(), m.name(), MachineEvent.ENROLLED, "BMC checked, inventory read");
+      lifecycle.fire(
+          m.id(),
+          m.name(),
+          MachineEvent.ENROLLED,
+          "BMC checked, inventory read",
+          c.principal().name());
     }
     etag(c, stored);
     ApiJson.send(c.res(), out(stored));

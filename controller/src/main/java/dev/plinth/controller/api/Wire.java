@@ -74,6 +74,13 @@ final class Wire {
     }
   }
 
+  /** One entry of GET /machines/{name}/history: a state transition, who made it and why. */
+  record TransitionOut(String at, String from, String to, String by, String reason) {
+    static TransitionOut of(dev.plinth.controller.store.MachineHistory.Entry e) {
+      return new TransitionOut(ts(e.at()), e.from().wire(), e.to().wire(), e.actor(), e.reason());
+    }
+  }
+
   /** POST /machines/{name}/maintenance: {@code enabled} true enters maintenance, false ends it. */
   record MaintenanceIn(Boolean enabled, String reason) {}
 

@@ -98,6 +98,37 @@ final class MachineView {
     return l;
   }
 
+  /** How many of a machine's last state transitions {@code machines get} shows. */
+  static final int HISTORY_SHOWN = 5;
+
+  /**
+   * The lines for a page of {@code GET /machines/{name}/history} (newest first): one per
+   * transition, with who made it and why.
+   */
+  static List<String> history(JsonNode page) {
+    List<String> l = new ArrayList<>();
+    JsonNode items = page.path("items");
+    if (items.isEmpty()) {
+      l.add("History:     no state changes yet");
+      return l;
+    }
+    l.add(
+        "History:     "
+            + (page.hasNonNull("next") ? "the last " + items.size() + " changes" : "")
+            + (page.hasNonNull("next") ? ", newest first" : "newest first"));
+    for (JsonNode t : items) {
+      l.add(
+          "  "
+              + join(
+                  "  ",
+                  or(text(t, "at")),
+                  text(t, "from") + " -> " + text(t, "to"),
+                  t.hasNonNull("by") ? "by " + text(t, "by") : "",
+                  text(t, "reason")));
+    }
+    return l;
+  }
+
   /** Bytes in decimal units, as disk vendors count: 480 GB, 4 TB. */
   static String size(long bytes) {
     String[] units = {"B", "kB", "MB", "GB", "TB", "PB"};

@@ -221,9 +221,19 @@ final class MachinesCommand implements Runnable {
 
     @Override
     public Integer call() {
-      MachineView.print(
-          opts.out(spec.commandLine().getOut()),
-          opts.client().get("/api/v1/machines/" + ApiClient.q(name)));
+      ApiClient c = opts.client();
+      Output out = opts.out(spec.commandLine().getOut());
+      MachineView.print(out, c.get("/api/v1/machines/" + ApiClient.q(name)));
+      if (out.table()) {
+        JsonNode h =
+            c.get(
+                "/api/v1/machines/"
+                    + ApiClient.q(name)
+                    + "/history?limit="
+                    + MachineView.HISTORY_SHOWN);
+        MachineView.history(h).forEach(out.w()::println);
+        out.w().flush();
+      }
       return 0;
     }
   }

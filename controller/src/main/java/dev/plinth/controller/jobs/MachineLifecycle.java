@@ -61,9 +61,18 @@ public final class MachineLifecycle {
    *     meanwhile); {@link java.util.NoSuchElementException} when there is no such machine
    */
   public MachineStatus fire(String machineId, String name, MachineEvent event, String reason) {
+    return fire(machineId, name, event, reason, null);
+  }
+
+  /**
+   * {@link #fire(String, String, MachineEvent, String)} by {@code actor} (a token's name), kept in
+   * the machine's history.
+   */
+  public MachineStatus fire(
+      String machineId, String name, MachineEvent event, String reason, String actor) {
     Instant now = clock.instant();
     return states
-        .change(machineId, st -> change(st, event, reason, now, name))
+        .change(machineId, st -> change(st, event, reason, now, name, actor))
         .orElseThrow(() -> new java.util.NoSuchElementException("machine " + name));
   }
 
@@ -76,7 +85,7 @@ public final class MachineLifecycle {
     return st ->
         st.state() == MachineState.PROVISIONING
             ? null
-            : change(st, MachineEvent.JOB_STARTED, "job " + jobId, now, name);
+            : change(st, MachineEvent.JOB_STARTED, "job " + jobId, now, name, "job " + jobId);
   }
 
   /**
@@ -112,19 +121,20 @@ public final class MachineLifecycle {
             st.state().wire());
         return null;
       }
-      return new MachineChange(st.machineId(), st.state(), next.get(), null, reason, now);
+      return new MachineChange(
+          st.machineId(), st.state(), next.get(), null, reason, now, "job " + jobId);
     };
   }
 
   private static MachineChange change(
-      MachineStatus st, MachineEvent event, String reason, Instant now, String name) {
+      MachineStatus st, MachineEvent event, String reason, Instant now, String name, String actor) {
     MachineState to =
         MachineTransitions.next(st.state(), event, st.before())
             .orElseThrow(() -> new Refused(refusal(name, st, event), st.state()));
     // Remember where to go back to from the states that return (maintenance, a job).
     MachineState before =
         to == MachineState.MAINTENANCE || to == MachineState.PROVISIONING ? st.state() : null;
-    return new MachineChange(st.machineId(), st.state(), to, before, reason, now);
+    return new MachineChange(st.machineId(), st.state(), to, before, reason, now, actor);
   }
 
   /** Why {@code event} is refused in the machine's state, and what to do. */

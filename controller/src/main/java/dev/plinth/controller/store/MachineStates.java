@@ -123,6 +123,7 @@ public final class MachineStates {
         return Optional.empty();
       }
     }
+    MachineHistory.append(c, ch);
     return get(c, ch.machineId());
   }
 

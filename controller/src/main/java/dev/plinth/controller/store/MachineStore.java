@@ -70,6 +70,16 @@ public final class MachineStore {
   /** {@link #list(Map, String, int)} of the machines in {@code state} (null: any state). */
   public Page<Machine> list(
       Map<String, String> labels, MachineState state, String after, int limit) {
+    return list(labels, state, null, after, limit);
+  }
+
+  /**
+   * {@link #list(Map, MachineState, String, int)} of the machines whose name contains {@code
+   * search} (null or empty: any name), matched in the database so that a page is full.
+   */
+  public Page<Machine> list(
+      Map<String, String> labels, MachineState state, String search, String after, int limit) {
+    boolean named = search != null && !search.isEmpty();
     List<Machine> rows = new ArrayList<>();
     db.tx(
         c -> {
@@ -79,10 +89,15 @@ public final class MachineStore {
                       + COLS
                       + " FROM machines WHERE name > ?"
                       + (state == null ? "" : " AND state = ?")
+                      + (named ? " AND name LIKE ? ESCAPE '!'" : "")
                       + " ORDER BY name")) {
-            ps.setString(1, after == null ? "" : after);
+            int i = 1;
+            ps.setString(i++, after == null ? "" : after);
             if (state != null) {
-              ps.setString(2, state.name());
+              ps.setString(i++, state.name());
+            }
+            if (named) {
+              ps.setString(i, "%" + likeLiteral(search) + "%");
             }
             try (ResultSet rs = ps.executeQuery()) {
               // Label filters run here: label sets are small and SQL JSON differs by dialect.
@@ -168,11 +183,17 @@ public final class MachineStore {
               }
             }
           }
+          MachineHistory.forget(c, m.get().id());
           try (PreparedStatement ps = c.prepareStatement("DELETE FROM machines WHERE id = ?")) {
             ps.setString(1, m.get().id());
             return ps.executeUpdate() == 1;
           }
         });
+  }
+
+  /** {@code s} with LIKE's wildcards (and the escape character) escaped by {@code !}. */
+  static String likeLiteral(String s) {
+    return s.replace("!", "!!").replace("%", "!%").replace("_", "!_");
   }
 
   private static void bind(PreparedStatement ps, Machine m) throws SQLException {

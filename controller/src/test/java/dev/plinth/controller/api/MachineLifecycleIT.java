@@ -9,10 +9,13 @@ import static dev.plinth.controller.testing.TestController.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.plinth.controller.jobs.JobSettings;
 import dev.plinth.controller.testing.FakeBmc;
 import dev.plinth.controller.testing.TestController;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -106,6 +109,77 @@ class MachineLifecycleIT {
     assertThat(t.call("POST", "/api/v1/machines/m1/maintenance", "{}").statusCode()).isEqualTo(422);
     assertThat(t.call("POST", "/api/v1/machines/nope/decommission", null).statusCode())
         .isEqualTo(404);
+  }
+
+  /** The machine's history, newest first: "from>to by reason" per transition. */
+  private List<String> history(String query) throws Exception {
+    HttpResponse<String> r = t.call("GET", "/api/v1/machines/m1/history" + query, null);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    List<String> l = new ArrayList<>();
+    for (JsonNode e : json(r).get("items")) {
+      assertThat(e.get("at").asText()).isNotEmpty();
+      l.add(
+          e.get("from").asText()
+              + ">"
+              + e.get("to").asText()
+              + " "
+              + e.get("by").asText()
+              + " "
+              + e.get("reason").asText());
+    }
+    return l;
+  }
+
+  @Test
+  void theHistoryKeepsEveryOperatorActionWithWhoAndWhyPaged() throws Exception {
+    assertThat(t.call("POST", "/api/v1/machines?validate=false", ApiIT.M1).statusCode())
+        .isEqualTo(201);
+    assertThat(history("")).isEmpty();
+    t.call("POST", "/api/v1/machines/m1/inventory", null);
+    t.call(
+        "POST", "/api/v1/machines/m1/maintenance", "{\"enabled\":true,\"reason\":\"new DIMMs\"}");
+    t.call("POST", "/api/v1/machines/m1/maintenance", "{\"enabled\":false}");
+    // Refused: not stored.
+    refused(
+        t.call("POST", "/api/v1/machines/m1/maintenance", "{\"enabled\":false}"),
+        "not in maintenance");
+    t.call("POST", "/api/v1/machines/m1/decommission", "{\"reason\":\"end of lease\"}");
+    assertThat(history(""))
+        .containsExactly(
+            "available>decommissioning admin (admin.token) end of lease",
+            "maintenance>available admin (admin.token) maintenance ended by admin (admin.token)",
+            "available>maintenance admin (admin.token) new DIMMs",
+            "enrolling>available admin (admin.token) BMC checked, inventory read");
+    JsonNode p1 = json(t.call("GET", "/api/v1/machines/m1/history?limit=3", null));
+    assertThat(p1.get("items")).hasSize(3);
+    assertThat(history("?limit=3&before=" + p1.get("next").asText()))
+        .containsExactly("enrolling>available admin (admin.token) BMC checked, inventory read");
+    assertThat(t.call("GET", "/api/v1/machines/m1/history?before=x", null).statusCode())
+        .isEqualTo(400);
+    assertThat(t.call("GET", "/api/v1/machines/nope/history", null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void theHistoryShowsTheMachineMovedByItsJob() throws Exception {
+    // An engine that takes the job: it boots (the fake BMC) and waits for a dispatcher that never
+    // calls, until canceled.
+    t.close();
+    t = new TestController(dir.resolve("engine"), new FakeBmc(), JobSettings.defaults(), null);
+    assertThat(t.call("POST", "/api/v1/machines", ApiIT.M1).statusCode()).isEqualTo(201);
+    String id = json(t.call("POST", "/api/v1/jobs", JOB)).get("id").asText();
+    assertThat(history("")).first().isEqualTo("available>provisioning job " + id + " job " + id);
+    t.call("POST", "/api/v1/jobs/" + id + "/cancel", null);
+    long until = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+    while (!json(t.call("GET", "/api/v1/jobs/" + id, null)).get("state").asText().equals("Canceled")
+        && System.nanoTime() < until) {
+      Thread.sleep(100);
+    }
+    String end = machine().get("state").asText();
+    assertThat(history(""))
+        .containsExactly(
+            "provisioning>" + end + " job " + id + " job " + id + " Canceled",
+            "available>provisioning job " + id + " job " + id,
+            "enrolling>available admin (admin.token) BMC checked, inventory read");
   }
 
   @Test

@@ -92,6 +92,87 @@ abstract class StoreContract {
   }
 
   @Test
+  void machineSearchMatchesPartOfTheNameInTheDatabaseWithWildcardsLiteral() {
+    MachineStore s = new MachineStore(db());
+    for (String n : List.of("rack1-a", "rack1-b", "rack10-a", "rack2_a", "rack2xa", "other")) {
+      s.create(machine(n));
+    }
+    Page<Machine> p = s.list(Map.of(), null, "rack1", null, 2);
+    assertThat(p.items()).extracting(Machine::name).containsExactly("rack1-a", "rack1-b");
+    assertThat(s.list(Map.of(), null, "rack1", p.next(), 2).items())
+        .extracting(Machine::name)
+        .containsExactly("rack10-a");
+    // '_' is a character here, not LIKE's any-character.
+    assertThat(s.list(Map.of(), null, "2_a", null, 10).items())
+        .extracting(Machine::name)
+        .containsExactly("rack2_a");
+    assertThat(s.list(Map.of(), MachineState.AVAILABLE, "rack", null, 10).items()).isEmpty();
+    assertThat(s.list(Map.of(), MachineState.ENROLLING, "oth", null, 10).items())
+        .extracting(Machine::name)
+        .containsExactly("other");
+  }
+
+  @Test
+  void everyMachineStateChangeIsKeptInItsHistoryNewestFirst() {
+    Database db = db();
+    Machine m = new MachineStore(db).create(machine("a"));
+    Machine other = new MachineStore(db).create(machine("b"));
+    MachineStates states = new MachineStates(db);
+    states.change(
+        m.id(),
+        st ->
+            new MachineChange(
+                m.id(), st.state(), MachineState.AVAILABLE, null, "inventory read", T0, "admin"));
+    states.change(
+        other.id(),
+        st -> new MachineChange(other.id(), st.state(), MachineState.AVAILABLE, null, "b", T0));
+    states.change(
+        m.id(),
+        st ->
+            new MachineChange(
+                m.id(),
+                st.state(),
+                MachineState.PROVISIONING,
+                MachineState.AVAILABLE,
+                "job j1",
+                T0.plusSeconds(1),
+                "job j1"));
+    // A refused change (the compare-and-set lost) leaves no row.
+    states.change(
+        m.id(),
+        st ->
+            new MachineChange(
+                m.id(), MachineState.FAILED, MachineState.AVAILABLE, null, "x", T0, "x"));
+    MachineHistory h = new MachineHistory(db);
+    Page<MachineHistory.Entry> p1 = h.list(m.id(), null, 1);
+    assertThat(p1.items())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.from()).isEqualTo(MachineState.AVAILABLE);
+              assertThat(e.to()).isEqualTo(MachineState.PROVISIONING);
+              assertThat(e.actor()).isEqualTo("job j1");
+              assertThat(e.reason()).isEqualTo("job j1");
+              assertThat(e.at()).isEqualTo(T0.plusSeconds(1));
+            });
+    Page<MachineHistory.Entry> p2 = h.list(m.id(), p1.next(), 1);
+    assertThat(p2.items())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.from()).isEqualTo(MachineState.ENROLLING);
+              assertThat(e.to()).isEqualTo(MachineState.AVAILABLE);
+              assertThat(e.actor()).isEqualTo("admin");
+            });
+    assertThat(p2.next()).isNull();
+    assertThrows(IllegalArgumentException.class, () -> h.list(m.id(), "not-a-cursor", 1));
+    // The history goes with its machine.
+    assertThat(new MachineStore(db).delete("a")).isTrue();
+    assertThat(h.list(m.id(), null, 10).items()).isEmpty();
+    assertThat(h.list(other.id(), null, 10).items()).hasSize(1);
+  }
+
+  @Test
   void machineUpdateNeedsTheCurrentVersion() {
     MachineStore s = new MachineStore(db());
     Machine m = s.create(machine("a"));
