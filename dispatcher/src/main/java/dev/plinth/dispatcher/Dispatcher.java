@@ -99,6 +99,7 @@ public final class Dispatcher {
       if (failed.isEmpty() && !Event.OUTCOME_SUCCEEDED.equals(fin.outcome())) {
         failed.add("(" + fin.message() + ")");
       }
+      finishRunner();
       return failed;
     }
     emit(EventType.BOOTED, b -> b.message(bootMessage(history, progress)));
@@ -143,6 +144,7 @@ public final class Dispatcher {
         b ->
             b.outcome(failed.isEmpty() ? Event.OUTCOME_SUCCEEDED : Event.OUTCOME_FAILED)
                 .message(message));
+    finishRunner();
     return failed;
   }
 
@@ -159,7 +161,16 @@ public final class Dispatcher {
       }
       case RUNNING -> {
         StepAttempt a = new StepAttempt(task, i, p.lastAttempt());
-        Optional<StepResult> r = runner.reattach(a);
+        Optional<StepResult> r;
+        // The attempt still runs: its output goes on being streamed from where it was.
+        LogStreamer.Follow output = followOutput(a);
+        try {
+          r = runner.reattach(a);
+        } finally {
+          if (output != null) {
+            output.close();
+          }
+        }
         if (r.isPresent()) {
           Verdict v = record(a, r.get(), interrupted);
           if (v != Verdict.RETRY) {
@@ -257,13 +268,7 @@ public final class Dispatcher {
                     LOG.log(Level.ERROR, "cannot spool a heartbeat: " + e);
                   }
                 });
-    LogStreamer.Follow output =
-        logs == null
-            ? null
-            : runner
-                .outputFile(a)
-                .map(f -> logs.follow(a.step().name(), a.index(), a.attempt(), f))
-                .orElse(null);
+    LogStreamer.Follow output = followOutput(a);
     try {
       return runner.run(a);
     } finally {
@@ -272,6 +277,25 @@ public final class Dispatcher {
       if (output != null) {
         output.close();
       }
+    }
+  }
+
+  /** Starts streaming the attempt's output, when the runner writes it to a file. */
+  private LogStreamer.Follow followOutput(StepAttempt a) {
+    return logs == null
+        ? null
+        : runner
+            .outputFile(a)
+            .map(f -> logs.follow(a.step().name(), a.index(), a.attempt(), f))
+            .orElse(null);
+  }
+
+  /** Lets the runner drop what it kept for the steps; a failure there does not fail the job. */
+  private void finishRunner() {
+    try {
+      runner.finish(task);
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.WARNING, "the {0} runner could not clean up: {1}", runner.name(), e);
     }
   }
 

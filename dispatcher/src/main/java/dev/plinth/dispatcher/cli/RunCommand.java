@@ -89,7 +89,10 @@ final class RunCommand implements Callable<Integer> {
                 : () -> intake.load(Path.of(task));
     Function<DispatcherOptions.RunContext, StepRunner> factory =
         switch (runner) {
-          case "quadlet" -> ctx -> QuadletRunner.system();
+          case "quadlet" ->
+              ctx ->
+                  QuadletRunner.system()
+                      .withOutput(new StateLayout(state).output(ctx.task().jobId()));
           case "local" ->
               ctx -> new LocalRunner(new StateLayout(state).sandbox(ctx.task().jobId()), Map.of());
           default ->

@@ -37,6 +37,13 @@ import java.util.regex.Pattern;
  * with a marker, and nothing more is sent for the attempt). Best effort: a chunk the controller
  * refuses (a full log: 413) ends the attempt's stream, one it cannot take is retried briefly and
  * then given up; the job itself never waits on its logs, and its events are not affected.
+ *
+ * <p>Where an attempt's stream stands (the file offset of the last line handled, the chunks sent,
+ * the bytes counted) is kept next to its file ({@code FILE.sent}, rewritten after each chunk the
+ * controller acknowledged): a restarted dispatcher that follows the same running attempt again goes
+ * on from there, with the next chunk number, instead of sending the output again under numbers the
+ * controller already holds (it would take those as resends and drop the new lines). A file that
+ * shrank (the runner emptied one that grew too big) is read again from its start.
  */
 public final class LogStreamer {
 
@@ -139,7 +146,9 @@ public final class LogStreamer {
     private final StringBuilder text = new StringBuilder();
     private Thread thread;
     private volatile boolean stopping;
+    private final Path progress;
     private long offset;
+    private long consumed;
     private long chunk;
     private long stepBytes;
     private long dropped;
@@ -154,6 +163,50 @@ public final class LogStreamer {
       this.stepIndex = stepIndex;
       this.attempt = attempt;
       this.file = file;
+      this.progress = file.resolveSibling(file.getFileName() + ".sent");
+      resume();
+    }
+
+    /** Picks up where a previous dispatcher left this attempt's stream, if it did. */
+    private void resume() {
+      try {
+        if (!Files.exists(progress)) {
+          return;
+        }
+        String[] f = Files.readString(progress, StandardCharsets.US_ASCII).strip().split(" ");
+        offset = Long.parseLong(f[0]);
+        consumed = offset;
+        chunk = Long.parseLong(f[1]);
+        stepBytes = Long.parseLong(f[2]);
+        done = f.length > 3 && "done".equals(f[3]);
+        jobBytes.addAndGet(stepBytes);
+      } catch (IOException | RuntimeException e) {
+        LOG.log(
+            Level.WARNING, "cannot read {0}, streaming {1} from its start: {2}", progress, step, e);
+        offset = 0;
+        consumed = 0;
+        chunk = 0;
+        stepBytes = 0;
+        done = false;
+      }
+    }
+
+    /** Records where the stream stands, after a chunk was acknowledged or the stream ended. */
+    private void saveProgress() {
+      try {
+        Path tmp = progress.resolveSibling(progress.getFileName() + ".tmp");
+        Files.writeString(
+            tmp,
+            consumed + " " + chunk + " " + stepBytes + (done ? " done" : "") + "\n",
+            StandardCharsets.US_ASCII);
+        Files.move(
+            tmp,
+            progress,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException e) {
+        LOG.log(Level.DEBUG, "cannot record the progress of {0}: {1}", step, e);
+      }
     }
 
     /** Chunks sent and acknowledged so far. */
@@ -188,6 +241,14 @@ public final class LogStreamer {
     private void read(boolean last) throws IOException {
       if (Files.exists(file)) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+          if (ch.size() < offset) {
+            // Emptied by the runner (too big): what follows is new output, from the start.
+            text.append("[plinth: the output file grew too big on the machine and was emptied;")
+                .append(" some output is missing here]\n");
+            offset = 0;
+            consumed = 0;
+            partial.reset();
+          }
           ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
           int n;
           // At most 1 MiB a turn, so one turn never holds more than that.
@@ -199,14 +260,17 @@ public final class LogStreamer {
         }
       }
       byte[] b = partial.toByteArray();
+      long base = offset - b.length;
       int start = 0;
       for (int i = 0; i < b.length && !done && !truncated; i++) {
         if (b[i] == '\n') {
+          consumed = base + i + 1;
           line(new String(b, start, i - start, StandardCharsets.UTF_8));
           start = i + 1;
         }
       }
       if (last && start < b.length && !truncated) {
+        consumed = base + b.length;
         line(new String(b, start, b.length - start, StandardCharsets.UTF_8));
         start = b.length;
       }
@@ -277,18 +341,20 @@ public final class LogStreamer {
         if (a.outcome() == WebhookClient.Outcome.ACKED) {
           dropped = 0;
           sent++;
-          break;
+          done = truncated;
+          saveProgress();
+          return;
         }
         if (a.outcome() == WebhookClient.Outcome.REJECTED || i == 2) {
           // Refused (the controller's log is full: 413) or still failing: stop this attempt's
           // stream; its log tail still arrives with the step's result.
           LOG.log(Level.INFO, "output of step {0}: no more chunks ({1})", step, a.detail());
           done = true;
+          saveProgress();
           return;
         }
         Thread.sleep(250);
       }
-      done = truncated;
     }
 
     /**

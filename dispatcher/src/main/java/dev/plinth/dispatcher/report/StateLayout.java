@@ -23,6 +23,9 @@ import java.nio.file.Path;
  *     ├── target-disk           the disk chosen for target-disk, e.g. /dev/nvme0n1 (kept for restarts)
  *     ├── files/NN-step/PATH    the steps' files, mounted read-only at PATH in the container
  *     ├── sandbox/              the local runner's sandbox
+ *     ├── output/NN-step/attempt-N.log
+ *     │                         the quadlet runner's step output (the unit's stdout and stderr),
+ *     │                         one file per attempt; removed when the job has finished
  *     └── tmp/                  staging for atomic writes
  * </pre>
  */
@@ -62,6 +65,11 @@ public record StateLayout(Path root) {
 
   public Path sandbox(String jobId) {
     return job(jobId).resolve("sandbox");
+  }
+
+  /** The quadlet runner's output directory: {@code NN-step/attempt-N.log} under it. */
+  public Path output(String jobId) {
+    return job(jobId).resolve("output");
   }
 
   public Path tmp(String jobId) {

@@ -8,10 +8,12 @@ package dev.plinth.dispatcher.runner;
 import dev.plinth.dispatcher.contract.StepMount;
 import dev.plinth.dispatcher.contract.Task;
 import dev.plinth.dispatcher.contract.TaskStep;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -46,18 +48,42 @@ public final class QuadletRenderer {
     return "plinth-step-" + slug;
   }
 
-  /** Every unit of a task, by file name, in step order. */
+  /** Every unit of a task, by file name, in step order, with the output left to the journal. */
   public static Map<String, String> renderAll(Task task) {
+    return renderAll(task, a -> null);
+  }
+
+  /**
+   * Every unit of a task, by file name, in step order, rendered for each step's first attempt.
+   *
+   * @param output the file an attempt's output goes to (null: the journal)
+   */
+  public static Map<String, String> renderAll(Task task, Function<StepAttempt, Path> output) {
     Map<String, String> units = new LinkedHashMap<>();
     for (int i = 0; i < task.steps().size(); i++) {
       StepAttempt a = new StepAttempt(task, i, 1);
-      units.put(fileName(a), render(a));
+      units.put(fileName(a), render(a, output.apply(a)));
     }
     return units;
   }
 
-  /** The {@code .container} unit of a step. */
+  /** The {@code .container} unit of a step, its output to the journal. */
   public static String render(StepAttempt a) {
+    return render(a, null);
+  }
+
+  /**
+   * The {@code .container} unit of a step.
+   *
+   * @param output the file the attempt's stdout and stderr are appended to, or null for the
+   *     journal. With a file, the container runs with podman's {@code passthrough} log driver, so
+   *     the tool's output is the unit's own stdout and stderr (Quadlet 5.x defaults to podman's
+   *     default driver, journald, which would bypass the file), and systemd appends it to the file
+   *     ({@code StandardOutput=append:}, systemd 240+). The driver is set with {@code PodmanArgs}:
+   *     {@code LogDriver=} is not a Quadlet 4.4 key, and 4.4 already passes {@code --log-driver
+   *     passthrough} (the last flag wins, so both agree).
+   */
+  public static String render(StepAttempt a, Path output) {
     Task t = a.task();
     TaskStep s = a.step();
     List<String> l = new ArrayList<>();
@@ -111,6 +137,9 @@ public final class QuadletRenderer {
     if (s.privileged()) {
       l.add("PodmanArgs=--privileged");
     }
+    if (output != null) {
+      l.add("PodmanArgs=--log-driver=passthrough");
+    }
     l.add("");
     l.add("[Service]");
     l.add("Restart=no");
@@ -119,12 +148,28 @@ public final class QuadletRenderer {
     l.add("RemainAfterExit=yes");
     l.add("TimeoutStartSec=" + START_TIMEOUT_SECONDS);
     l.add("RuntimeMaxSec=" + s.timeoutSeconds());
+    if (output != null) {
+      l.add("StandardOutput=append:" + outputPath(output));
+      l.add("StandardError=inherit");
+    }
     String unit = String.join("\n", l) + "\n";
     List<String> unknown = QuadletKeys.unknownKeys(unit);
     if (!unknown.isEmpty()) {
       throw new IllegalStateException("renderer produced undocumented Quadlet keys: " + unknown);
     }
     return unit;
+  }
+
+  /**
+   * A path systemd takes literally after {@code append:}: no quoting applies there, so only plainly
+   * safe paths are accepted (the state directory, job id and step slug always are).
+   */
+  private static String outputPath(Path output) {
+    String p = output.toAbsolutePath().toString();
+    if (!SAFE.matcher(p).matches()) {
+      throw new IllegalArgumentException("output path cannot be put in a unit file: " + p);
+    }
+    return p;
   }
 
   /** One systemd word, quoted and escaped as needed. */

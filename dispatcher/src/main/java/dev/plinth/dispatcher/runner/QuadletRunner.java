@@ -44,7 +44,23 @@ import java.util.TreeMap;
  * ├── certs/HOST[:PORT]/ca.crt      the task's CA bundle, for podman --cert-dir
  * ├── tool-policy.json              policy.json(5) from the task's toolSigningKeys, when it has them
  * └── tool-signing/key-N.pub        those keys, one PEM file each
+ * outputDir/    (the job's output/ in the state directory, see StateLayout)
+ * └── NN-name/attempt-N.log         the attempt's stdout and stderr, appended by systemd
  * </pre>
+ *
+ * <p>Step output ({@link #withOutput}): each unit sends its container's output to a file of its own
+ * attempt ({@code StandardOutput=append:}, podman's {@code passthrough} log driver), which the
+ * dispatcher tails to stream it to the controller. A file, not a {@code journalctl -f} follower:
+ * systemd opens it before podman starts, so nothing is lost between the start and a follower
+ * attaching, podman's own errors land in it too, journald's rate limit (10,000 messages in 30 s per
+ * service) cannot drop a chatty tool's lines, and there is no child process to keep alive: a
+ * restarted dispatcher finds the running attempt's file by its name (step and attempt number) and
+ * goes on from where it was. A retry renders the step's unit again for its attempt's file and
+ * reloads systemd. The log tail of the result is the file's last lines (the journal no longer has
+ * the tool's output; it is read only when the file has nothing, e.g. when systemd could not start
+ * the unit). While an attempt runs, a file over {@link #MAX_OUTPUT_BYTES} is emptied (the root file
+ * system of the maintenance OS is RAM); when the job has finished, {@link #finish} removes the
+ * directory.
  *
  * <p>Image signatures: with {@code toolSigningKeys} in the task, every pull uses {@code
  * tool-policy.json}: a step image from the task's registry host must carry a sigstore signature
@@ -57,6 +73,12 @@ public final class QuadletRunner implements StepRunner {
   private static final System.Logger LOG = System.getLogger(QuadletRunner.class.getName());
   private static final int LOG_TAIL_LINES = 50;
 
+  /**
+   * The most an attempt's output file holds on the machine; past it, it is emptied and goes on
+   * growing from nothing (the dispatcher sends at most 256 KiB of an attempt to the controller).
+   */
+  static final long MAX_OUTPUT_BYTES = 16L << 20;
+
   private final Path unitDir;
   private final Path runtimeDir;
   private final Commands commands;
@@ -65,6 +87,7 @@ public final class QuadletRunner implements StepRunner {
   private final Duration pullRetryFor;
   private Path toolPolicy = TOOL_POLICY;
   private Path toolKey = TOOL_SIGNING_KEY;
+  private Path outputDir;
 
   /**
    * The maintenance OS's policy for tool images (baked in, maintenance-os/src/main/mos): every
@@ -83,6 +106,15 @@ public final class QuadletRunner implements StepRunner {
   public QuadletRunner withToolSignatures(Path policy, Path key) {
     this.toolPolicy = policy;
     this.toolKey = key;
+    return this;
+  }
+
+  /**
+   * Sends each attempt's output to a file under {@code dir} ({@code NN-name/attempt-N.log}), which
+   * {@link #outputFile} names for streaming; without it, the output goes to the journal only.
+   */
+  public QuadletRunner withOutput(Path dir) {
+    this.outputDir = dir.toAbsolutePath();
     return this;
   }
 
@@ -153,7 +185,8 @@ public final class QuadletRunner implements StepRunner {
           task.caBundle().getBytes(StandardCharsets.US_ASCII));
     }
     Files.createDirectories(unitDir);
-    for (Map.Entry<String, String> u : QuadletRenderer.renderAll(withRuntime(task)).entrySet()) {
+    for (Map.Entry<String, String> u :
+        QuadletRenderer.renderAll(withRuntime(task), this::outputPath).entrySet()) {
       writeAtomically(unitDir.resolve(u.getKey()), u.getValue().getBytes(StandardCharsets.UTF_8));
     }
     Commands.Result reload = systemctl("daemon-reload");
@@ -181,6 +214,7 @@ public final class QuadletRunner implements StepRunner {
                     + ")"
                 : "image pull failed");
       }
+      renderFor(a);
       String before = show(unit).getOrDefault("InvocationID", "");
       systemctl("reset-failed", unit);
       Commands.Result started = systemctl("start", unit);
@@ -191,10 +225,58 @@ public final class QuadletRunner implements StepRunner {
             unit,
             started.output().strip());
       }
-      return awaitEnd(unit, start, before, started.output().strip());
+      return awaitEnd(a, start, before, started.output().strip());
     } catch (IOException e) {
       return new StepResult(
           StepResult.NOT_STARTED, since(start), "", "cannot run step: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public Optional<Path> outputFile(StepAttempt a) {
+    return Optional.ofNullable(outputPath(a));
+  }
+
+  /** Removes the job's output files: the controller has what it was sent, the job is over. */
+  @Override
+  public void finish(Task task) throws IOException {
+    if (outputDir == null || !Files.exists(outputDir)) {
+      return;
+    }
+    try (var files = Files.walk(outputDir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  private Path outputPath(StepAttempt a) {
+    return outputDir == null
+        ? null
+        : outputDir.resolve(a.slug()).resolve("attempt-" + a.attempt() + ".log");
+  }
+
+  /**
+   * Makes the step's unit send its output to this attempt's file: {@link #prepare} rendered every
+   * unit for attempt 1, so a retry (or an attempt after a restart) writes the unit again and
+   * reloads systemd. The directory is created here: systemd creates the file, not its parents.
+   */
+  private void renderFor(StepAttempt a) throws IOException, InterruptedException {
+    Path out = outputPath(a);
+    if (out == null) {
+      return;
+    }
+    Files.createDirectories(out.getParent());
+    Path file = unitDir.resolve(QuadletRenderer.fileName(a));
+    String unit =
+        QuadletRenderer.render(new StepAttempt(withRuntime(a.task()), a.index(), a.attempt()), out);
+    if (Files.exists(file) && Files.readString(file, StandardCharsets.UTF_8).equals(unit)) {
+      return;
+    }
+    writeAtomically(file, unit.getBytes(StandardCharsets.UTF_8));
+    Commands.Result reload = systemctl("daemon-reload");
+    if (!reload.ok()) {
+      throw new IOException("systemctl daemon-reload failed: " + reload.output().strip());
     }
   }
 
@@ -208,7 +290,7 @@ public final class QuadletRunner implements StepRunner {
       if (!ran && !active) {
         return Optional.empty();
       }
-      return Optional.of(awaitEnd(unit, System.nanoTime(), null, ""));
+      return Optional.of(awaitEnd(a, System.nanoTime(), null, ""));
     } catch (IOException e) {
       return Optional.empty();
     }
@@ -219,11 +301,13 @@ public final class QuadletRunner implements StepRunner {
    * id seen before {@code systemctl start} (null when re-attaching): if it did not change, the unit
    * never ran, whatever its stale {@code Result} says.
    */
-  private StepResult awaitEnd(String unit, long start, String before, String startOutput)
+  private StepResult awaitEnd(StepAttempt a, long start, String before, String startOutput)
       throws IOException, InterruptedException {
+    String unit = QuadletRenderer.serviceName(a);
     Map<String, String> p = show(unit);
     while (isRunning(p)) {
       Thread.sleep(pollInterval);
+      capOutput(a);
       p = show(unit);
     }
     if ("not-found".equals(p.get("LoadState"))) {
@@ -249,7 +333,10 @@ public final class QuadletRunner implements StepRunner {
           case "exit-code" -> status == 0 ? 1 : status;
           default -> status > 0 ? status : StepResult.NOT_STARTED;
         };
-    String tail = journalTail(unit, p.get("InvocationID"));
+    String tail = outputTail(a);
+    if (tail.isBlank()) {
+      tail = journalTail(unit, p.get("InvocationID"));
+    }
     StepResult r = StepResult.of(exit, since(start), tail);
     if (exit != 0 && !"exit-code".equals(result) && !"timeout".equals(result)) {
       return new StepResult(exit, r.duration(), tail, "unit ended with result " + result);
@@ -450,6 +537,54 @@ public final class QuadletRunner implements StepRunner {
       }
     }
     return props;
+  }
+
+  /**
+   * Empties the attempt's output file when it is over {@link #MAX_OUTPUT_BYTES}. systemd opened it
+   * with {@code O_APPEND}, so the tool's next write lands at the new end; the dispatcher's reader
+   * sees the file shrink and reads it from the start again.
+   */
+  private void capOutput(StepAttempt a) {
+    Path out = outputPath(a);
+    if (out == null) {
+      return;
+    }
+    try {
+      if (Files.exists(out) && Files.size(out) > MAX_OUTPUT_BYTES) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "output of {0} is over {1} bytes: emptied",
+            a.slug(),
+            MAX_OUTPUT_BYTES);
+        try (var ch =
+            java.nio.channels.FileChannel.open(out, java.nio.file.StandardOpenOption.WRITE)) {
+          ch.truncate(0);
+        }
+      }
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot cap the output of {0}: {1}", a.slug(), e);
+    }
+  }
+
+  /** The last {@link #LOG_TAIL_LINES} lines of the attempt's output file ("" without one). */
+  private String outputTail(StepAttempt a) {
+    Path out = outputPath(a);
+    if (out == null || !Files.exists(out)) {
+      return "";
+    }
+    try (var ch = java.nio.channels.FileChannel.open(out, java.nio.file.StandardOpenOption.READ)) {
+      // The tail is read from the last 64 KiB: 50 lines of a tool's output fit in it.
+      long size = ch.size();
+      long from = Math.max(0, size - 64 * 1024);
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) (size - from));
+      while (buf.hasRemaining() && ch.read(buf, from + buf.position()) > 0) {
+        // reading
+      }
+      String text = new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
+      return tailLines(text.endsWith("\n") ? text.substring(0, text.length() - 1) : text);
+    } catch (IOException e) {
+      return "(output unavailable: " + e.getMessage() + ")";
+    }
   }
 
   private String journalTail(String unit, String invocation) throws InterruptedException {

@@ -43,4 +43,10 @@ public interface StepRunner {
   default Optional<java.nio.file.Path> outputFile(StepAttempt attempt) {
     return Optional.empty();
   }
+
+  /**
+   * The task has finished (its {@code finished} event is journaled): releases what the runner kept
+   * for its steps, such as their output files. Nothing is run after it.
+   */
+  default void finish(Task task) throws IOException {}
 }

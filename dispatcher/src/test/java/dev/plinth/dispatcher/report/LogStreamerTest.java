@@ -142,6 +142,69 @@ class LogStreamerTest {
   }
 
   @Test
+  void aRestartedDispatcherGoesOnWhereTheStreamStoodWithTheNextChunkNumber() throws Exception {
+    LogStreamer.Limits fast = limits(1 << 20, 1 << 20, 1 << 20);
+    Path out = dir.resolve("attempt-1.log");
+    append(out, "first line\nsecond line\nhalf a li");
+    LogStreamer.Follow f =
+        new LogStreamer(TASK, this::ack, fast, Clock.systemUTC()).follow("p", 0, 1, out);
+    awaitChunks(1);
+    // The dispatcher dies here (no close); the tool goes on writing meanwhile.
+    append(out, "ne\nthird line\n");
+    f.close();
+    sent.clear();
+    // As the first dispatcher left it after its first chunk: 23 bytes of two lines sent.
+    Files.writeString(out.resolveSibling("attempt-1.log.sent"), "23 1 23\n");
+    LogStreamer.Follow again =
+        new LogStreamer(TASK, this::ack, fast, Clock.systemUTC()).follow("p", 0, 1, out);
+    append(out, "fourth line\n");
+    awaitChunks(1);
+    again.close();
+    assertThat(all()).isEqualTo("half a line\nthird line\nfourth line\n");
+    assertThat(sent.getFirst().chunk()).isEqualTo(2L);
+  }
+
+  @Test
+  void theProgressFileRecordsTheOffsetOfTheLastLineSent() throws Exception {
+    Path out = dir.resolve("attempt-2.log");
+    append(out, "one\ntwo\npart");
+    LogStreamer.Follow f =
+        new LogStreamer(TASK, this::ack, limits(1 << 20, 1 << 20, 1 << 20), Clock.systemUTC())
+            .follow("p", 0, 2, out);
+    awaitChunks(1);
+    Path progress = dir.resolve("attempt-2.log.sent");
+    for (int i = 0; i < 100 && !Files.exists(progress); i++) {
+      Thread.sleep(20);
+    }
+    assertThat(Files.readString(progress)).isEqualTo("8 1 8\n");
+    f.close();
+  }
+
+  @Test
+  void aFileTheRunnerEmptiedIsReadAgainFromItsStart() throws Exception {
+    Path out = dir.resolve("attempt-1.log");
+    append(out, "before\n");
+    LogStreamer.Follow f =
+        new LogStreamer(TASK, this::ack, limits(1 << 20, 1 << 20, 1 << 20), Clock.systemUTC())
+            .follow("p", 0, 1, out);
+    awaitChunks(1);
+    Files.writeString(out, "");
+    Thread.sleep(150);
+    append(out, "after\n");
+    f.close();
+    assertThat(all())
+        .startsWith("before\n[plinth: the output file grew too big")
+        .endsWith("\nafter\n");
+  }
+
+  void awaitChunks(int n) throws InterruptedException {
+    for (int i = 0; i < 200 && sent.size() < n; i++) {
+      Thread.sleep(20);
+    }
+    assertThat(sent).hasSizeGreaterThanOrEqualTo(n);
+  }
+
+  @Test
   void theEventsUrlGivesTheLogsUrl() {
     assertThat(
             WebhookClient.logsUrl(java.net.URI.create("https://c:8443/webhooks/v1/jobs/j1/events")))
