@@ -162,6 +162,24 @@ class BootAndConfigIT {
       assertThat(fat(cidata, "/meta-data")).contains("m-0001");
       assertThat(fat(cidata, "/network-config")).contains("\"version\": 2");
 
+      // config-2 (OpenStack layout) into the same, now existing, partition
+      var c2 = t.run("write", "--format", "config-2", "--target", "partition=cidata");
+      assertThat(c2.exit()).as(c2.toString()).isZero();
+      assertThat(Sh.run("blkid", "-p", "-o", "value", "-s", "LABEL", cidata))
+          .isEqualToIgnoringCase("config-2\n");
+      assertThat(fat(cidata, "/openstack/latest/meta_data.json"))
+          .contains("\"uuid\": \"m-0001\"")
+          .contains("\"instance-id\": \"m-0001\"");
+      assertThat(fat(cidata, "/openstack/latest/user_data"))
+          .isEqualTo("#cloud-config\nhostname: node-01\n");
+      // a fresh filesystem: no NoCloud file is left beside the config-2 tree
+      assertThat(
+              Sh.sh(
+                  "MTOOLS_SKIP_CHECK=1 mtype -i "
+                      + cidata
+                      + " ::/user-data >/dev/null 2>&1 && echo present || echo absent"))
+          .isEqualTo("absent\n");
+
       var ign = t.run("write", "--format", "ignition", "--target", "partition=root");
       assertThat(ign.exit()).as(ign.toString()).isZero();
       Path m = Files.createDirectories(tmp.resolve("m2"));
