@@ -52,6 +52,10 @@ final class Transport {
   private final ReentrantLock loginLock = new ReentrantLock();
   private volatile String token;
   private volatile String sessionLink;
+
+  /** How many times {@link #logout()} sends its DELETE when the transport fails. */
+  static final int LOGOUT_TRIES = 3;
+
   private volatile String sessionsCollection;
   private volatile boolean basic;
   private volatile boolean identityEncoding = true;
@@ -373,7 +377,13 @@ final class Transport {
     }
   }
 
-  /** Deletes the session, if any. Never throws. */
+  /**
+   * Deletes the session, if any. Never throws. A transport error is tried again ({@link
+   * #LOGOUT_TRIES} in all, the first again at once): the DELETE of one's own session is idempotent
+   * (a second one that finds it gone gets 404), and a BMC that closes a kept-alive connection just
+   * as the client reuses it fails the request without reading it, which without a second try left
+   * the session open until the BMC's SessionTimeout (a real BMC has a handful of sessions).
+   */
   void logout() {
     String link = sessionLink;
     if (token == null || link == null) {
@@ -381,12 +391,30 @@ final class Transport {
       return;
     }
     try {
-      Response r = once("DELETE", link, null, null, true);
-      if (!r.ok() && r.status() != 404) {
-        LOG.log(Level.INFO, "{0}: DELETE {1}: HTTP {2}", bmc(), link, r.status());
+      for (int tries = 1; ; tries++) {
+        try {
+          Response r = once("DELETE", link, null, null, true);
+          if (!r.ok() && r.status() != 404) {
+            LOG.log(Level.INFO, "{0}: DELETE {1}: HTTP {2}", bmc(), link, r.status());
+          }
+          return;
+        } catch (IOException e) {
+          if (tries >= LOGOUT_TRIES || Thread.currentThread().isInterrupted()) {
+            LOG.log(
+                Level.WARNING,
+                "{0}: DELETE {1}: {2} ({3} tries); the session stays open until the BMC ends it",
+                bmc(),
+                link,
+                describe(e),
+                tries);
+            return;
+          }
+          LOG.log(Level.INFO, "{0}: DELETE {1}: {2}; trying again", bmc(), link, describe(e));
+          if (tries > 1 && !pause(options.retryDelay())) {
+            return;
+          }
+        }
       }
-    } catch (IOException e) {
-      LOG.log(Level.INFO, "{0}: DELETE {1}: {2}", bmc(), link, describe(e));
     } finally {
       token = null;
       sessionLink = null;
@@ -463,6 +491,17 @@ final class Transport {
       return Duration.ZERO;
     }
     return d.compareTo(options.maxRetryDelay()) > 0 ? options.maxRetryDelay() : d;
+  }
+
+  /** Sleeps {@code d}; false (the interrupt kept) when interrupted. */
+  private static boolean pause(Duration d) {
+    try {
+      Thread.sleep(d);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   static void sleep(Duration d) {

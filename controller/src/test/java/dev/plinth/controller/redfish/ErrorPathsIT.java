@@ -7,6 +7,7 @@ package dev.plinth.controller.redfish;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
+import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -23,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -108,6 +110,34 @@ class ErrorPathsIT {
       }
       b.wm.verify(2, postRequestedFor(urlEqualTo(SESSIONS)));
       b.wm.verify(deleteRequestedFor(urlEqualTo(SESSIONS + "/1")));
+    }
+  }
+
+  @Test
+  void aLogoutWhoseConnectionWasClosedUnderItIsSentAgainSoTheSessionIsNotLeftOpen() {
+    try (StubBmc b = new StubBmc("hpe")) {
+      // The BMC closes the kept-alive connection as the client reuses it: no answer at all (the
+      // JDK's HTTP server closes every connection past 200 idle ones, the BMC simulator's fate).
+      b.step(
+          "logout",
+          START,
+          "dropped once",
+          delete(urlEqualTo(SESSIONS + "/1"))
+              .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+      b.connect().close();
+      b.wm.verify(2, deleteRequestedFor(urlEqualTo(SESSIONS + "/1")));
+    }
+  }
+
+  @Test
+  void aLogoutThatNeverGetsAnAnswerGivesUpAfterThreeTriesWithoutThrowing() {
+    try (StubBmc b = new StubBmc("hpe")) {
+      b.wm.stubFor(
+          delete(urlEqualTo(SESSIONS + "/1"))
+              .atPriority(1)
+              .willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)));
+      b.connect().close();
+      b.wm.verify(3, deleteRequestedFor(urlEqualTo(SESSIONS + "/1")));
     }
   }
 
