@@ -35,7 +35,14 @@ import java.util.concurrent.Future;
  * <pre>
  * FleetBench maintenance-iso FILE
  * FleetBench run URL TOKEN_FILE N PREFIX LATENCY_MS POWER_MS BOOT_MS DIR
+ * FleetBench submit URL TOKEN_FILE N PREFIX DIR SERVE_PID
  * </pre>
+ *
+ * <p>{@code submit} measures job submission alone: N machines enrolled against simulated BMCs that
+ * answer at once and whose servers take an hour to boot, then N jobs submitted (K at a time) to a
+ * serve started with {@code PLINTH_JOBS_MAX_ACTIVE=1}, so that the engine stays nearly idle. The
+ * first half warms the controller up; the second half is reported: each POST's latency, and serve's
+ * CPU (from {@code /proc/SERVE_PID/stat}) per submission.
  *
  * <p>{@code -Dsubmitters=K} submits K machines at a time (default 4); {@code -Dpublish=URL,...}
  * publishes the tool images to each of these controllers instead of {@code URL}.
@@ -53,6 +60,10 @@ public final class FleetBench {
     String token = Files.readString(Path.of(a[2])).strip();
     int n = Integer.parseInt(a[3]);
     String prefix = a[4];
+    if (a[0].equals("submit")) {
+      submitOnly(base, token, n, prefix, Path.of(a[5]), Long.parseLong(a[6]));
+      return;
+    }
     var timing =
         new SimulatedFleet.Timing(
             Duration.ofMillis(Long.parseLong(a[5])),
@@ -72,6 +83,8 @@ public final class FleetBench {
         DemoImages.publishTools(u, token);
       }
       Map<String, String> jobs = new ConcurrentHashMap<>();
+      // Each POST /api/v1/jobs on its own (machine enrolment not counted), in microseconds.
+      List<Long> submitMicros = java.util.Collections.synchronizedList(new ArrayList<>());
       // -Denrolfirst=true: every machine enrolled (BMC checked, inventory read) before the first
       // job, as machines are enrolled once and provisioned many times; the span then counts the
       // jobs alone, as the one machine's critical path does. -Denrolers=K enrols K at a time (64).
@@ -106,6 +119,7 @@ public final class FleetBench {
                     if (!enrolFirst) {
                       enrol(http, base, token, name, bmc);
                     }
+                    long t0 = System.nanoTime();
                     JsonNode j =
                         post(
                             http,
@@ -113,6 +127,7 @@ public final class FleetBench {
                             token,
                             "/api/v1/jobs",
                             Map.of("machine", name, "recipeText", recipe));
+                    submitMicros.add((System.nanoTime() - t0) / 1000);
                     jobs.put(j.path("id").asText(), name);
                     return null;
                   }));
@@ -150,22 +165,117 @@ public final class FleetBench {
         ok += "Succeeded".equals(j.path("state").asText()) ? 1 : 0;
       }
       each.sort(null);
+      List<Long> sub = new ArrayList<>(submitMicros);
+      sub.sort(null);
       // Redfish requests the simulated BMCs answered per job (sessions, checks, both boots; with the
       // enrolment's inventory read unless enrolled first).
       long requests = fleet.bmcs().stream().mapToLong(b -> b.requestCount()).sum() - before;
       System.out.printf(
           Locale.ROOT,
           "RESULT n=%d succeeded=%d span_s=%.2f median_s=%.2f max_s=%.2f redfish_per_job=%.1f"
-              + " submit_s=%.2f%n",
+              + " submit_s=%.2f submit_median_ms=%.1f submit_p90_ms=%.1f%n",
           n,
           ok,
           first == null ? 0 : Duration.between(first, last).toMillis() / 1000.0,
           each.isEmpty() ? 0 : each.get(each.size() / 2) / 1000.0,
           each.isEmpty() ? 0 : each.getLast() / 1000.0,
           (double) requests / n,
-          submitS);
+          submitS,
+          sub.isEmpty() ? 0 : sub.get(sub.size() / 2) / 1000.0,
+          sub.isEmpty() ? 0 : sub.get(sub.size() * 9 / 10) / 1000.0);
       fleet.errors.forEach((b, e) -> System.out.println("fleet error " + b + ": " + e));
     }
+  }
+
+  static String demoRecipe() throws java.io.IOException {
+    try (InputStream in =
+        FleetBench.class.getResourceAsStream("/dev/plinth/controller/demo/demo-recipe.yaml")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  static void submitOnly(String base, String token, int n, String prefix, Path dir, long servePid)
+      throws Exception {
+    String recipe = demoRecipe();
+    HttpClient http = HttpClient.newHttpClient();
+    var timing = new SimulatedFleet.Timing(Duration.ZERO, Duration.ZERO, Duration.ofHours(1));
+    try (SimulatedFleet fleet = new SimulatedFleet(n, dir, n, timing)) {
+      DemoImages.publishTools(base, token);
+      try (ExecutorService e = Executors.newFixedThreadPool(16, Thread.ofVirtual().factory())) {
+        List<Future<?>> enrolled = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          String name = prefix + i;
+          String bmc = fleet.bmcs().get(i).url().toString();
+          enrolled.add(e.submit(() -> enrol(http, base, token, name, bmc)));
+        }
+        for (Future<?> f : enrolled) {
+          f.get();
+        }
+      }
+      submitRound(http, base, token, recipe, prefix, 0, n / 2, servePid); // warm-up
+      long[] r = submitRound(http, base, token, recipe, prefix, n / 2, n, servePid);
+      int count = n - n / 2;
+      System.out.printf(
+          Locale.ROOT,
+          "RESULT submitted=%d submitters=%d wall_s=%.2f median_ms=%.1f p90_ms=%.1f max_ms=%.1f"
+              + " serve_cpu_ms_per_job=%.1f%n",
+          count,
+          Integer.getInteger("submitters", 4),
+          r[0] / 1e9,
+          r[1] / 1000.0,
+          r[2] / 1000.0,
+          r[3] / 1000.0,
+          r[4] * 10.0 / count);
+    }
+  }
+
+  /** Submits machines [from, to); gives wall ns, median, p90, max in µs, serve's CPU ticks. */
+  static long[] submitRound(
+      HttpClient http,
+      String base,
+      String token,
+      String recipe,
+      String prefix,
+      int from,
+      int to,
+      long servePid)
+      throws Exception {
+    List<Long> micros = java.util.Collections.synchronizedList(new ArrayList<>());
+    long cpu0 = cpuTicks(servePid);
+    long t0 = System.nanoTime();
+    try (ExecutorService s =
+        Executors.newFixedThreadPool(
+            Integer.getInteger("submitters", 4), Thread.ofVirtual().factory())) {
+      List<Future<?>> done = new ArrayList<>();
+      for (int i = from; i < to; i++) {
+        String name = prefix + i;
+        done.add(
+            s.submit(
+                () -> {
+                  long t = System.nanoTime();
+                  post(http, base, token, "/api/v1/jobs", Map.of("machine", name, "recipeText", recipe));
+                  micros.add((System.nanoTime() - t) / 1000);
+                  return null;
+                }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    }
+    long wall = System.nanoTime() - t0;
+    long cpu = cpuTicks(servePid) - cpu0;
+    List<Long> m = new ArrayList<>(micros);
+    m.sort(null);
+    return new long[] {
+      wall, m.get(m.size() / 2), m.get(m.size() * 9 / 10), m.getLast(), cpu
+    };
+  }
+
+  /** utime + stime of a process, in clock ticks (1/100 s). */
+  static long cpuTicks(long pid) throws java.io.IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
   }
 
   static JsonNode enrol(HttpClient http, String base, String token, String name, String bmc)

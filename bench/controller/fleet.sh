@@ -47,6 +47,7 @@ echo "| ratio to the critical path (target <= 1.2) | $(echo "$span / $cp1" | bc 
 echo "| $N machines: per job median / max | $(val "$many" median_s) s / $(val "$many" max_s) s |"
 echo "| $N machines: succeeded | $(val "$many" succeeded) |"
 echo "| $N machines: all submitted after (machine + job, ${SUBMITTERS:-4} at a time) | $(val "$many" submit_s) s |"
+echo "| $N machines: POST /api/v1/jobs median / p90 | $(val "$many" submit_median_ms) ms / $(val "$many" submit_p90_ms) ms |"
 echo "| Redfish requests per job (1 alone / $N) | $(val "$one" redfish_per_job) / $(val "$many" redfish_per_job) |"
 echo "| serve: peak RSS (VmHWM) | ${hwm} MiB |"
 echo "| serve: CPU for the $N (user + sys) | $(echo "$c2 - $c1" | bc -l) s |"

@@ -29,9 +29,11 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.sse.SseSink;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * {@code /api/v1/jobs}: submit, list, get, plan, cancel, events (list and server-sent-event
@@ -46,7 +48,25 @@ final class JobsApi implements HttpService {
   /** How often an idle event stream is written to (a comment), so a client that left is seen. */
   static Duration heartbeat = Duration.ofSeconds(15);
 
+  /** How many recipe texts are kept read (their JSON form), by text; none longer than 64 KiB. */
+  static final int KEPT_RECIPES = 32;
+
+  private static final int KEPT_MAX_CHARS = 64 * 1024;
+
   private final ApiContext ctx;
+  private final ReentrantLock keptLock = new ReentrantLock();
+
+  // The JSON form of recently submitted recipe texts: a fleet submits one text for every machine.
+  // Never modified once read (only written out), so one tree serves every job. Guarded by keptLock.
+  private final Map<String, JsonNode> kept =
+      new LinkedHashMap<>(KEPT_RECIPES, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, JsonNode> eldest) {
+          return size() > KEPT_RECIPES;
+        }
+      };
 
   JobsApi(ApiContext ctx) {
     this.ctx = ctx;
@@ -216,7 +236,29 @@ final class JobsApi implements HttpService {
       throw MachinesApi.invalid(
           "/recipe", "give the recipe either as an object (recipe) or as text (recipeText)");
     }
-    return recipe != null ? recipe : ApiJson.recipe(text);
+    if (recipe != null) {
+      return recipe;
+    }
+    keptLock.lock();
+    try {
+      JsonNode read = kept.get(text);
+      if (read != null) {
+        return read;
+      }
+    } finally {
+      keptLock.unlock();
+    }
+    JsonNode read = ApiJson.recipe(text);
+    if (text.length() > KEPT_MAX_CHARS) {
+      return read;
+    }
+    keptLock.lock();
+    try {
+      kept.put(text, read);
+    } finally {
+      keptLock.unlock();
+    }
+    return read;
   }
 
   /** A 422 listing every located recipe error; the title names the first. */

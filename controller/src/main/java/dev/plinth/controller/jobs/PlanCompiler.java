@@ -17,6 +17,10 @@ import dev.plinth.recipes.Variables;
 import dev.plinth.recipes.model.ImageRef;
 import dev.plinth.recipes.plan.ExpandedStep;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +29,7 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -33,6 +38,12 @@ import java.util.function.Supplier;
  * parses and checks the recipe once ({@link #parse}), then expands it for the job's machine, id and
  * inputs and pins every reference through the registry ({@link #compile}): the {@link JobPlan}
  * stored with the job.
+ *
+ * <p>Parses are kept: a fleet submits the same recipe text for every machine, and its parse (YAML,
+ * the JSON schema, the semantic checks: a third of a submission's CPU) depends on the text alone.
+ * The last {@value #KEPT_PARSES} valid parses of texts up to 64 KiB are kept by the SHA-256 of the
+ * text; what depends on the job (its variables, inputs, and the digests its tags point to now) is
+ * still compiled and pinned for every job by {@link #compile}.
  */
 public final class PlanCompiler {
 
@@ -66,11 +77,29 @@ public final class PlanCompiler {
     }
   }
 
+  /** How many valid parses are kept, by the SHA-256 of the recipe text. */
+  static final int KEPT_PARSES = 32;
+
+  private static final int KEPT_MAX_BYTES = 64 * 1024;
+
   private static final LongAdder PARSES = new LongAdder();
 
   private final RecipeParser parser = RecipeParser.create();
   private final RecipeExpander expander = RecipeExpander.create();
   private final Supplier<ReferenceResolver> resolver;
+  private final LongAdder parserRuns = new LongAdder();
+  private final ReentrantLock keptLock = new ReentrantLock();
+
+  // Access-ordered: the least recently used parse is dropped first. Guarded by keptLock.
+  private final Map<String, ParseResult.Valid> kept =
+      new LinkedHashMap<>(KEPT_PARSES, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ParseResult.Valid> eldest) {
+          return size() > KEPT_PARSES;
+        }
+      };
 
   /**
    * @param resolver the registry that pins references to digests; it may give null while the
@@ -80,15 +109,59 @@ public final class PlanCompiler {
     this.resolver = resolver;
   }
 
-  /** How many recipes every compiler in this process has parsed (a test's regression guard). */
+  /**
+   * How many recipes every compiler in this process was asked to parse (a test's regression guard),
+   * whether the parse was kept from an earlier one or not.
+   */
   public static long parses() {
     return PARSES.sum();
   }
 
-  /** Parses and checks recipe text (YAML or JSON): the schema, then the semantic checks. */
+  /** How many times this compiler ran the recipes module's parser. */
+  long parserRuns() {
+    return parserRuns.sum();
+  }
+
+  /**
+   * Parses and checks recipe text (YAML or JSON): the schema, then the semantic checks. A text
+   * parsed valid before (byte for byte) gives the same result without parsing again: the result is
+   * immutable, and depends on the text alone.
+   */
   public ParseResult parse(byte[] source) {
     PARSES.increment();
-    return parser.parse(source, "recipe");
+    if (source.length > KEPT_MAX_BYTES) {
+      parserRuns.increment();
+      return parser.parse(source, "recipe");
+    }
+    String key = sha256(source);
+    keptLock.lock();
+    try {
+      ParseResult.Valid v = kept.get(key);
+      if (v != null) {
+        return v;
+      }
+    } finally {
+      keptLock.unlock();
+    }
+    parserRuns.increment();
+    ParseResult r = parser.parse(source, "recipe");
+    if (r instanceof ParseResult.Valid v) {
+      keptLock.lock();
+      try {
+        kept.put(key, v);
+      } finally {
+        keptLock.unlock();
+      }
+    }
+    return r;
+  }
+
+  private static String sha256(byte[] b) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 
   /**
