@@ -216,15 +216,18 @@ class MultiControllerIT {
       for (int i = 0; i < MACHINES; i++) {
         var bmc = fleet.bmcs().get(i);
         int left = bmc.sessionCount();
-        if (left > 0 && !drivenByA.contains(i)) {
-          // Seen once in CI (1 session on a BMC whose job only the survivor drove): not yet
-          // explained (an enrolment session of the killed controller, or a late logout); reported,
-          // and bounded below with the rest.
-          System.out.printf(
-              "MultiControllerIT: %s: %d session(s) left open, its job not driven by the killed"
-                  + " controller%n",
-              bmc.id(), left);
+        if (left > (drivenByA.contains(i) ? 1 : 0)) {
+          explain("m" + i, bmc, a.log, b.log);
         }
+        // Only the killed controller leaves sessions open, at most one per job it drove (a job
+        // holds one at a time): every other session, enrolment included, is logged out. (Sessions
+        // were left on BMCs whose job the killed one never drove while a logout whose kept-alive
+        // connection the BMC closed under it was not sent again: the simulator's HTTP server
+        // closes every connection past 200 idle ones, and the JDK client retries only GET.)
+        assertThat(left)
+            .as(bmc.id() + ": sessions left open, its job driven by the killed controller: %s",
+                drivenByA.contains(i))
+            .isLessThanOrEqualTo(drivenByA.contains(i) ? 1 : 0);
         assertThat(bmc.sessionHighWater())
             .as(bmc.id() + ": most sessions at once, " + left + " left open by the killed one")
             .isLessThanOrEqualTo(MAX_PER_BMC + left);
@@ -238,12 +241,15 @@ class MultiControllerIT {
       assertThat(abandoned).as("sessions left open").isLessThanOrEqualTo(drivenByA.size());
       String logB = Files.readString(b.log);
       int remade = count(logB, "task ISO made again here");
+      // Logouts whose connection the BMC closed under them, sent again (each once left a session).
+      int relogouts = count(Files.readString(a.log) + logB, "; trying again");
       assertThat(remade).as("B served task ISOs that A had prepared").isPositive();
       System.out.printf(
           "MultiControllerIT: %d machines; submitted in %.1f s; A held %d active jobs at the kill;"
               + " %d taken over, the first %.1f s after the kill (lease %d s); all succeeded"
               + " %.1f s after the kill, %.1f s from the start; B remade %d task ISOs; most BMC"
-              + " sessions at once %d (besides %d the killed one left open)%n",
+              + " sessions at once %d (besides %d the killed one left open); %d logouts sent"
+              + " again%n",
           MACHINES,
           secs(Duration.between(start, submitted)),
           heldByA,
@@ -254,7 +260,24 @@ class MultiControllerIT {
           secs(Duration.between(start, done)),
           remade,
           most,
-          abandoned);
+          abandoned,
+          relogouts);
+    }
+  }
+
+  /** Prints what both controllers logged about {@code machine}, whose BMC has sessions left. */
+  static void explain(
+      String machine, dev.plinth.controller.bmcsim.SimulatedBmc bmc, Path logA, Path logB)
+      throws IOException {
+    Pattern p = Pattern.compile("\\b" + machine + "\\b");
+    System.out.printf(
+        "MultiControllerIT: %s (%s): %d session(s) left open, %d requests, %d boots%n",
+        bmc.id(), machine, bmc.sessionCount(), bmc.requestCount(), bmc.bootHistory().size());
+    for (Path log : List.of(logA, logB)) {
+      Files.readAllLines(log).stream()
+          .filter(line -> p.matcher(line).find())
+          .limit(60)
+          .forEach(line -> System.out.println("  " + log.getFileName() + ": " + line));
     }
   }
 
