@@ -45,6 +45,28 @@ public final class MachineStore {
         });
   }
 
+  /**
+   * Stores new machines in one transaction (a fleet enrolled at once, a test's fleet): all or none.
+   *
+   * @throws ConflictException when a name is taken
+   */
+  public void createAll(List<Machine> ms) {
+    db.tx(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO machines (" + COLS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+            // One statement per row, not a batch: a taken name is then the driver's plain
+            // constraint error, which StoreException maps to a ConflictException on both dialects.
+            for (Machine m : ms) {
+              bind(ps, m);
+              ps.executeUpdate();
+            }
+          }
+          return null;
+        });
+  }
+
   public Optional<Machine> byName(String name) {
     return db.tx(c -> byName(c, name));
   }

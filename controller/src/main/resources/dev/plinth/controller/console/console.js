@@ -280,10 +280,8 @@ async function machinesView(params) {
   // toolbar keeps its focus and what the operator typed.
   const live = h('div', { id: 'fleet-live' });
   const render = ([page, fleet]) => {
-    // The search also applies here: the page shows only what matches, whatever the server did.
-    const items = page.items.filter(
-      (m) => (!state || m.state === state) && (!search || m.name.includes(search)),
-    );
+    // The server filters and pages: the page holds one page of machines, never the fleet.
+    const items = page.items;
     const counts = (title, byState, link) =>
       h(
         'p',
@@ -296,6 +294,8 @@ async function machinesView(params) {
             link ? h('a', { href: link + enc(st) }, `${n} ${st}`) : `${n} ${st}`,
           ]),
       );
+    // A redraw must not take the keyboard user's place: the focused link is focused again after.
+    const focused = live.contains(document.activeElement) ? document.activeElement.getAttribute('href') : null;
     live.replaceChildren(
       fleet
         ? h(
@@ -342,18 +342,30 @@ async function machinesView(params) {
             ),
           )
         : h('p', {}, 'No machines match.'),
-      page.next
-        ? h(
-            'a',
-            {
-              href:
-                '#/machines?' +
-                new URLSearchParams({ ...(state && { state }), ...(search && { q: search }), after: page.next }),
-            },
-            'Next page',
-          )
-        : '',
+      h(
+        'nav',
+        { class: 'pager', 'aria-label': 'Pages of machines' },
+        after
+          ? h('a', { href: '#/machines?' + new URLSearchParams({ ...(state && { state }), ...(search && { q: search }) }) }, 'First page')
+          : '',
+        page.next
+          ? h(
+              'a',
+              {
+                id: 'next-page',
+                href:
+                  '#/machines?' +
+                  new URLSearchParams({ ...(state && { state }), ...(search && { q: search }), after: page.next }),
+              },
+              'Next page',
+            )
+          : '',
+      ),
     );
+    if (focused) {
+      const again = [...live.querySelectorAll('a[href]')].find((a) => a.getAttribute('href') === focused);
+      if (again) again.focus();
+    }
   };
   render(await load());
   show(
@@ -449,9 +461,36 @@ function inventoryView(inv) {
   ];
 }
 
-async function machineView(name) {
+/** A page of the machine's state transitions (newest first), with a link to older ones. */
+function historySection(name, page) {
+  return [
+    h('h2', {}, 'State history'),
+    page.items.length
+      ? h(
+          'table',
+          { id: 'history' },
+          h('caption', { class: 'muted' }, 'Newest first'),
+          h('thead', {}, h('tr', {}, ['When', 'From', 'To', 'By', 'Reason'].map((c) => h('th', { scope: 'col' }, c)))),
+          h(
+            'tbody',
+            {},
+            page.items.map((t) =>
+              h('tr', {}, h('td', {}, when(t.at)), h('td', {}, stateBadge(t.from)), h('td', {}, stateBadge(t.to)), h('td', {}, t.by || '-'), h('td', {}, t.reason || '')),
+            ),
+          ),
+        )
+      : h('p', { class: 'muted' }, 'No state changes yet.'),
+    page.next ? h('a', { id: 'history-older', href: `#/machines/${enc(name)}?` + new URLSearchParams({ before: page.next }) }, 'Older changes') : '',
+  ];
+}
+
+async function machineView(name, params) {
   const m = await api('GET', '/api/v1/machines/' + enc(name));
-  const jobs = await api('GET', '/api/v1/jobs?' + new URLSearchParams({ machine: name, limit: '20' }));
+  const before = params.get('before');
+  const [jobs, hist] = await Promise.all([
+    api('GET', '/api/v1/jobs?' + new URLSearchParams({ machine: name, limit: '20' })),
+    api('GET', `/api/v1/machines/${enc(name)}/history?` + new URLSearchParams({ limit: '20', ...(before && { before }) })),
+  ]);
   const actions = can('operator')
     ? h(
         'div',
@@ -518,6 +557,7 @@ async function machineView(name) {
     actions,
     h('h2', {}, 'Jobs'),
     jobsTable(jobs.items),
+    ...historySection(name, hist),
     h('h2', {}, 'Inventory'),
     ...inventoryView(m.inventory),
   );
@@ -976,7 +1016,7 @@ async function route() {
   try {
     switch (parts[0]) {
       case 'machines':
-        return await (parts[1] ? machineView(parts[1]) : machinesView(params));
+        return await (parts[1] ? machineView(parts[1], params) : machinesView(params));
       case 'jobs':
         return await (parts[1] ? jobView(parts[1]) : jobsView(params));
       case 'submit':

@@ -217,6 +217,14 @@ class ClientCommandsIT {
     Run again = plinth("machines", "maintenance", "m1", "on");
     assertThat(again.code()).isNotZero();
     assertThat(again.err()).contains("machine m1 is being decommissioned");
+    // The last transitions, newest first, with who and why; -o json stays the machine alone.
+    assertThat(plinth("machines", "get", "m1").out())
+        .containsPattern(
+            "History:     newest first\n"
+                + "  \\S+  available -> decommissioning  by admin \\(admin.token\\)  decommissioned"
+                + " by admin \\(admin.token\\)\n"
+                + "  \\S+  maintenance -> available  by admin \\(admin.token\\)  .*\n"
+                + "  \\S+  available -> maintenance  by admin \\(admin.token\\)  DIMMs\n");
     JsonNode json =
         TestController.JSON.readTree(plinth("machines", "get", "m1", "-o", "json").out());
     assertThat(json.path("inventory").path("serialNumber").asText()).isEqualTo("SN-m1");

@@ -92,6 +92,18 @@ abstract class StoreContract {
   }
 
   @Test
+  void machinesAddedTogetherAreAllStoredOrNone() {
+    MachineStore s = new MachineStore(db());
+    s.createAll(List.of(machine("a"), machine("b")));
+    assertThat(s.list(Map.of(), null, 10).items())
+        .extracting(Machine::name)
+        .containsExactly("a", "b");
+    Machine dup = new Machine("other", "b", "x", "u", "p", false, Map.of(), null, 1, T0, T0);
+    assertThrows(ConflictException.class, () -> s.createAll(List.of(machine("c"), dup)));
+    assertThat(s.byName("c")).isEmpty();
+  }
+
+  @Test
   void machineSearchMatchesPartOfTheNameInTheDatabaseWithWildcardsLiteral() {
     MachineStore s = new MachineStore(db());
     for (String n : List.of("rack1-a", "rack1-b", "rack10-a", "rack2_a", "rack2xa", "other")) {
