@@ -296,6 +296,11 @@ class EngineIT {
     t.call("POST", "/api/v1/jobs/" + id + "/cancel", null);
     JsonNode done = awaitState(id, "Canceled");
     assertThat(done.get("reason").asText()).contains("canceled");
+    // The end is stored first (fenced by the lease), the eject follows it.
+    Instant ejectBy = Instant.now().plusSeconds(10);
+    while (!bmc.callsOf("m1").contains("m1:eject") && Instant.now().isBefore(ejectBy)) {
+      Thread.sleep(20);
+    }
     assertThat(bmc.callsOf("m1")).contains("m1:eject");
   }
 
