@@ -10,6 +10,12 @@
 #   PLINTH_JAR=path/to/plinth.jar SIZE_MIB=1024 RUNS=3 bench/registry/run.sh
 #   CONCURRENCY= RUNS=5 bench/registry/run.sh     # uploads only
 #   PLINTH_JAVA_OPTS=-Dplinth.registry.uploadsOnDataPlane=false ...  # uploads through Helidon
+#   WARMUP=0 ...   # no warm-up upload (by default one PUT to each registry first, reported apart)
+#
+# Also prints: each server's CPU seconds per PUT (user + system, from /proc: less sensitive to the
+# machine's load than MiB/s), the data plane's phases of every PUT (body received, hash, background
+# flush, fsync + commit), and dd of the blob to the same disk with and without conv=fdatasync (what
+# the fsync before the 201 costs on this disk).
 #
 # Needs: nginx (nginx-light), docker-registry, curl, openssl, a JDK 25 (scripts/find-jdk.sh).
 set -euo pipefail
@@ -53,6 +59,7 @@ http {
 }
 NGX
 nginx -c "$W/nginx/nginx.conf" -g 'daemon off;' & PIDS+=($!)
+PID_NGX=$!
 
 # --- docker-registry (CNCF distribution 2.8, filesystem driver) ---
 cat > "$W/registry.yml" <<REG
@@ -62,14 +69,16 @@ storage: { filesystem: { rootdirectory: $W/docker-registry }, delete: { enabled:
 http: { addr: 127.0.0.1:$P_REG }
 REG
 docker-registry serve "$W/registry.yml" >"$W/docker-registry.log" 2>&1 & PIDS+=($!)
+PID_REG=$!
 
 # --- plinth serve ---
 # shellcheck disable=SC2086
-"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmx256m ${PLINTH_JAVA_OPTS:-} -jar "$JAR" serve \
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmx256m -Dplinth.dataplane.uploadTimings=true ${PLINTH_JAVA_OPTS:-} -jar "$JAR" serve \
   --listen "127.0.0.1:$P_PLI" --data-plane-listen "127.0.0.1:$P_DP" --data "$W/plinth" \
   >"$W/plinth.log" 2>&1 & PIDS+=($!)
+PID_PLI=$!
 
-wait_up() { for _ in $(seq 100); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "not up: $1" >&2; exit 1; }
+wait_up() { for _ in $(seq 600); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; echo "not up: $1" >&2; exit 1; }
 wait_up "http://127.0.0.1:$P_NGX/"; wait_up "http://127.0.0.1:$P_REG/v2/"; wait_up "http://127.0.0.1:$P_PLI/healthz"
 TOKEN="$(cat "$W/plinth/admin.token")"
 AUTH=(-u "bench:$TOKEN")
@@ -131,10 +140,46 @@ get_n() { # n url [curl args...] -> aggregate MiB/s
 }
 sha() { local t0; t0=$(now); openssl dgst -sha256 "$W/blob" >/dev/null; local t1; t1=$(now); mibs "$BYTES" "$t0" "$t1"; }
 
+TCK=$(getconf CLK_TCK)
+ticks() { # pids... -> user + system clock ticks of them and their children threads
+  local t=0 p
+  for p in "$@"; do t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0))); done
+  echo "$t"
+}
+ngx_pids() { echo "$PID_NGX $(pgrep -P "$PID_NGX" | tr '\n' ' ')"; }
+# measure KEY CPUKEY PIDS-FN CMD...: CMD's stdout goes to R[KEY], the servers' CPU seconds meanwhile
+# to R[CPUKEY] (not in a subshell: R is this shell's)
+measure() {
+  local key=$1 ckey=$2 pids; pids=$($3); shift 3
+  local a; a=$(ticks $pids)
+  local out; out=$("$@")
+  local b; b=$(ticks $pids)
+  R[$ckey]+="$(awk -v d="$((b - a))" -v t="$TCK" 'BEGIN { printf "%.2f", d / t }') "
+  R[$key]+="$out "
+}
+pli_pids() { echo "$PID_PLI"; }
+reg_pids() { echo "$PID_REG"; }
+dd_to_disk() { # [conv] -> MiB/s writing the blob to the bench's disk
+  local t0; t0=$(now)
+  dd if="$W/blob" of="$W/dd.out" bs=1M ${1:+conv=$1} status=none
+  local t1; t1=$(now)
+  rm -f "$W/dd.out"
+  mibs "$BYTES" "$t0" "$t1"
+}
+
 declare -A R
+if [ "${WARMUP:-1}" = 1 ]; then
+  # the first PUT after start runs before the JIT has compiled the receive path: reported apart
+  R[cold_pli]="$(reg_put "http://127.0.0.1:$P_PLI" "${AUTH[@]}")"
+  R[cold_reg]="$(reg_put "http://127.0.0.1:$P_REG")"
+fi
 for i in $(seq "$RUNS"); do
-  R[put_ngx]+="$(dav_put "$i") "; R[put_reg]+="$(reg_put "http://127.0.0.1:$P_REG") "
-  R[put_pli]+="$(reg_put "http://127.0.0.1:$P_PLI" "${AUTH[@]}") "; R[sha]+="$(sha) "
+  echo "run $i: load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+  measure put_ngx cpu_ngx ngx_pids dav_put "$i"
+  measure put_reg cpu_reg reg_pids reg_put "http://127.0.0.1:$P_REG"
+  measure put_pli cpu_pli pli_pids reg_put "http://127.0.0.1:$P_PLI" "${AUTH[@]}"
+  R[sha]+="$(sha) "
+  R[dd]+="$(dd_to_disk) "; R[dd_sync]+="$(dd_to_disk fdatasync) "
   R[str_reg]+="$(reg_stream "http://127.0.0.1:$P_REG") "
   R[str_pli]+="$(reg_stream "http://127.0.0.1:$P_PLI" "${AUTH[@]}") "; R[speed]+="$(speed) "
 done
@@ -170,3 +215,11 @@ echo "| \`openssl speed sha256\` (16 KiB blocks) | $sp | | | | |"
 echo
 echo "plinth PUT / openssl speed sha256: $(ratio "$(pick put_pli)" "$sp") (target >= 0.9); plinth streamed / openssl speed: $(ratio "$(pick str_pli)" "$sp")"
 echo "plinth PUT / docker-registry PUT: $(ratio "$(pick put_pli)" "$(pick put_reg)") (target >= 2)"
+echo "dd of the blob to this disk: $(pick dd) MiB/s without, $(pick dd_sync) MiB/s with conv=fdatasync"
+echo "server CPU seconds per ${SIZE_MIB} MiB PUT (median): nginx $(pick cpu_ngx), docker-registry $(pick cpu_reg), plinth $(pick cpu_pli)"
+if [ -n "${R[cold_pli]:-}" ]; then
+  echo "warm-up (first) PUT, MiB/s: plinth ${R[cold_pli]}, docker-registry ${R[cold_reg]}"
+fi
+echo "plinth data-plane upload phases (every PUT and PATCH, warm-up first):"
+grep -o 'upload timings: .*' "$W/plinth.log" | sed 's/["}].*//; s/^/  /' || true
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -63,6 +63,13 @@ final class UploadReceiver extends ChannelInboundHandlerAdapter {
       Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("dp-hash-", 0).factory());
   private static final ByteBuf END = Unpooled.EMPTY_BUFFER;
 
+  /**
+   * Logs each body's phases (received, hashed, background flush settled, completed: the fsync and
+   * the move into the blob store) at INFO: {@code -Dplinth.dataplane.uploadTimings=true}
+   * (bench/registry/run.sh sets it).
+   */
+  private static final boolean TIMINGS = Boolean.getBoolean("plinth.dataplane.uploadTimings");
+
   /** Shared by every channel: the signer and the handler set after start. */
   static final class Uploads {
     final UrlSigner signer;
@@ -149,7 +156,11 @@ final class UploadReceiver extends ChannelInboundHandlerAdapter {
     final CompletableFuture<Void> bodyDone = new CompletableFuture<>();
     // event-loop state
     final ArrayDeque<HttpContent> early = new ArrayDeque<>();
-    UploadHandler.Target target;
+    // Set on the event loop once the early slices are consumed: until then every slice queues, so
+    // that slices decoded from one socket read while the worker opens the target (a 1 MiB read
+    // holds many) are written and hashed in order.
+    boolean opened;
+    volatile UploadHandler.Target target;
     volatile boolean failed;
     volatile boolean tooLarge;
     boolean last;
@@ -202,7 +213,7 @@ final class UploadReceiver extends ChannelInboundHandlerAdapter {
         }
         return;
       }
-      if (target == null) {
+      if (!opened) {
         early.add(c);
         return;
       }
@@ -307,10 +318,12 @@ final class UploadReceiver extends ChannelInboundHandlerAdapter {
                 for (HttpContent c; (c = early.poll()) != null; ) {
                   consume(c);
                 }
+                opened = true;
                 if (!last && !failed) {
                   ch.config().setAutoRead(true);
                 }
               });
+      long t0 = System.nanoTime();
       Throwable failure = null;
       try {
         bodyDone.get();
@@ -320,9 +333,12 @@ final class UploadReceiver extends ChannelInboundHandlerAdapter {
         Thread.currentThread().interrupt();
         failure = e;
       }
+      long received = System.nanoTime();
       toHash.add(END);
       failure = settle(hashed, failure);
+      long hashDone = System.nanoTime();
       failure = settle(flushing, failure);
+      long flushDone = System.nanoTime();
       UploadHandler.Answer a;
       long w = written;
       if (failure == null) {
@@ -332,6 +348,19 @@ final class UploadReceiver extends ChannelInboundHandlerAdapter {
           a = target.fail(w, e, false);
           respond(a, true);
           return;
+        }
+        if (TIMINGS) {
+          long done = System.nanoTime();
+          LOG.log(
+              System.Logger.Level.INFO,
+              String.format(
+                  "upload timings: %d bytes, body %.3f s, then hash +%.3f s, background flush"
+                      + " +%.3f s, complete (fsync, commit) +%.3f s",
+                  w,
+                  (received - t0) / 1e9,
+                  (hashDone - received) / 1e9,
+                  (flushDone - hashDone) / 1e9,
+                  (done - flushDone) / 1e9));
         }
         respond(a, false);
       } else {
