@@ -617,12 +617,11 @@ async function jobsView(params) {
   if (state) q.set('state', state);
   if (params.get('after')) q.set('after', params.get('after'));
   const page = await api('GET', '/api/v1/jobs?' + q);
+  // Applied by the form's button or Enter, not on change: arrowing through the options (keyboard)
+  // must not navigate away at each one (WCAG 3.2.2).
   const sel = h(
     'select',
-    {
-      id: 'j-state',
-      onchange: () => (location.hash = '#/jobs' + (sel.value ? '?state=' + enc(sel.value) : '')),
-    },
+    { id: 'j-state' },
     h('option', { value: '' }, 'any'),
     ['Pending', 'MediaReady', 'Booting', 'Running', 'Finishing', ...TERMINAL].map((s) =>
       h('option', { value: s, selected: s === state }, s),
@@ -630,10 +629,21 @@ async function jobsView(params) {
   );
   show(
     h('h1', {}, 'Jobs'),
-    h('div', { class: 'toolbar' }, h('div', {}, h('label', { for: 'j-state' }, 'State'), sel)),
+    h(
+      'form',
+      {
+        class: 'toolbar',
+        onsubmit: (ev) => {
+          ev.preventDefault();
+          location.hash = '#/jobs' + (sel.value ? '?state=' + enc(sel.value) : '');
+        },
+      },
+      h('div', {}, h('label', { for: 'j-state' }, 'State'), sel),
+      h('button', { type: 'submit', id: 'j-filter' }, 'Filter'),
+    ),
     jobsTable(page.items),
     page.next
-      ? h('a', { href: '#/jobs?' + new URLSearchParams({ ...(state && { state }), after: page.next }) }, 'Next page')
+      ? h('a', { id: 'jobs-next', href: '#/jobs?' + new URLSearchParams({ ...(state && { state }), after: page.next }) }, 'Next page')
       : null,
   );
 }

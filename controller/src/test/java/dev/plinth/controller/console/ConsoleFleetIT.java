@@ -58,6 +58,9 @@ class ConsoleFleetIT {
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final int FLEET = 1000;
 
+  /** A request for one page: a limit of 1 to 100. */
+  private static final String PAGED = "[?&]limit=(100|[1-9]\\d?)\\b";
+
   /**
    * The bound on the time from pressing Enter on the sign-in form to the first page of the fleet
    * (100 rows) on screen. What it costs: two API calls (whoami, then one page of 101 rows read by
@@ -280,6 +283,16 @@ class ConsoleFleetIT {
     await(ExpectedConditions.presenceOfElementLocated(By.id("j-state")));
     assertAllControlsLabelled();
     tabTo(e -> e.id().equals("j-state"), 10);
+    // Choosing a state does not navigate by itself (arrowing through the options would); the
+    // form's button does.
+    new Select(browser.findElement(By.id("j-state"))).selectByValue("Failed");
+    assertThat(browser.getCurrentUrl()).doesNotContain("state=");
+    tabTo(e -> e.id().equals("j-filter"), 3);
+    enter();
+    await(ExpectedConditions.urlContains("state=Failed"));
+    assertThat(requested("/api/v1/jobs"))
+        .isNotEmpty()
+        .allSatisfy(u -> assertThat(u).containsPattern(PAGED));
   }
 
   /** The focused element as the test reads it (no element reference: the page redraws live). */
@@ -349,21 +362,21 @@ class ConsoleFleetIT {
     assertThat(unnamed).as("controls without a label or name").isEmpty();
   }
 
+  /** The URLs the page requested with {@code path}, as the browser's performance log has them. */
+  @SuppressWarnings("unchecked")
+  private List<String> requested(String path) {
+    return (List<String>)
+        js(
+            "return performance.getEntriesByType('resource').map((e) => e.name)"
+                + ".filter((u) => new URL(u).pathname === arguments[0]);",
+            path);
+  }
+
   /** Every request for machines asked for one page (limit 1..100), never the whole fleet. */
   private void assertOnlyPagesWereFetched() {
-    @SuppressWarnings("unchecked")
-    List<String> urls =
-        (List<String>)
-            js(
-                "return performance.getEntriesByType('resource').map((e) => e.name)"
-                    + ".filter((u) => new URL(u).pathname === '/api/v1/machines');");
+    List<String> urls = requested("/api/v1/machines");
     assertThat(urls).isNotEmpty();
-    assertThat(urls)
-        .allSatisfy(
-            u ->
-                assertThat(u)
-                    .as("a paged request")
-                    .containsPattern("[?&]limit=(100|[1-9]\\d?)\\b"));
+    assertThat(urls).allSatisfy(u -> assertThat(u).as("a paged request").containsPattern(PAGED));
   }
 
   /** The machines on the page, read in one script: the table is redrawn live. */
