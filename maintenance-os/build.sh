@@ -36,6 +36,9 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+# An absolute --out: the OCI step (src/main/scripts/oci-image.sh) writes into it from other
+# directories, and a relative one failed there after the whole root had been built.
+case $out in /*) ;; *) out=$PWD/$out ;; esac
 
 log() { printf '[mos %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { printf 'maintenance-os: %s\n' "$*" >&2; exit 1; }
