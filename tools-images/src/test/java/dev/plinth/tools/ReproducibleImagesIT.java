@@ -76,9 +76,45 @@ class ReproducibleImagesIT {
     if (!Files.isRegularFile(first.resolve("oci/index.json"))) {
       ToolImages.build(options(first));
     }
+    layout = OciLayout.open(first.resolve("oci"));
+    if (Git.COMMIT.equals(System.getProperty("plinth.tools.epoch", Git.COMMIT))
+        && Git.COMMIT.equals(System.getProperty("plinth.tools.revision", Git.COMMIT))) {
+      // "commit" was resolved by Maven's build-images; a commit made since (several people share
+      // one working tree here) moves HEAD. Rebuild with what the first build was stamped with,
+      // and check that it is a commit of this repository and that commit's time.
+      JsonNode labels = stampedLabels();
+      epoch =
+          java.time.Instant.parse(labels.path("org.opencontainers.image.created").asText())
+              .getEpochSecond();
+      revision = labels.path("org.opencontainers.image.revision").asText();
+      String env = System.getenv("SOURCE_DATE_EPOCH");
+      String want =
+          env != null && !env.isBlank()
+              ? env.strip()
+              : git(root, "log", "-1", "--format=%ct", revision + "^{commit}").strip();
+      assertThat(Long.toString(epoch))
+          .as(
+              "the first build's created label: $SOURCE_DATE_EPOCH, else its revision's commit time")
+          .isEqualTo(want);
+    }
     second = first.resolveSibling(first.getFileName() + "-second");
     ToolImages.build(options(second));
-    layout = OciLayout.open(first.resolve("oci"));
+  }
+
+  private static JsonNode stampedLabels() throws IOException {
+    JsonNode m = manifest("sgdisk", "amd64");
+    return layout.json(m.path("config").path("digest").asText()).path("config").path("Labels");
+  }
+
+  private static String git(Path dir, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new java.util.ArrayList<>(List.of("git", "-C", dir.toString()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IOException(String.join(" ", cmd) + ": " + out);
+    }
+    return out;
   }
 
   private static Map<String, String> blobs(Path out) throws IOException {
