@@ -5,8 +5,8 @@
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.plinth.controller.demo.DemoImages;
-import dev.plinth.controller.demo.SimulatedFleet;
+import dev.plinth.simulator.demo.DemoImages;
+import dev.plinth.simulator.demo.SimulatedFleet;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -71,7 +71,7 @@ public final class FleetBench {
             Duration.ofMillis(Long.parseLong(a[7])));
     String recipe;
     try (InputStream in =
-        FleetBench.class.getResourceAsStream("/dev/plinth/controller/demo/demo-recipe.yaml")) {
+        FleetBench.class.getResourceAsStream("/dev/plinth/simulator/demo/demo-recipe.yaml")) {
       recipe = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     HttpClient http = HttpClient.newHttpClient();
@@ -189,7 +189,7 @@ public final class FleetBench {
 
   static String demoRecipe() throws java.io.IOException {
     try (InputStream in =
-        FleetBench.class.getResourceAsStream("/dev/plinth/controller/demo/demo-recipe.yaml")) {
+        FleetBench.class.getResourceAsStream("/dev/plinth/simulator/demo/demo-recipe.yaml")) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }

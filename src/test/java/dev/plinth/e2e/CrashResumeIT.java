@@ -9,8 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.plinth.controller.demo.DemoImages;
-import dev.plinth.controller.demo.SimulatedFleet;
+import dev.plinth.simulator.demo.DemoImages;
+import dev.plinth.simulator.demo.SimulatedFleet;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -8,9 +8,9 @@ package dev.plinth.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.plinth.dispatcher.contract.ContractException;
-import dev.plinth.dispatcher.contract.ContractJson;
-import dev.plinth.dispatcher.contract.Event;
+import dev.plinth.contract.ContractException;
+import dev.plinth.contract.ContractJson;
+import dev.plinth.contract.Event;
 import dev.plinth.dispatcher.report.StateLayout;
 import java.io.IOException;
 import java.nio.file.Files;

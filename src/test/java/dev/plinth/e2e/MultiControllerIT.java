@@ -9,9 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.plinth.controller.demo.DemoImages;
-import dev.plinth.controller.demo.SimulatedFleet;
 import dev.plinth.controller.security.AdminToken;
+import dev.plinth.simulator.demo.DemoImages;
+import dev.plinth.simulator.demo.SimulatedFleet;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -267,7 +267,7 @@ class MultiControllerIT {
 
   /** Prints what both controllers logged about {@code machine}, whose BMC has sessions left. */
   static void explain(
-      String machine, dev.plinth.controller.bmcsim.SimulatedBmc bmc, Path logA, Path logB)
+      String machine, dev.plinth.simulator.bmc.SimulatedBmc bmc, Path logA, Path logB)
       throws IOException {
     Pattern p = Pattern.compile("\\b" + machine + "\\b");
     System.out.printf(

@@ -8,10 +8,10 @@ package dev.plinth.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.plinth.controller.bmcsim.BmcSimulator;
-import dev.plinth.controller.bmcsim.SimulatedBmc;
-import dev.plinth.controller.bmcsim.qemu.QemuBmcOptions;
-import dev.plinth.controller.bmcsim.qemu.QemuMachine;
+import dev.plinth.simulator.bmc.BmcSimulator;
+import dev.plinth.simulator.bmc.SimulatedBmc;
+import dev.plinth.simulator.bmc.qemu.QemuBmcOptions;
+import dev.plinth.simulator.bmc.qemu.QemuMachine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

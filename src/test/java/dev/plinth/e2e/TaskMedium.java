@@ -5,8 +5,8 @@
 
 package dev.plinth.e2e;
 
-import dev.plinth.controller.media.MaintenanceIso;
-import dev.plinth.dispatcher.contract.TaskIsoV1;
+import dev.plinth.contract.TaskIsoV1;
+import dev.plinth.simulator.demo.SimulatedFleet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -20,9 +20,9 @@ import java.util.List;
 /**
  * What a simulated server does with the media its BMC booted it from: finds the task ISO among them
  * by its volume label ({@value TaskIsoV1#VOLUME_LABEL}), whatever the slot order (the maintenance
- * ISO, {@value MaintenanceIso#VOLUME_LABEL}, is in the boot slot), and downloads it. Only the
- * primary volume descriptor of the other media is read (one ranged GET), so a large maintenance ISO
- * is not downloaded.
+ * ISO, {@value SimulatedFleet#MAINTENANCE_VOLUME_LABEL}, is in the boot slot), and downloads it.
+ * Only the primary volume descriptor of the other media is read (one ranged GET), so a large
+ * maintenance ISO is not downloaded.
  */
 final class TaskMedium {
 
@@ -42,7 +42,7 @@ final class TaskMedium {
     boolean maintenance = false;
     for (URI m : media) {
       String label = volumeId(http, m);
-      maintenance |= MaintenanceIso.VOLUME_LABEL.equals(label);
+      maintenance |= SimulatedFleet.MAINTENANCE_VOLUME_LABEL.equals(label);
       if (TaskIsoV1.VOLUME_LABEL.equals(label)) {
         task = m;
       }

@@ -14,7 +14,6 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
-import dev.plinth.controller.demo.SimulatedFleet;
 import dev.plinth.controller.jobs.JobLifecycle;
 import dev.plinth.controller.security.ApiTls;
 import dev.plinth.controller.server.ControllerServer;
@@ -60,8 +59,6 @@ class ControllerArchitectureTest {
         .definedBy(ROOT + ".server..")
         .layer("redfish")
         .definedBy(ROOT + ".redfish..")
-        .layer("bmcsim")
-        .definedBy(ROOT + ".bmcsim..")
         .layer("jobs")
         .definedBy(ROOT + ".jobs..")
         .layer("media")
@@ -74,8 +71,6 @@ class ControllerArchitectureTest {
         .definedBy(ROOT + ".console..")
         .layer("app")
         .definedBy(ROOT + ".app..")
-        .layer("demo")
-        .definedBy(ROOT + ".demo..")
         .layer("cli")
         .definedBy(ROOT + ".cli..")
         .whereLayer("shared")
@@ -94,8 +89,6 @@ class ControllerArchitectureTest {
         .mayOnlyAccessLayers("observe", "config", "problem", "shared")
         .whereLayer("redfish")
         .mayNotAccessAnyLayer()
-        .whereLayer("bmcsim")
-        .mayOnlyAccessLayers("redfish")
         .whereLayer("jobs")
         .mayOnlyAccessLayers("store", "security", "media", "redfish", "shared")
         .whereLayer("media")
@@ -106,10 +99,8 @@ class ControllerArchitectureTest {
         .mayOnlyAccessLayers("store", "security", "jobs", "problem", "shared")
         .whereLayer("console")
         .mayNotAccessAnyLayer()
-        .whereLayer("demo")
-        .mayOnlyAccessLayers("bmcsim", "shared")
         .whereLayer("cli")
-        .mayOnlyAccessLayers("app", "demo", "shared")
+        .mayOnlyAccessLayers("app", "shared")
         .whereLayer("main")
         .mayOnlyAccessLayers("cli", "observe")
         // FROZEN: arrows that were there before this test and break the documented rules. Each is
@@ -120,19 +111,32 @@ class ControllerArchitectureTest {
         .ignoreDependency(belongToAnyOf(ApiTls.class), resideInAPackage(ROOT + ".redfish.."))
         // server.ControllerServer builds its TLS listener from security.ApiTls.
         .ignoreDependency(belongToAnyOf(ControllerServer.class), belongToAnyOf(ApiTls.class))
-        // demo.SimulatedFleet builds the demo's maintenance ISO through media.MaintenanceIso.
-        .ignoreDependency(belongToAnyOf(SimulatedFleet.class), resideInAPackage(ROOT + ".media.."))
-        // cli uses these directly, not through app and demo (settings, BMC commands, the simulator,
-        // the token and store commands): issue 16 leaves them for the CLI's own split.
+        // cli uses these directly, not through app (settings, BMC commands, the token and store
+        // commands): issue 16 leaves them for the CLI's own split.
         .ignoreDependency(
             resideInAPackage(ROOT + ".cli.."),
-            resideInAPackage(ROOT + ".bmcsim..")
-                .or(resideInAPackage(ROOT + ".config.."))
+            resideInAPackage(ROOT + ".config..")
                 .or(resideInAPackage(ROOT + ".jobs.."))
                 .or(resideInAPackage(ROOT + ".observe.."))
                 .or(resideInAPackage(ROOT + ".redfish.."))
                 .or(resideInAPackage(ROOT + ".security.."))
                 .or(resideInAPackage(ROOT + ".store..")))
+        .check(CONTROLLER);
+  }
+
+  /**
+   * The simulator and the dispatcher are modules of their own (docs/decisions.md): the binary ships
+   * them for {@code plinth demo} and {@code plinth bmc simulate}, so only {@code cli} may use them;
+   * every other package (and the root's {@code Main}) uses the contract module only.
+   */
+  @Test
+  void onlyTheCliUsesTheSimulatorAndTheDispatcher() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage(ROOT + ".cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.plinth.simulator..", "dev.plinth.dispatcher..")
         .check(CONTROLLER);
   }
 

@@ -5,11 +5,11 @@
 
 package dev.plinth.dispatcher;
 
-import dev.plinth.dispatcher.contract.Event;
-import dev.plinth.dispatcher.contract.EventType;
-import dev.plinth.dispatcher.contract.OnFailure;
-import dev.plinth.dispatcher.contract.Task;
-import dev.plinth.dispatcher.contract.TaskStep;
+import dev.plinth.contract.Event;
+import dev.plinth.contract.EventType;
+import dev.plinth.contract.OnFailure;
+import dev.plinth.contract.Task;
+import dev.plinth.contract.TaskStep;
 import dev.plinth.dispatcher.intake.IntakeException;
 import dev.plinth.dispatcher.report.EventJournal;
 import dev.plinth.dispatcher.report.LogStreamer;

@@ -5,7 +5,7 @@
 
 package dev.plinth.dispatcher;
 
-import dev.plinth.dispatcher.contract.Task;
+import dev.plinth.contract.Task;
 import dev.plinth.dispatcher.disks.DiskInventory;
 import dev.plinth.dispatcher.intake.IntakeException;
 import dev.plinth.dispatcher.intake.MachineIdentity;

@@ -5,8 +5,8 @@
 
 package dev.plinth.dispatcher;
 
-import dev.plinth.dispatcher.contract.Event;
-import dev.plinth.dispatcher.contract.EventType;
+import dev.plinth.contract.Event;
+import dev.plinth.contract.EventType;
 import dev.plinth.dispatcher.runner.StepResult;
 import java.util.ArrayList;
 import java.util.List;

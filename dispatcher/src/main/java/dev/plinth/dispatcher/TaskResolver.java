@@ -5,9 +5,9 @@
 
 package dev.plinth.dispatcher;
 
-import dev.plinth.dispatcher.contract.StepMount;
-import dev.plinth.dispatcher.contract.Task;
-import dev.plinth.dispatcher.contract.TaskStep;
+import dev.plinth.contract.StepMount;
+import dev.plinth.contract.Task;
+import dev.plinth.contract.TaskStep;
 import dev.plinth.dispatcher.disks.BlockDisk;
 import dev.plinth.dispatcher.disks.DiskSelector;
 import java.io.IOException;

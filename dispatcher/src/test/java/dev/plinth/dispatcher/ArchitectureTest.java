@@ -12,7 +12,10 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import org.junit.jupiter.api.Test;
 
-/** The package dependencies written in {@code package-info.java} of this package, enforced. */
+/**
+ * The package dependencies written in {@code package-info.java} of this package, enforced. The
+ * contract ({@code dev.plinth.contract}) is a module of its own that depends on Jackson only.
+ */
 class ArchitectureTest {
 
   private static final JavaClasses CLASSES =
@@ -21,30 +24,6 @@ class ArchitectureTest {
           // here may use another build directory (-Dplinth.buildDir).
           .withImportOption(location -> !location.contains("/test-classes/"))
           .importPackages("dev.plinth.dispatcher");
-
-  @Test
-  void contractDependsOnNothingElseOfTheDispatcher() {
-    noClasses()
-        .that()
-        .resideInAPackage("..dispatcher.contract..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage(
-            "..dispatcher.runner..",
-            "..dispatcher.report..",
-            "..dispatcher.intake..",
-            "..dispatcher.sys..",
-            "..dispatcher.cli..",
-            "dev.plinth.iso..")
-        .check(CLASSES);
-    noClasses()
-        .that()
-        .resideInAPackage("..dispatcher.contract..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAPackage("dev.plinth.dispatcher")
-        .check(CLASSES);
-  }
 
   @Test
   void layersOnlyLookDown() {

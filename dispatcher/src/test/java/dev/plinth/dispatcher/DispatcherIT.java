@@ -7,10 +7,10 @@ package dev.plinth.dispatcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.plinth.dispatcher.contract.Event;
-import dev.plinth.dispatcher.contract.EventType;
-import dev.plinth.dispatcher.contract.OnFailure;
-import dev.plinth.dispatcher.contract.Task;
+import dev.plinth.contract.Event;
+import dev.plinth.contract.EventType;
+import dev.plinth.contract.OnFailure;
+import dev.plinth.contract.Task;
 import dev.plinth.dispatcher.report.Backoff;
 import dev.plinth.dispatcher.runner.LocalRunner;
 import dev.plinth.dispatcher.runner.StepResult;
@@ -56,7 +56,7 @@ class DispatcherIT {
               "job-ok",
               c.webhookUrl(),
               List.of(
-                  new dev.plinth.dispatcher.contract.TaskStep(
+                  new dev.plinth.contract.TaskStep(
                       "partition",
                       TestTasks.REGISTRY + "/plinth/tools/sgdisk@sha256:" + "d".repeat(64),
                       List.of("--zap-all"),
@@ -226,7 +226,7 @@ class DispatcherIT {
                   "job-nodisk",
                   c.webhookUrl(),
                   List.of(
-                      new dev.plinth.dispatcher.contract.TaskStep(
+                      new dev.plinth.contract.TaskStep(
                           "p",
                           TestTasks.REGISTRY + "/plinth/tools/sgdisk@sha256:" + "d".repeat(64),
                           List.of(),
@@ -238,7 +238,7 @@ class DispatcherIT {
                           List.of(),
                           true)))
               .withDisk(
-                  new dev.plinth.dispatcher.contract.DiskRules(
+                  new dev.plinth.contract.DiskRules(
                       null, null, null, null, null, "nvme", null, null, null));
       DispatchResult r = Dispatcher.run(options(tmp, task).build());
       assertThat(r.succeeded()).isFalse();
@@ -262,7 +262,7 @@ class DispatcherIT {
               "job-sim",
               c.webhookUrl(),
               List.of(
-                  new dev.plinth.dispatcher.contract.TaskStep(
+                  new dev.plinth.contract.TaskStep(
                       "image",
                       TestTasks.REGISTRY + "/plinth/tools/linux-imager@sha256:" + "d".repeat(64),
                       List.of("write"),

@@ -7,10 +7,10 @@ package dev.plinth.dispatcher;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.plinth.dispatcher.contract.ContractException;
-import dev.plinth.dispatcher.contract.ContractJson;
-import dev.plinth.dispatcher.contract.Event;
-import dev.plinth.dispatcher.contract.WebhookSignature;
+import dev.plinth.contract.ContractException;
+import dev.plinth.contract.ContractJson;
+import dev.plinth.contract.Event;
+import dev.plinth.contract.WebhookSignature;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

@@ -7,9 +7,9 @@ package dev.plinth.dispatcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.plinth.dispatcher.contract.Event;
-import dev.plinth.dispatcher.contract.EventType;
-import dev.plinth.dispatcher.contract.Task;
+import dev.plinth.contract.Event;
+import dev.plinth.contract.EventType;
+import dev.plinth.contract.Task;
 import dev.plinth.dispatcher.intake.TaskIsoImage;
 import dev.plinth.dispatcher.runner.StepResult;
 import java.nio.file.Files;

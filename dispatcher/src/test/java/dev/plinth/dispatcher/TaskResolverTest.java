@@ -8,11 +8,11 @@ package dev.plinth.dispatcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.plinth.dispatcher.contract.ContractFixtures;
-import dev.plinth.dispatcher.contract.DiskRules;
-import dev.plinth.dispatcher.contract.OnFailure;
-import dev.plinth.dispatcher.contract.Task;
-import dev.plinth.dispatcher.contract.TaskStep;
+import dev.plinth.contract.ContractFixtures;
+import dev.plinth.contract.DiskRules;
+import dev.plinth.contract.OnFailure;
+import dev.plinth.contract.Task;
+import dev.plinth.contract.TaskStep;
 import dev.plinth.dispatcher.disks.DiskInventory;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,12 +5,12 @@
 
 package dev.plinth.dispatcher;
 
-import dev.plinth.dispatcher.contract.ControllerUrls;
-import dev.plinth.dispatcher.contract.JobCredentials;
-import dev.plinth.dispatcher.contract.MachineRef;
-import dev.plinth.dispatcher.contract.OnFailure;
-import dev.plinth.dispatcher.contract.Task;
-import dev.plinth.dispatcher.contract.TaskStep;
+import dev.plinth.contract.ControllerUrls;
+import dev.plinth.contract.JobCredentials;
+import dev.plinth.contract.MachineRef;
+import dev.plinth.contract.OnFailure;
+import dev.plinth.contract.Task;
+import dev.plinth.contract.TaskStep;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;

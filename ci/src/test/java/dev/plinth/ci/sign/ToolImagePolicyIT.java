@@ -9,17 +9,17 @@ import static dev.plinth.ci.sign.SignFixture.ci;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.plinth.contract.ContractJson;
+import dev.plinth.contract.ControllerUrls;
+import dev.plinth.contract.Event;
+import dev.plinth.contract.EventType;
+import dev.plinth.contract.JobCredentials;
+import dev.plinth.contract.MachineRef;
+import dev.plinth.contract.Task;
+import dev.plinth.contract.TaskStep;
 import dev.plinth.dispatcher.DispatchResult;
 import dev.plinth.dispatcher.Dispatcher;
 import dev.plinth.dispatcher.DispatcherOptions;
-import dev.plinth.dispatcher.contract.ContractJson;
-import dev.plinth.dispatcher.contract.ControllerUrls;
-import dev.plinth.dispatcher.contract.Event;
-import dev.plinth.dispatcher.contract.EventType;
-import dev.plinth.dispatcher.contract.JobCredentials;
-import dev.plinth.dispatcher.contract.MachineRef;
-import dev.plinth.dispatcher.contract.Task;
-import dev.plinth.dispatcher.contract.TaskStep;
 import dev.plinth.dispatcher.disks.DiskInventory;
 import dev.plinth.dispatcher.report.Backoff;
 import dev.plinth.dispatcher.runner.QuadletRunner;
@@ -303,7 +303,7 @@ class ToolImagePolicyIT {
             try (ex) {
               events.add(ContractJson.readEvent(ex.getRequestBody().readAllBytes()));
               ex.sendResponseHeaders(202, -1);
-            } catch (RuntimeException | dev.plinth.dispatcher.contract.ContractException e) {
+            } catch (RuntimeException | dev.plinth.contract.ContractException e) {
               ex.sendResponseHeaders(422, -1);
             }
           });

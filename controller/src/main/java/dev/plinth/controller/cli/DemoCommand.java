@@ -10,8 +10,6 @@ import dev.plinth.controller.Layout;
 import dev.plinth.controller.app.Controller;
 import dev.plinth.controller.config.Listen;
 import dev.plinth.controller.config.PlinthConfig;
-import dev.plinth.controller.demo.DemoImages;
-import dev.plinth.controller.demo.SimulatedFleet;
 import dev.plinth.controller.jobs.JobSettings;
 import dev.plinth.controller.jobs.RecipesModuleCheck;
 import dev.plinth.controller.jobs.RedfishBmcDriver;
@@ -19,6 +17,8 @@ import dev.plinth.controller.observe.JsonLogging;
 import dev.plinth.controller.security.AdminToken;
 import dev.plinth.controller.security.SignInLinks;
 import dev.plinth.registry.Registry;
+import dev.plinth.simulator.demo.DemoImages;
+import dev.plinth.simulator.demo.SimulatedFleet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -200,7 +200,7 @@ public final class DemoCommand implements Callable<Integer> {
       return CliFiles.readText(recipe, "the recipe's YAML or JSON file");
     }
     try (InputStream in =
-        DemoCommand.class.getResourceAsStream("/dev/plinth/controller/demo/demo-recipe.yaml")) {
+        DemoCommand.class.getResourceAsStream("/dev/plinth/simulator/demo/demo-recipe.yaml")) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }

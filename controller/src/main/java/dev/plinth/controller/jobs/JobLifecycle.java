@@ -5,13 +5,13 @@
 
 package dev.plinth.controller.jobs;
 
+import dev.plinth.contract.Event;
+import dev.plinth.contract.EventType;
 import dev.plinth.controller.store.EventStore;
 import dev.plinth.controller.store.Job;
 import dev.plinth.controller.store.JobState;
 import dev.plinth.controller.store.JobStore;
 import dev.plinth.controller.store.Transition;
-import dev.plinth.dispatcher.contract.Event;
-import dev.plinth.dispatcher.contract.EventType;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.time.InstantSource;

@@ -5,8 +5,8 @@
 
 package dev.plinth.controller.jobs;
 
-import dev.plinth.dispatcher.contract.ControllerUrls;
-import dev.plinth.dispatcher.contract.JobCredentials;
+import dev.plinth.contract.ControllerUrls;
+import dev.plinth.contract.JobCredentials;
 
 /**
  * Where machines pull step images from, as the task ISO says it: the controller's embedded registry

@@ -5,16 +5,16 @@
 
 package dev.plinth.controller.jobs;
 
+import dev.plinth.contract.DiskRules;
+import dev.plinth.contract.MachineRef;
+import dev.plinth.contract.OnFailure;
+import dev.plinth.contract.StepMount;
+import dev.plinth.contract.Task;
+import dev.plinth.contract.TaskIsoV1;
+import dev.plinth.contract.TaskStep;
 import dev.plinth.controller.store.Job;
 import dev.plinth.controller.store.JobStore;
 import dev.plinth.controller.store.Machine;
-import dev.plinth.dispatcher.contract.DiskRules;
-import dev.plinth.dispatcher.contract.MachineRef;
-import dev.plinth.dispatcher.contract.OnFailure;
-import dev.plinth.dispatcher.contract.StepMount;
-import dev.plinth.dispatcher.contract.Task;
-import dev.plinth.dispatcher.contract.TaskIsoV1;
-import dev.plinth.dispatcher.contract.TaskStep;
 import dev.plinth.iso.IsoTree;
 import dev.plinth.iso.IsoWriter;
 import dev.plinth.recipes.ParseResult;
@@ -90,16 +90,16 @@ public final class TaskBuilder {
     for (java.nio.file.Path f : files) {
       try {
         String pem = java.nio.file.Files.readString(f, java.nio.charset.StandardCharsets.US_ASCII);
-        dev.plinth.dispatcher.contract.ToolSigningKeys.parse(pem);
+        dev.plinth.contract.ToolSigningKeys.parse(pem);
         pems.add(pem);
       } catch (java.io.IOException | IllegalArgumentException e) {
         throw new IllegalArgumentException("tools.signingKeys: " + f + ": " + e.getMessage(), e);
       }
     }
-    if (pems.size() > dev.plinth.dispatcher.contract.ToolSigningKeys.MAX_KEYS) {
+    if (pems.size() > dev.plinth.contract.ToolSigningKeys.MAX_KEYS) {
       throw new IllegalArgumentException(
           "tools.signingKeys: at most "
-              + dev.plinth.dispatcher.contract.ToolSigningKeys.MAX_KEYS
+              + dev.plinth.contract.ToolSigningKeys.MAX_KEYS
               + " keys, has "
               + pems.size());
     }

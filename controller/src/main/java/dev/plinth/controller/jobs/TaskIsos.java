@@ -5,13 +5,13 @@
 
 package dev.plinth.controller.jobs;
 
+import dev.plinth.contract.Task;
 import dev.plinth.controller.Layout;
 import dev.plinth.controller.media.MediaRoutes;
 import dev.plinth.controller.security.SecretBox;
 import dev.plinth.controller.store.Job;
 import dev.plinth.controller.store.JobStore;
 import dev.plinth.controller.store.MachineStore;
-import dev.plinth.dispatcher.contract.Task;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;

@@ -27,9 +27,6 @@ public final class MaintenanceIso {
   /** Where it is served, the same for every job. */
   public static final String PATH = "/media/maintenance.iso";
 
-  /** The volume label a maintenance ISO carries; a simulated server boots only such a medium. */
-  public static final String VOLUME_LABEL = "PLINTH-MAINT";
-
   /** A job's own maintenance ISO, served at {@code /media/{mediaId}/maintenance.iso}. */
   public static final String JOB_ISO = "maintenance.iso";
 

@@ -5,13 +5,13 @@
 
 package dev.plinth.controller.webhook;
 
+import dev.plinth.contract.ContractException;
+import dev.plinth.contract.LogChunk;
+import dev.plinth.contract.WebhookSignature;
 import dev.plinth.controller.problem.Problem;
 import dev.plinth.controller.problem.Problems;
 import dev.plinth.controller.security.TokenHash;
 import dev.plinth.controller.store.StepLogStore;
-import dev.plinth.dispatcher.contract.ContractException;
-import dev.plinth.dispatcher.contract.LogChunk;
-import dev.plinth.dispatcher.contract.WebhookSignature;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;

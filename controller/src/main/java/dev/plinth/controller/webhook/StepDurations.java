@@ -5,12 +5,12 @@
 
 package dev.plinth.controller.webhook;
 
+import dev.plinth.contract.ContractException;
+import dev.plinth.contract.ContractJson;
+import dev.plinth.contract.Event;
+import dev.plinth.contract.EventType;
 import dev.plinth.controller.store.EventStore;
 import dev.plinth.controller.store.JobEvent;
-import dev.plinth.dispatcher.contract.ContractException;
-import dev.plinth.dispatcher.contract.ContractJson;
-import dev.plinth.dispatcher.contract.Event;
-import dev.plinth.dispatcher.contract.EventType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;

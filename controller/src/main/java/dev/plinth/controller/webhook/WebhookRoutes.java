@@ -6,6 +6,11 @@
 package dev.plinth.controller.webhook;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import dev.plinth.contract.ContractException;
+import dev.plinth.contract.ContractJson;
+import dev.plinth.contract.Event;
+import dev.plinth.contract.EventType;
+import dev.plinth.contract.WebhookSignature;
 import dev.plinth.controller.jobs.JobLifecycle;
 import dev.plinth.controller.jobs.JobMetrics;
 import dev.plinth.controller.jobs.JobSettings;
@@ -15,11 +20,6 @@ import dev.plinth.controller.security.SecretBox;
 import dev.plinth.controller.security.TokenHash;
 import dev.plinth.controller.store.EventStore;
 import dev.plinth.controller.store.JobStore;
-import dev.plinth.dispatcher.contract.ContractException;
-import dev.plinth.dispatcher.contract.ContractJson;
-import dev.plinth.dispatcher.contract.Event;
-import dev.plinth.dispatcher.contract.EventType;
-import dev.plinth.dispatcher.contract.WebhookSignature;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;

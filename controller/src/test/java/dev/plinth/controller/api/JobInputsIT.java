@@ -10,11 +10,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.plinth.contract.TaskIsoV1;
 import dev.plinth.controller.jobs.JobSettings;
 import dev.plinth.controller.media.MediaRoutes;
 import dev.plinth.controller.testing.FakeBmc;
 import dev.plinth.controller.testing.TestController;
-import dev.plinth.dispatcher.contract.TaskIsoV1;
 import dev.plinth.iso.IsoReader;
 import dev.plinth.recipes.ReferenceResolver;
 import java.net.http.HttpResponse;

@@ -8,13 +8,13 @@ package dev.plinth.controller.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.plinth.contract.Task;
+import dev.plinth.contract.TaskIsoV1;
 import dev.plinth.controller.jobs.JobSettings;
 import dev.plinth.controller.jobs.PlanCompiler;
 import dev.plinth.controller.media.MediaRoutes;
 import dev.plinth.controller.testing.FakeBmc;
 import dev.plinth.controller.testing.TestController;
-import dev.plinth.dispatcher.contract.Task;
-import dev.plinth.dispatcher.contract.TaskIsoV1;
 import dev.plinth.iso.IsoReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -8,13 +8,13 @@ package dev.plinth.controller.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.plinth.contract.ContractFixtures;
 import dev.plinth.controller.config.ConfigException;
 import dev.plinth.controller.config.ExternalRegistry;
 import dev.plinth.controller.config.Listen;
 import dev.plinth.controller.config.PlinthConfig;
 import dev.plinth.controller.jobs.JobSecrets;
 import dev.plinth.controller.jobs.PullRegistry;
-import dev.plinth.dispatcher.contract.ContractFixtures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

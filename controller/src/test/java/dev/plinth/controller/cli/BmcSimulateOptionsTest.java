@@ -8,7 +8,7 @@ package dev.plinth.controller.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.plinth.controller.bmcsim.Faults;
+import dev.plinth.simulator.bmc.Faults;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;

@@ -9,15 +9,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.plinth.controller.app.Controller;
-import dev.plinth.controller.bmcsim.BmcSimulator;
 import dev.plinth.controller.config.Listen;
 import dev.plinth.controller.config.PlinthConfig;
-import dev.plinth.controller.demo.SimulatedFleet;
 import dev.plinth.controller.jobs.JobSettings;
 import dev.plinth.controller.jobs.RecipesModuleCheck;
 import dev.plinth.controller.jobs.RedfishBmcDriver;
 import dev.plinth.controller.redfish.RedfishOptions;
 import dev.plinth.controller.testing.TestController;
+import dev.plinth.simulator.bmc.BmcSimulator;
+import dev.plinth.simulator.demo.SimulatedFleet;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

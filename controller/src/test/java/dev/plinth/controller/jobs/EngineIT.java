@@ -353,7 +353,7 @@ class EngineIT {
     }
     assertThat(sim.errors).isEmpty();
     assertThat(sim.tasks)
-        .extracting(dev.plinth.dispatcher.contract.Task::jobId)
+        .extracting(dev.plinth.contract.Task::jobId)
         .as("each job's dispatcher ran once")
         .containsExactlyInAnyOrderElementsOf(ids);
     for (int i = 0; i < 6; i++) {

@@ -7,9 +7,9 @@ package dev.plinth.controller.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.plinth.controller.bmcsim.BmcSimulator;
-import dev.plinth.controller.bmcsim.SimulatedBmc;
 import dev.plinth.controller.redfish.RedfishOptions;
+import dev.plinth.simulator.bmc.BmcSimulator;
+import dev.plinth.simulator.bmc.SimulatedBmc;
 import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

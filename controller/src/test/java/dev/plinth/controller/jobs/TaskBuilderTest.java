@@ -8,13 +8,13 @@ package dev.plinth.controller.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.plinth.contract.Task;
+import dev.plinth.contract.TaskIsoV1;
+import dev.plinth.contract.TaskStep;
 import dev.plinth.controller.store.Job;
 import dev.plinth.controller.store.JobState;
 import dev.plinth.controller.store.Machine;
 import dev.plinth.controller.testing.TestController;
-import dev.plinth.dispatcher.contract.Task;
-import dev.plinth.dispatcher.contract.TaskIsoV1;
-import dev.plinth.dispatcher.contract.TaskStep;
 import dev.plinth.iso.IsoReader;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,11 +8,11 @@ package dev.plinth.controller.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.plinth.contract.ContractFixtures;
+import dev.plinth.contract.Task;
+import dev.plinth.contract.TaskIsoV1;
 import dev.plinth.controller.config.ConfigLoader;
 import dev.plinth.controller.testing.TestController;
-import dev.plinth.dispatcher.contract.ContractFixtures;
-import dev.plinth.dispatcher.contract.Task;
-import dev.plinth.dispatcher.contract.TaskIsoV1;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -9,7 +9,7 @@ import static dev.plinth.controller.redfish.SimulatorSequenceIT.ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.plinth.controller.bmcsim.BmcSimulator;
+import dev.plinth.simulator.bmc.BmcSimulator;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;

@@ -10,10 +10,10 @@ import static dev.plinth.controller.redfish.SimulatorSequenceIT.fast;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.plinth.controller.bmcsim.BmcSimulator;
-import dev.plinth.controller.bmcsim.Faults;
-import dev.plinth.controller.bmcsim.Flavour;
-import dev.plinth.controller.bmcsim.SimulatedBmc;
+import dev.plinth.simulator.bmc.BmcSimulator;
+import dev.plinth.simulator.bmc.Faults;
+import dev.plinth.simulator.bmc.Flavour;
+import dev.plinth.simulator.bmc.SimulatedBmc;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

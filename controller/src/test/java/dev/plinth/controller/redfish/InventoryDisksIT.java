@@ -9,8 +9,8 @@ import static dev.plinth.controller.redfish.SimulatorSequenceIT.ADMIN;
 import static dev.plinth.controller.redfish.SimulatorSequenceIT.fast;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.plinth.controller.bmcsim.BmcSimulator;
-import dev.plinth.controller.bmcsim.Flavour;
+import dev.plinth.simulator.bmc.BmcSimulator;
+import dev.plinth.simulator.bmc.Flavour;
 import org.junit.jupiter.api.Test;
 
 /** Disks come from Storage → Drives where a BMC has them, else from SimpleStorage. */

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /** The wire records read the DMTF mockups (OEM blocks and unknown properties included). */
 class ModelParsingTest {
-  static final String MOCKUP = "/dev/plinth/controller/bmcsim/mockups/public-rackmount1/";
+  static final String MOCKUP = "/dev/plinth/simulator/bmc/mockups/public-rackmount1/";
 
   static <T> T read(String rel, Class<T> type) throws IOException {
     try (InputStream in = ModelParsingTest.class.getResourceAsStream(MOCKUP + rel + "index.json")) {

@@ -18,7 +18,7 @@ class RedfishArchitectureTest {
       new ClassFileImporter()
           // Not Predefined.DO_NOT_INCLUDE_TESTS: it only knows target/, and builds use other dirs.
           .withImportOption(location -> !location.contains("/test-classes/"))
-          .importPackages("dev.plinth.controller.redfish", "dev.plinth.controller.bmcsim");
+          .importPackages("dev.plinth.controller.redfish", "dev.plinth.simulator.bmc");
 
   @Test
   void redfishClientDependsOnNoOtherControllerPackage() {
@@ -36,11 +36,11 @@ class RedfishArchitectureTest {
   void simulatorDependsOnlyOnTheJdkAndJackson() {
     noClasses()
         .that()
-        .resideInAPackage("dev.plinth.controller.bmcsim..")
+        .resideInAPackage("dev.plinth.simulator.bmc..")
         .should()
         .dependOnClassesThat()
         .resideOutsideOfPackages(
-            "dev.plinth.controller.bmcsim..",
+            "dev.plinth.simulator.bmc..",
             "java..",
             "javax..",
             "com.sun.net.httpserver..",

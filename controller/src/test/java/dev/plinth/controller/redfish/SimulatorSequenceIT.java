@@ -8,9 +8,9 @@ package dev.plinth.controller.redfish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.plinth.controller.bmcsim.BmcSimulator;
-import dev.plinth.controller.bmcsim.Flavour;
-import dev.plinth.controller.bmcsim.SimulatedBmc;
+import dev.plinth.simulator.bmc.BmcSimulator;
+import dev.plinth.simulator.bmc.Flavour;
+import dev.plinth.simulator.bmc.SimulatedBmc;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

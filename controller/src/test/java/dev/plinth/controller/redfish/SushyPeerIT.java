@@ -7,9 +7,9 @@ package dev.plinth.controller.redfish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.plinth.controller.bmcsim.BmcSimulator;
-import dev.plinth.controller.bmcsim.Flavour;
-import dev.plinth.controller.bmcsim.SimulatedBmc;
+import dev.plinth.simulator.bmc.BmcSimulator;
+import dev.plinth.simulator.bmc.Flavour;
+import dev.plinth.simulator.bmc.SimulatedBmc;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

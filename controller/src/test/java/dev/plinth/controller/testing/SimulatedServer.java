@@ -5,11 +5,11 @@
 
 package dev.plinth.controller.testing;
 
-import dev.plinth.dispatcher.contract.Event;
-import dev.plinth.dispatcher.contract.EventType;
-import dev.plinth.dispatcher.contract.Task;
-import dev.plinth.dispatcher.contract.TaskIsoV1;
-import dev.plinth.dispatcher.contract.TaskStep;
+import dev.plinth.contract.Event;
+import dev.plinth.contract.EventType;
+import dev.plinth.contract.Task;
+import dev.plinth.contract.TaskIsoV1;
+import dev.plinth.contract.TaskStep;
 import dev.plinth.dispatcher.report.WebhookClient;
 import dev.plinth.iso.IsoReader;
 import java.net.URI;

@@ -8,6 +8,8 @@ package dev.plinth.controller.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.plinth.contract.LogChunk;
+import dev.plinth.contract.WebhookSignature;
 import dev.plinth.controller.jobs.JobSecrets;
 import dev.plinth.controller.jobs.JobSettings;
 import dev.plinth.controller.security.SecretBox;
@@ -15,8 +17,6 @@ import dev.plinth.controller.store.Database;
 import dev.plinth.controller.store.JobStore;
 import dev.plinth.controller.testing.FakeBmc;
 import dev.plinth.controller.testing.TestController;
-import dev.plinth.dispatcher.contract.LogChunk;
-import dev.plinth.dispatcher.contract.WebhookSignature;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

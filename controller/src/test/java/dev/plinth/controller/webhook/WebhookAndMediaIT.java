@@ -7,6 +7,10 @@ package dev.plinth.controller.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.plinth.contract.ContractJson;
+import dev.plinth.contract.Event;
+import dev.plinth.contract.EventType;
+import dev.plinth.contract.WebhookSignature;
 import dev.plinth.controller.jobs.JobSecrets;
 import dev.plinth.controller.jobs.JobSettings;
 import dev.plinth.controller.media.MaintenanceIso;
@@ -19,10 +23,7 @@ import dev.plinth.controller.store.JobStore;
 import dev.plinth.controller.store.Transition;
 import dev.plinth.controller.testing.FakeBmc;
 import dev.plinth.controller.testing.TestController;
-import dev.plinth.dispatcher.contract.ContractJson;
-import dev.plinth.dispatcher.contract.Event;
-import dev.plinth.dispatcher.contract.EventType;
-import dev.plinth.dispatcher.contract.WebhookSignature;
+import dev.plinth.simulator.demo.SimulatedFleet;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -293,7 +294,7 @@ class WebhookAndMediaIT {
     var pvd = range(MaintenanceIso.PATH, "bytes=32768-34815", null);
     assertThat(pvd.statusCode()).isEqualTo(206);
     assertThat(new String(pvd.body(), 40, 32, java.nio.charset.StandardCharsets.US_ASCII).strip())
-        .isEqualTo(MaintenanceIso.VOLUME_LABEL);
+        .isEqualTo(SimulatedFleet.MAINTENANCE_VOLUME_LABEL);
     Files.delete(t.controller.layout().media().resolve("maintenance.iso"));
     assertThat(range(MaintenanceIso.PATH, null, null).statusCode()).isEqualTo(404);
   }

@@ -7,6 +7,10 @@ package dev.plinth.controller.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.plinth.contract.ContractJson;
+import dev.plinth.contract.Event;
+import dev.plinth.contract.EventType;
+import dev.plinth.contract.WebhookSignature;
 import dev.plinth.controller.jobs.JobSecrets;
 import dev.plinth.controller.jobs.JobSettings;
 import dev.plinth.controller.security.SecretBox;
@@ -16,10 +20,6 @@ import dev.plinth.controller.store.JobStore;
 import dev.plinth.controller.store.Transition;
 import dev.plinth.controller.testing.FakeBmc;
 import dev.plinth.controller.testing.TestController;
-import dev.plinth.dispatcher.contract.ContractJson;
-import dev.plinth.dispatcher.contract.Event;
-import dev.plinth.dispatcher.contract.EventType;
-import dev.plinth.dispatcher.contract.WebhookSignature;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -5,8 +5,8 @@
 
 package dev.plinth.dispatcher.cli;
 
-import dev.plinth.dispatcher.contract.Task;
-import dev.plinth.dispatcher.contract.TaskStep;
+import dev.plinth.contract.Task;
+import dev.plinth.contract.TaskStep;
 import dev.plinth.dispatcher.intake.IntakeException;
 import dev.plinth.dispatcher.intake.MachineIdentity;
 import dev.plinth.dispatcher.intake.TaskIntake;

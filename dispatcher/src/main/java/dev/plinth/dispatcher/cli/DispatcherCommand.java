@@ -5,7 +5,7 @@
 
 package dev.plinth.dispatcher.cli;
 
-import dev.plinth.dispatcher.contract.ContractException;
+import dev.plinth.contract.ContractException;
 import dev.plinth.dispatcher.intake.IntakeException;
 import java.io.IOException;
 import picocli.CommandLine;

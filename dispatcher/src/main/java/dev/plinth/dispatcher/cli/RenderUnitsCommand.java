@@ -5,8 +5,8 @@
 
 package dev.plinth.dispatcher.cli;
 
+import dev.plinth.contract.Task;
 import dev.plinth.dispatcher.TaskResolver;
-import dev.plinth.dispatcher.contract.Task;
 import dev.plinth.dispatcher.disks.BlockDisk;
 import dev.plinth.dispatcher.intake.IntakeException;
 import dev.plinth.dispatcher.intake.TaskIntake;

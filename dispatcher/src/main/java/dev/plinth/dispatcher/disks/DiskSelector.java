@@ -5,7 +5,7 @@
 
 package dev.plinth.dispatcher.disks;
 
-import dev.plinth.dispatcher.contract.DiskRules;
+import dev.plinth.contract.DiskRules;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;

@@ -5,7 +5,7 @@
 
 package dev.plinth.dispatcher.intake;
 
-import dev.plinth.dispatcher.contract.MachineRef;
+import dev.plinth.contract.MachineRef;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,9 +5,9 @@
 
 package dev.plinth.dispatcher.intake;
 
-import dev.plinth.dispatcher.contract.ContractException;
-import dev.plinth.dispatcher.contract.Task;
-import dev.plinth.dispatcher.contract.TaskIsoV1;
+import dev.plinth.contract.ContractException;
+import dev.plinth.contract.Task;
+import dev.plinth.contract.TaskIsoV1;
 import dev.plinth.dispatcher.sys.Commands;
 import dev.plinth.iso.IsoEntry;
 import dev.plinth.iso.IsoReader;

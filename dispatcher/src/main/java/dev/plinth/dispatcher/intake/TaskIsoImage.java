@@ -5,8 +5,8 @@
 
 package dev.plinth.dispatcher.intake;
 
-import dev.plinth.dispatcher.contract.Task;
-import dev.plinth.dispatcher.contract.TaskIsoV1;
+import dev.plinth.contract.Task;
+import dev.plinth.contract.TaskIsoV1;
 import dev.plinth.iso.IsoTree;
 import dev.plinth.iso.IsoWriter;
 import java.io.IOException;

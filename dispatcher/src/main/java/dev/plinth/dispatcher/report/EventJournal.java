@@ -5,10 +5,10 @@
 
 package dev.plinth.dispatcher.report;
 
-import dev.plinth.dispatcher.contract.ContractException;
-import dev.plinth.dispatcher.contract.ContractJson;
-import dev.plinth.dispatcher.contract.Event;
-import dev.plinth.dispatcher.contract.EventType;
+import dev.plinth.contract.ContractException;
+import dev.plinth.contract.ContractJson;
+import dev.plinth.contract.Event;
+import dev.plinth.contract.EventType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

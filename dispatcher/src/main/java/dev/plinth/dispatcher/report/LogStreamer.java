@@ -5,9 +5,9 @@
 
 package dev.plinth.dispatcher.report;
 
-import dev.plinth.dispatcher.contract.LogChunk;
-import dev.plinth.dispatcher.contract.Task;
-import dev.plinth.dispatcher.contract.TaskStep;
+import dev.plinth.contract.LogChunk;
+import dev.plinth.contract.Task;
+import dev.plinth.contract.TaskStep;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.System.Logger.Level;

@@ -5,7 +5,7 @@
 
 package dev.plinth.dispatcher.report;
 
-import dev.plinth.dispatcher.contract.Event;
+import dev.plinth.contract.Event;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;

@@ -5,11 +5,11 @@
 
 package dev.plinth.dispatcher.report;
 
-import dev.plinth.dispatcher.contract.ContractJson;
-import dev.plinth.dispatcher.contract.Event;
-import dev.plinth.dispatcher.contract.LogChunk;
-import dev.plinth.dispatcher.contract.Task;
-import dev.plinth.dispatcher.contract.WebhookSignature;
+import dev.plinth.contract.ContractJson;
+import dev.plinth.contract.Event;
+import dev.plinth.contract.LogChunk;
+import dev.plinth.contract.Task;
+import dev.plinth.contract.WebhookSignature;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;

@@ -5,9 +5,9 @@
 
 package dev.plinth.dispatcher.runner;
 
-import dev.plinth.dispatcher.contract.ImageRef;
-import dev.plinth.dispatcher.contract.LogTail;
-import dev.plinth.dispatcher.contract.Task;
+import dev.plinth.contract.ImageRef;
+import dev.plinth.contract.LogTail;
+import dev.plinth.contract.Task;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

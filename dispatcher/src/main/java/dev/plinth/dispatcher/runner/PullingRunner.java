@@ -5,8 +5,8 @@
 
 package dev.plinth.dispatcher.runner;
 
-import dev.plinth.dispatcher.contract.ImageRef;
-import dev.plinth.dispatcher.contract.Task;
+import dev.plinth.contract.ImageRef;
+import dev.plinth.contract.Task;
 import dev.plinth.dispatcher.sys.Commands;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

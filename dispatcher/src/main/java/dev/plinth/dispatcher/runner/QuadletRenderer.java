@@ -5,9 +5,9 @@
 
 package dev.plinth.dispatcher.runner;
 
-import dev.plinth.dispatcher.contract.StepMount;
-import dev.plinth.dispatcher.contract.Task;
-import dev.plinth.dispatcher.contract.TaskStep;
+import dev.plinth.contract.StepMount;
+import dev.plinth.contract.Task;
+import dev.plinth.contract.TaskStep;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

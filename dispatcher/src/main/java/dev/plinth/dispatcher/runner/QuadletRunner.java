@@ -5,10 +5,10 @@
 
 package dev.plinth.dispatcher.runner;
 
-import dev.plinth.dispatcher.contract.ImageRef;
-import dev.plinth.dispatcher.contract.StepMount;
-import dev.plinth.dispatcher.contract.Task;
-import dev.plinth.dispatcher.contract.TaskStep;
+import dev.plinth.contract.ImageRef;
+import dev.plinth.contract.StepMount;
+import dev.plinth.contract.Task;
+import dev.plinth.contract.TaskStep;
 import dev.plinth.dispatcher.sys.Commands;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -5,8 +5,8 @@
 
 package dev.plinth.dispatcher.runner;
 
-import dev.plinth.dispatcher.contract.Task;
-import dev.plinth.dispatcher.contract.TaskStep;
+import dev.plinth.contract.Task;
+import dev.plinth.contract.TaskStep;
 
 /**
  * One attempt of one step.

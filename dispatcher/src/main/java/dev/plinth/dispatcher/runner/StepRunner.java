@@ -5,7 +5,7 @@
 
 package dev.plinth.dispatcher.runner;
 
-import dev.plinth.dispatcher.contract.Task;
+import dev.plinth.contract.Task;
 import java.io.IOException;
 import java.util.Optional;
 

@@ -7,8 +7,8 @@ package dev.plinth.dispatcher.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.plinth.dispatcher.contract.ContractFixtures;
-import dev.plinth.dispatcher.contract.TaskIsoV1;
+import dev.plinth.contract.ContractFixtures;
+import dev.plinth.contract.TaskIsoV1;
 import dev.plinth.dispatcher.intake.TaskIsoImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;

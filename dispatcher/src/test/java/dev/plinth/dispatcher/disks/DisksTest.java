@@ -7,7 +7,7 @@ package dev.plinth.dispatcher.disks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.plinth.dispatcher.contract.DiskRules;
+import dev.plinth.contract.DiskRules;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

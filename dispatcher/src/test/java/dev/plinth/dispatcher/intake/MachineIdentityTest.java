@@ -8,7 +8,7 @@ package dev.plinth.dispatcher.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.plinth.dispatcher.contract.MachineRef;
+import dev.plinth.contract.MachineRef;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

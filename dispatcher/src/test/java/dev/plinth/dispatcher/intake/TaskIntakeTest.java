@@ -9,9 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.plinth.dispatcher.contract.ContractFixtures;
-import dev.plinth.dispatcher.contract.Task;
-import dev.plinth.dispatcher.contract.TaskIsoV1;
+import dev.plinth.contract.ContractFixtures;
+import dev.plinth.contract.Task;
+import dev.plinth.contract.TaskIsoV1;
 import dev.plinth.dispatcher.sys.Commands;
 import dev.plinth.iso.IsoTree;
 import dev.plinth.iso.IsoWriter;

@@ -8,8 +8,8 @@ package dev.plinth.dispatcher.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.plinth.dispatcher.contract.Event;
-import dev.plinth.dispatcher.contract.EventType;
+import dev.plinth.contract.Event;
+import dev.plinth.contract.EventType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

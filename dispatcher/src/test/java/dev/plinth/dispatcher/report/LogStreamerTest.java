@@ -7,9 +7,9 @@ package dev.plinth.dispatcher.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.plinth.dispatcher.contract.ContractFixtures;
-import dev.plinth.dispatcher.contract.LogChunk;
-import dev.plinth.dispatcher.contract.Task;
+import dev.plinth.contract.ContractFixtures;
+import dev.plinth.contract.LogChunk;
+import dev.plinth.contract.Task;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -8,12 +8,12 @@ package dev.plinth.dispatcher.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.plinth.dispatcher.contract.ContractFixtures;
-import dev.plinth.dispatcher.contract.ControllerUrls;
-import dev.plinth.dispatcher.contract.Event;
-import dev.plinth.dispatcher.contract.EventType;
-import dev.plinth.dispatcher.contract.Task;
-import dev.plinth.dispatcher.contract.WebhookSignature;
+import dev.plinth.contract.ContractFixtures;
+import dev.plinth.contract.ControllerUrls;
+import dev.plinth.contract.Event;
+import dev.plinth.contract.EventType;
+import dev.plinth.contract.Task;
+import dev.plinth.contract.WebhookSignature;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;

@@ -7,10 +7,10 @@ package dev.plinth.dispatcher.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.plinth.dispatcher.contract.ContractFixtures;
-import dev.plinth.dispatcher.contract.OnFailure;
-import dev.plinth.dispatcher.contract.Task;
-import dev.plinth.dispatcher.contract.TaskStep;
+import dev.plinth.contract.ContractFixtures;
+import dev.plinth.contract.OnFailure;
+import dev.plinth.contract.Task;
+import dev.plinth.contract.TaskStep;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

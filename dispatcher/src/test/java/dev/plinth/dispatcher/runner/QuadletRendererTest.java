@@ -8,9 +8,9 @@ package dev.plinth.dispatcher.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.plinth.dispatcher.contract.ContractFixtures;
-import dev.plinth.dispatcher.contract.Task;
-import dev.plinth.dispatcher.contract.TaskStep;
+import dev.plinth.contract.ContractFixtures;
+import dev.plinth.contract.Task;
+import dev.plinth.contract.TaskStep;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

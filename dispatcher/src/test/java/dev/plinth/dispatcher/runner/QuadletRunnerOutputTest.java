@@ -9,7 +9,7 @@ import static dev.plinth.dispatcher.runner.ScriptedCommands.ok;
 import static dev.plinth.dispatcher.runner.ScriptedCommands.show;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.plinth.dispatcher.contract.Task;
+import dev.plinth.contract.Task;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,8 +10,8 @@ import static dev.plinth.dispatcher.runner.ScriptedCommands.show;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.plinth.dispatcher.contract.ContractFixtures;
-import dev.plinth.dispatcher.contract.Task;
+import dev.plinth.contract.ContractFixtures;
+import dev.plinth.contract.Task;
 import dev.plinth.dispatcher.sys.Commands;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

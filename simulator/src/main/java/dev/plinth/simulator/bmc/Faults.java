@@ -1,0 +1,72 @@
+/*
+ * SPDX-License-Identifier: AGPL-3.0-or-later
+ * Copyright The Plinth Authors
+ */
+
+package dev.plinth.simulator.bmc;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Faults a simulated BMC injects. Rates are probabilities per request (0 to 1), drawn from the
+ * BMC's own seeded random source, so a run is repeatable.
+ *
+ * @param latency added before every answer
+ * @param errorRate share of requests answered 503 with {@code Retry-After: 0}, before any effect
+ * @param dropRate share of requests whose connection is closed without an answer, before any effect
+ * @param sessionTtl sessions older than this are expired (401); zero: never
+ * @param asyncActions actions and PATCHes answer 202 with a task monitor
+ * @param failTasks those tasks end in Exception and change nothing
+ * @param powerTransition how long PoweringOn/PoweringOff last
+ */
+public record Faults(
+    Duration latency,
+    double errorRate,
+    double dropRate,
+    Duration sessionTtl,
+    boolean asyncActions,
+    boolean failTasks,
+    Duration powerTransition) {
+
+  /** No faults at all. */
+  public static final Faults NONE =
+      new Faults(Duration.ZERO, 0, 0, Duration.ZERO, false, false, Duration.ZERO);
+
+  public Faults {
+    Objects.requireNonNull(latency);
+    Objects.requireNonNull(sessionTtl);
+    Objects.requireNonNull(powerTransition);
+    if (errorRate < 0 || errorRate > 1 || dropRate < 0 || dropRate > 1) {
+      throw new IllegalArgumentException("rates are between 0 and 1");
+    }
+  }
+
+  public Faults withLatency(Duration d) {
+    return new Faults(d, errorRate, dropRate, sessionTtl, asyncActions, failTasks, powerTransition);
+  }
+
+  public Faults withErrorRate(double r) {
+    return new Faults(latency, r, dropRate, sessionTtl, asyncActions, failTasks, powerTransition);
+  }
+
+  public Faults withDropRate(double r) {
+    return new Faults(latency, errorRate, r, sessionTtl, asyncActions, failTasks, powerTransition);
+  }
+
+  public Faults withSessionTtl(Duration d) {
+    return new Faults(latency, errorRate, dropRate, d, asyncActions, failTasks, powerTransition);
+  }
+
+  public Faults withAsyncActions(boolean b) {
+    return new Faults(latency, errorRate, dropRate, sessionTtl, b, failTasks, powerTransition);
+  }
+
+  public Faults withFailTasks(boolean b) {
+    return new Faults(latency, errorRate, dropRate, sessionTtl, asyncActions, b, powerTransition);
+  }
+
+  public Faults withPowerTransition(Duration d) {
+    return new Faults(latency, errorRate, dropRate, sessionTtl, asyncActions, failTasks, d);
+  }
+}
