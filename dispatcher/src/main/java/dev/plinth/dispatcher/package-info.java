@@ -9,7 +9,8 @@
  * end-to-end tests and {@code plinth demo}); {@code cli} wraps it as {@code plinth-dispatcher}.
  *
  * <p>Package dependencies (no cycles; {@code contract} is the module {@code dev.plinth.contract},
- * on JDK and Jackson only): {@code sys} ← JDK; {@code runner} ← contract, sys; {@code report} ← contract; {@code intake} ← contract, sys, iso-builder;
- * this package ← all of them; {@code cli} ← this package and all of them.
+ * on JDK and Jackson only): {@code sys} ← JDK; {@code runner} ← contract, sys; {@code report} ←
+ * contract; {@code intake} ← contract, sys, iso-builder; this package ← all of them; {@code cli} ←
+ * this package and all of them.
  */
 package dev.plinth.dispatcher;
