@@ -225,7 +225,8 @@ class MultiControllerIT {
         // connection the BMC closed under it was not sent again: the simulator's HTTP server
         // closes every connection past 200 idle ones, and the JDK client retries only GET.)
         assertThat(left)
-            .as(bmc.id() + ": sessions left open, its job driven by the killed controller: %s",
+            .as(
+                bmc.id() + ": sessions left open, its job driven by the killed controller: %s",
                 drivenByA.contains(i))
             .isLessThanOrEqualTo(drivenByA.contains(i) ? 1 : 0);
         assertThat(bmc.sessionHighWater())
