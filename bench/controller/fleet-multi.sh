@@ -5,7 +5,8 @@
 # set-up, in the same run (fleet.sh is the one-controller variant). The simulated servers and their
 # dispatchers run in a third JVM and reach the controllers only through HAProxy.
 # Usage: bench/controller/fleet-multi.sh [N=1000] [LATENCY_MS=100] [POWER_MS=5000] [BOOT_MS=30000]
-# SUBMITTERS=K submits K machines at a time (default 4).
+# SUBMITTERS=K submits K machines at a time (default 4). ENROL_FIRST=true enrols every machine
+# before the first job, so that the span counts the jobs alone as the critical path does (fleet.sh).
 # Needs: PostgreSQL from .ci/services (127.0.0.1:55432, or PLINTH_TEST_PG_URL), haproxy, and a built
 # controller (./mvnw -pl controller -am package -DskipTests).
 set -euo pipefail
@@ -81,7 +82,7 @@ echo "$token" >"$work/token"
 cpu() { awk '{print ($14+$15)/100}' /proc/$1/stat; }
 run() { # N PREFIX
   /usr/bin/time -f "%U %S" -o "$work/fleet-cpu" \
-    "$JAVA" -XX:+UseSerialGC -Xss512k -Dsubmitters="${SUBMITTERS:-4}" \
+    "$JAVA" -XX:+UseSerialGC -Xss512k -Dsubmitters="${SUBMITTERS:-4}" -Denrolfirst="${ENROL_FIRST:-false}" \
     -Dpublish="http://127.0.0.1:$pa,http://127.0.0.1:$pb" -cp "$JAR:$work/fb" FleetBench run \
     "http://127.0.0.1:$lb" "$work/token" "$1" "$2" "$LAT" "$POWER" "$BOOT" "$work/fleet-$2" \
     2>"$work/fleet-$2.err" | tee "$work/fleet-$2.out" | grep '^RESULT'
