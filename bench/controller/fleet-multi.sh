@@ -75,8 +75,14 @@ backend controllers
 EOF
 haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 &
 pids+=($!)
+# A random port's data plane (port + 1) can be taken: stop with serve's log rather than wait forever.
 for p in "$pa" "$pb" "$lb"; do
-  until curl -fs "http://127.0.0.1:$p/readyz" >/dev/null 2>&1; do sleep 0.1; done
+  until curl -fs "http://127.0.0.1:$p/readyz" >/dev/null 2>&1; do
+    for s in "$pida:a" "$pidb:b"; do
+      kill -0 "${s%%:*}" 2>/dev/null || { echo "fleet-multi: serve ${s##*:} exited before it was ready:" >&2; tail -n 5 "$work/serve-${s##*:}.log" >&2; exit 1; }
+    done
+    sleep 0.1
+  done
 done
 echo "$token" >"$work/token"
 cpu() { awk '{print ($14+$15)/100}' /proc/$1/stat; }

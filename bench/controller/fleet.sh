@@ -24,7 +24,11 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 PLINTH_JOBS_MAX_ACTIVE=$N "$JAVA" $OPTS -jar "$JAR" serve --listen 127.0.0.1:$port \
   --data "$work/var" >"$work/serve.log" 2>&1 &
 pid=$!
-until curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do sleep 0.05; done
+# A random port's data plane (port + 1) can be taken: stop with serve's log rather than wait forever.
+until curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do
+  kill -0 $pid 2>/dev/null || { echo "fleet: serve exited before it was ready:" >&2; tail -n 5 "$work/serve.log" >&2; exit 1; }
+  sleep 0.05
+done
 cpu() { awk '{print ($14+$15)/100}' /proc/$pid/stat; }
 run() { # N PREFIX
   /usr/bin/time -f "%U %S" -o "$work/fleet-cpu" \
