@@ -7,6 +7,9 @@
 # SUBMITTERS=K submits K machines at a time (default 4). ENROL_FIRST=true enrols every machine
 # before the first job, so that the span counts the jobs alone as the critical path does.
 # Needs a built controller (./mvnw -pl controller -am package -DskipTests).
+# The harness (FleetBench and the simulator on its class path) can differ from serve's jar, for an
+# A/B of the harness against one serve: FLEET_JAR=JAR (default: PLINTH_JAR), FLEET_BENCH=FleetBench.java,
+# FLEET_JAVA_OPTS="..." added to the fleet JVM (e.g. -XX:StartFlightRecording=filename=f.jfr).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-1000}; LAT=${2:-100}; POWER=${3:-5000}; BOOT=${4:-30000}
@@ -16,8 +19,9 @@ JAVA="$JAVA_HOME/bin/java"
 OPTS=${PLINTH_JAVA_OPTS:--XX:+UseSerialGC -Xss512k -Xmx256m}  # as the launcher runs serve
 work=$(mktemp -d -t plinth-fleet.XXXXXX)
 trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
-"$JAVA_HOME/bin/javac" -d "$work/fb" -cp "$JAR" bench/controller/FleetBench.java
-fb() { "$JAVA" -XX:+UseSerialGC -Xss512k -cp "$JAR:$work/fb" FleetBench "$@"; }
+FJAR=${FLEET_JAR:-$JAR}
+"$JAVA_HOME/bin/javac" -d "$work/fb" -cp "$FJAR" "${FLEET_BENCH:-bench/controller/FleetBench.java}"
+fb() { "$JAVA" -XX:+UseSerialGC -Xss512k -cp "$FJAR:$work/fb" FleetBench "$@"; }
 fb maintenance-iso "$work/var/media/maintenance.iso"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 # shellcheck disable=SC2086
@@ -32,9 +36,9 @@ done
 cpu() { awk '{print ($14+$15)/100}' /proc/$pid/stat; }
 run() { # N PREFIX
   /usr/bin/time -f "%U %S" -o "$work/fleet-cpu" \
-    "$JAVA" -XX:+UseSerialGC -Xss512k -Dsubmitters="${SUBMITTERS:-4}" -Denrolfirst="${ENROL_FIRST:-false}" -cp "$JAR:$work/fb" FleetBench run "http://127.0.0.1:$port" \
+    "$JAVA" -XX:+UseSerialGC -Xss512k ${FLEET_JAVA_OPTS:-} -Dsubmitters="${SUBMITTERS:-4}" -Denrolfirst="${ENROL_FIRST:-false}" -cp "$FJAR:$work/fb" FleetBench run "http://127.0.0.1:$port" \
     "$work/var/admin.token" "$1" "$2" "$LAT" "$POWER" "$BOOT" "$work/fleet-$2" 2>"$work/fleet-$2.err" \
-    | tee "$work/fleet-$2.out" | grep '^RESULT'
+    | tee "$work/fleet-$2.out" | grep '^RESULT' || { echo "fleet: the $1-machine run failed:" >&2; tail -n 20 "$work/fleet-$2.err" >&2; exit 1; }
 }
 c0=$(cpu); one=$(run 1 solo-); c1=$(cpu)
 many=$(run "$N" m-); c2=$(cpu); fleetcpu=$(awk '{print $1+$2}' "$work/fleet-cpu")
