@@ -39,7 +39,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * has no capacity (jobs stay Pending), so only the webhook path is measured. The HTTP client runs
  * in a second JVM (this class with "client"), so the controller's CPU time is measured apart from
  * the load generator's; logging is the JSON lines of `plinth serve`.
- * Usage: java -cp plinth.jar:DIR WebhookBench DIR JOBS EVENTS_PER_JOB
+ *
+ * <p>Two load generators. {@code raw} (the default, the one the verdict uses): one plain blocking
+ * socket per simulated dispatcher on its own platform thread, HTTP/1.1 keep-alive, requests built
+ * and signed before the round starts with the headers the dispatcher's {@code WebhookClient} (the
+ * JDK client, HTTP/1.1) sends, each answer read to the end of its Content-Length body and checked
+ * to be a 202. It plays the part of wrk in the nginx benchmarks: real dispatchers run on 50 other
+ * machines, so the client's own CPU should take as little of the shared cores as it can. {@code
+ * jdk}: the JDK HttpClient of the dispatcher, 50 virtual threads, each event built, serialized and
+ * signed as it is sent. {@code both} runs the two one after the other against the same controller.
+ * Usage: java -cp plinth.jar:DIR WebhookBench DIR JOBS EVENTS_PER_JOB [raw|jdk|both]
  */
 public final class WebhookBench {
 
@@ -47,17 +56,31 @@ public final class WebhookBench {
 
   public static void main(String[] args) throws Exception {
     if (args[0].equals("client")) {
-      client(args[1], Path.of(args[2]), Path.of(args[3]), Integer.parseInt(args[4]));
+      Path warm = Path.of(args[3]);
+      Path measured = Path.of(args[4]);
+      int perJob = Integer.parseInt(args[5]);
+      if (args[1].equals("raw")) {
+        RawClient.run(args[2], warm, measured, perJob);
+      } else {
+        client(args[2], warm, measured, perJob);
+      }
       return;
     }
     Path dir = Path.of(args[0]);
     int jobs = Integer.parseInt(args[1]);
     int perJob = Integer.parseInt(args[2]);
-    http(dir.resolve("http"), jobs, perJob);
+    String mode = args.length > 3 ? args[3] : "raw";
+    List<String> clients =
+        switch (mode) {
+          case "raw", "jdk" -> List.of(mode);
+          case "both" -> List.of("raw", "jdk");
+          default -> throw new IllegalArgumentException("client: raw, jdk or both, not " + mode);
+        };
+    http(dir.resolve("http"), jobs, perJob, clients);
     store(dir.resolve("store"), jobs, perJob);
   }
 
-  static void http(Path dir, int jobs, int perJob) throws Exception {
+  static void http(Path dir, int jobs, int perJob, List<String> clients) throws Exception {
     Files.createDirectories(dir);
     JsonLogging.install();
     PlinthConfig cfg = new PlinthConfig(new Listen("127.0.0.1", 0), dir, null, null);
@@ -80,7 +103,7 @@ public final class WebhookBench {
         var lifecycle =
             new dev.plinth.controller.jobs.MachineLifecycle(
                 new dev.plinth.controller.store.MachineStates(db), InstantSource.system());
-        for (int i = 0; i < 2 * jobs; i++) {
+        for (int i = 0; i < 2 * jobs * clients.size(); i++) {
           String m =
               api(client, c, admin, "/api/v1/machines?validate=false",
                   "{\"name\":\"m" + i + "\",\"bmc\":{\"url\":\"https://10.0.0.1\","
@@ -89,7 +112,7 @@ public final class WebhookBench {
               dev.plinth.controller.jobs.MachineEvent.ENROLLED, "benchmark: no BMC");
         }
       }
-      for (int i = 0; i < 2 * jobs; i++) {
+      for (int i = 0; i < 2 * jobs * clients.size(); i++) {
         String r = api(client, c, admin, "/api/v1/jobs",
             "{\"machine\":\"m" + i + "\",\"recipeText\":\"apiVersion: plinth.dev/v1\\nkind: Recipe"
                 + "\\nmetadata: {name: w}\\nsteps: [{name: e, wipe: {method: zero, disks: all}}]\\n\"}");
@@ -104,42 +127,56 @@ public final class WebhookBench {
           lines.add(id + " " + s.token() + " " + s.hmacKey());
         }
       }
-      // Round 0 warms both JVMs up (class loading, JIT) on the first half of the jobs; round 1 on
-      // the other half is reported.
-      Path warm = dir.resolve("jobs-0.txt");
-      Path measured = dir.resolve("jobs-1.txt");
-      Files.write(warm, lines.subList(0, jobs));
-      Files.write(measured, lines.subList(jobs, 2 * jobs));
-      List<String> cmd = new ArrayList<>();
-      cmd.add(ProcessHandle.current().info().command().orElseThrow());
-      for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-        if (!a.startsWith("-XX:StartFlightRecording")) {
-          cmd.add(a);
+      // Per client: round 0 warms both JVMs up (class loading, JIT) on a first set of jobs; round
+      // 1 on a second set is reported.
+      for (int k = 0; k < clients.size(); k++) {
+        String kind = clients.get(k);
+        Path warm = dir.resolve("jobs-" + kind + "-0.txt");
+        Path measured = dir.resolve("jobs-" + kind + "-1.txt");
+        int from = 2 * jobs * k;
+        Files.write(warm, lines.subList(from, from + jobs));
+        Files.write(measured, lines.subList(from + jobs, from + 2 * jobs));
+        runClient(c, kind, warm, measured, jobs, perJob);
+      }
+    }
+  }
+
+  /** Runs the load generator {@code kind} in its own JVM and prints its measured round. */
+  static void runClient(Controller c, String kind, Path warm, Path measured, int jobs, int perJob)
+      throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElseThrow());
+    for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (!a.startsWith("-XX:StartFlightRecording")) {
+        cmd.add(a);
+      }
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "WebhookBench", "client",
+        kind, c.baseUrl(), warm.toString(), measured.toString(), Integer.toString(perJob)));
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+      for (String line; (line = out.readLine()) != null; ) {
+        String[] f = line.split(" ");
+        if (f[0].equals("start")) {
+          cpu0 = cpu();
+        } else if (f[0].equals("done")) {
+          String what = kind.equals("raw")
+              ? "HTTP webhook, raw socket client (token + HMAC + SQLite)"
+              : "HTTP webhook, JDK HttpClient (token + HMAC + SQLite)";
+          row(what, jobs, Long.parseLong(f[1]), Long.parseLong(f[2]), Double.parseDouble(f[3]),
+              f[4]);
         }
       }
-      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "WebhookBench", "client",
-          c.baseUrl(), warm.toString(), measured.toString(), Integer.toString(perJob)));
-      Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-      try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
-        for (String line; (line = out.readLine()) != null; ) {
-          String[] f = line.split(" ");
-          if (f[0].equals("start")) {
-            cpu0 = cpu();
-          } else if (f[0].equals("done")) {
-            row("HTTP webhook (token + HMAC + SQLite)", jobs, Long.parseLong(f[1]),
-                Long.parseLong(f[2]), Double.parseDouble(f[3]), f[4]);
-          }
-        }
-      }
-      if (p.waitFor() != 0) {
-        throw new IllegalStateException("client exited " + p.exitValue());
-      }
+    }
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("client exited " + p.exitValue());
     }
   }
 
   /** The load generator: posts every job's events, jobs in parallel; warm-up round first. */
   static void client(String base, Path warm, Path measured, int perJob) throws Exception {
-    HttpClient client = HttpClient.newHttpClient();
+    // HTTP/1.1, as the dispatcher's WebhookClient (the default would offer an h2c upgrade).
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     for (Path round : List.of(warm, measured)) {
       List<String[]> jobs = Files.readAllLines(round).stream().map(l -> l.split(" ")).toList();
       AtomicLong accepted = new AtomicLong();
@@ -192,6 +229,197 @@ public final class WebhookBench {
     }
   }
 
+  /**
+   * The light load generator: per job (one simulated dispatcher) one plain blocking socket, on a
+   * platform thread, HTTP/1.1 keep-alive. Each job's requests are built before the round starts:
+   * the event serialized by the contract's writer, signed with the job's HMAC key, and the headers
+   * the dispatcher's WebhookClient sends through the JDK client (Content-Length, Host, User-Agent,
+   * Content-Type, Authorization, X-Plinth-Timestamp, X-Plinth-Signature). Every answer is read to
+   * the end of its body by Content-Length and counted as accepted only when it is a 202.
+   */
+  static final class RawClient {
+    private static final byte[] CRLF_CRLF = {'\r', '\n', '\r', '\n'};
+
+    static void run(String base, Path warm, Path measured, int perJob) throws Exception {
+      URI u = URI.create(base);
+      for (Path round : List.of(warm, measured)) {
+        List<String[]> jobs = Files.readAllLines(round).stream().map(l -> l.split(" ")).toList();
+        List<byte[][]> requests = new ArrayList<>();
+        for (String[] j : jobs) {
+          requests.add(build(u, j[0], j[1], Base64.getDecoder().decode(j[2]), perJob));
+        }
+        AtomicLong accepted = new AtomicLong();
+        AtomicLong other = new AtomicLong();
+        if (round == measured) {
+          System.out.println("start");
+          System.out.flush();
+        }
+        long c0 = cpu();
+        long t0 = System.nanoTime();
+        List<Thread> ts = new ArrayList<>();
+        for (byte[][] reqs : requests) {
+          ts.add(Thread.ofPlatform().start(() -> post(u, reqs, accepted, other)));
+        }
+        for (Thread t : ts) {
+          t.join();
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        if (round == measured) {
+          System.out.printf("done %d %d %.3f %.2f%n", accepted.get(), other.get(), secs,
+              (cpu() - c0) / 1e9);
+        }
+      }
+    }
+
+    /** The job's {@code n} requests, in sequence order, as the dispatcher would send them. */
+    static byte[][] build(URI base, String id, String token, byte[] key, int n) {
+      String path = "/webhooks/v1/jobs/" + id + "/events";
+      String host = base.getHost() + ":" + base.getPort();
+      byte[][] out = new byte[n][];
+      for (int i = 0; i < n; i++) {
+        Event e = Event.builder(id, i + 1, EventType.HEARTBEAT, Instant.now()).step(0, "e", 1)
+            .build();
+        byte[] body = ContractJson.writeEvent(e);
+        long ts = Instant.now().getEpochSecond();
+        String head = "POST " + path + " HTTP/1.1\r\n"
+            + "Content-Length: " + body.length + "\r\n"
+            + "Host: " + host + "\r\n"
+            + "User-Agent: Java-http-client/" + Runtime.version().feature() + "\r\n"
+            + "Content-Type: application/json\r\n"
+            + WebhookSignature.AUTHORIZATION_HEADER + ": " + WebhookSignature.bearer(token) + "\r\n"
+            + WebhookSignature.TIMESTAMP_HEADER + ": " + ts + "\r\n"
+            + WebhookSignature.SIGNATURE_HEADER + ": " + WebhookSignature.sign(key, ts, body)
+            + "\r\n\r\n";
+        byte[] h = head.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] r = java.util.Arrays.copyOf(h, h.length + body.length);
+        System.arraycopy(body, 0, r, h.length, body.length);
+        out[i] = r;
+      }
+      return out;
+    }
+
+    /** Sends the requests one after the other on one connection (a new one if it is closed). */
+    static void post(URI u, byte[][] reqs, AtomicLong accepted, AtomicLong other) {
+      java.net.Socket s = null;
+      try {
+        byte[] buf = new byte[8192];
+        Answer a = new Answer();
+        for (byte[] r : reqs) {
+          if (s == null) {
+            s = new java.net.Socket(u.getHost(), u.getPort());
+            s.setTcpNoDelay(true);
+            a.reset();
+          }
+          s.getOutputStream().write(r);
+          a.read(s.getInputStream(), buf);
+          (a.status == 202 ? accepted : other).incrementAndGet();
+          if (a.close) {
+            s.close();
+            s = null;
+          }
+        }
+      } catch (java.io.IOException x) {
+        other.incrementAndGet();
+        System.err.println(x);
+      } finally {
+        if (s != null) {
+          try {
+            s.close();
+          } catch (java.io.IOException x) {
+            // done anyway
+          }
+        }
+      }
+    }
+
+    /**
+     * Reads one HTTP/1.1 answer: status line and headers up to the blank line, then the body by
+     * Content-Length. Bytes read past the answer are kept for the next one.
+     */
+    static final class Answer {
+      int status;
+      boolean close;
+      private int start;
+      private int end;
+
+      void reset() {
+        start = 0;
+        end = 0;
+      }
+
+      void read(java.io.InputStream in, byte[] buf) throws java.io.IOException {
+        int headEnd;
+        while ((headEnd = indexOf(buf, start, end, CRLF_CRLF)) < 0) {
+          fill(in, buf);
+        }
+        String head = new String(buf, start, headEnd - start,
+            java.nio.charset.StandardCharsets.ISO_8859_1);
+        String[] lines = head.split("\r\n");
+        String[] statusLine = lines[0].split(" ", 3);
+        if (statusLine.length < 2 || !statusLine[0].equals("HTTP/1.1")) {
+          throw new java.io.IOException("not an HTTP/1.1 answer: " + lines[0]);
+        }
+        status = Integer.parseInt(statusLine[1]);
+        long length = -1;
+        close = false;
+        for (int i = 1; i < lines.length; i++) {
+          int colon = lines[i].indexOf(':');
+          String name = lines[i].substring(0, colon).trim();
+          String value = lines[i].substring(colon + 1).trim();
+          if (name.equalsIgnoreCase("Content-Length")) {
+            length = Long.parseLong(value);
+          } else if (name.equalsIgnoreCase("Connection") && value.equalsIgnoreCase("close")) {
+            close = true;
+          } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
+            throw new java.io.IOException("chunked answers are not read: " + value);
+          }
+        }
+        if (length < 0) {
+          throw new java.io.IOException("answer without Content-Length: " + lines[0]);
+        }
+        start = headEnd + CRLF_CRLF.length;
+        long left = length;
+        while (left > 0) {
+          if (start == end) {
+            reset();
+            fill(in, buf);
+          }
+          int take = (int) Math.min(left, end - start);
+          start += take;
+          left -= take;
+        }
+      }
+
+      private void fill(java.io.InputStream in, byte[] buf) throws java.io.IOException {
+        if (start > 0 && start == end) {
+          reset();
+        } else if (end == buf.length) {
+          if (start == 0) {
+            throw new java.io.IOException("answer head over " + buf.length + " bytes");
+          }
+          System.arraycopy(buf, start, buf, 0, end - start);
+          end -= start;
+          start = 0;
+        }
+        int n = in.read(buf, end, buf.length - end);
+        if (n < 0) {
+          throw new java.io.EOFException("connection closed mid-answer");
+        }
+        end += n;
+      }
+
+      private static int indexOf(byte[] b, int from, int to, byte[] what) {
+        for (int i = from; i <= to - what.length; i++) {
+          if (b[i] == what[0] && b[i + 1] == what[1] && b[i + 2] == what[2]
+              && b[i + 3] == what[3]) {
+            return i;
+          }
+        }
+        return -1;
+      }
+    }
+  }
+
   static void store(Path dir, int jobs, int perJob) throws Exception {
     Files.createDirectories(dir);
     // The store needs jobs: reuse the HTTP run's database schema by creating jobs through it.
@@ -200,10 +428,13 @@ public final class WebhookBench {
     try (Database db = Database.sqlite(file)) {
       List<String> ids = db.tx(c -> {
         List<String> out = new ArrayList<>();
-        try (var ps = c.prepareStatement("SELECT id FROM jobs");
-            var rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(rs.getString(1));
+        // 2 × JOBS writers, whichever clients the HTTP part ran (it made 2 × JOBS jobs per client).
+        try (var ps = c.prepareStatement("SELECT id FROM jobs ORDER BY id LIMIT ?")) {
+          ps.setInt(1, 2 * jobs);
+          try (var rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(rs.getString(1));
+            }
           }
         }
         try (var ps = c.prepareStatement("DELETE FROM job_events")) {
@@ -263,9 +494,14 @@ public final class WebhookBench {
 
   static void row(String what, int jobs, long ok, long bad, double secs, String clientCpu) {
     long c = cpu();
+    double serverSecs = (c - cpu0) / 1e9;
+    String clientPer = clientCpu.equals("—")
+        ? "—"
+        : String.format("%.0f", Double.parseDouble(clientCpu) * 1e6 / Math.max(1, ok));
     System.out.printf(
-        "| %s | %d | %d | %d | %.2f | %.0f | %.2f | %s |%n",
-        what, jobs, ok, bad, secs, ok / secs, (c - cpu0) / 1e9, clientCpu);
+        "| %s | %d | %d | %d | %.2f | %.0f | %.2f | %.0f | %s | %s |%n",
+        what, jobs, ok, bad, secs, ok / secs, serverSecs, serverSecs * 1e6 / Math.max(1, ok),
+        clientCpu, clientPer);
     cpu0 = c;
   }
 }

@@ -38,9 +38,11 @@ grep 'machines provisioned' "$work/demo.log" || tail -5 "$work/demo.log"
 
 # Webhook events stored durably per second: through the endpoint (token + HMAC, 202 = fsync'd),
 # JOBS jobs posting in parallel after a warm-up round, then the event store alone.
-JOBS=${JOBS:-50}; EVENTS=${EVENTS:-100}
+# CLIENT=raw (the default and the verdict's: blocking sockets with pre-built, pre-signed requests,
+# as wrk is for nginx), jdk (the dispatcher's JDK HttpClient, 50 virtual threads) or both.
+JOBS=${JOBS:-50}; EVENTS=${EVENTS:-100}; CLIENT=${CLIENT:-raw}
 "$JAVA_HOME/bin/javac" -d "$work/wb" -cp "$JAR" bench/controller/WebhookBench.java
-echo "| path | jobs | events 202 | other | wall s | events/s | controller CPU s | client CPU s |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| path | jobs | events 202 | other | wall s | events/s | controller CPU s | controller CPU µs/event | client CPU s | client CPU µs/event |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 # shellcheck disable=SC2086
-"$JAVA" $OPTS -cp "$JAR:$work/wb" WebhookBench "$work/webhook" "$JOBS" "$EVENTS" 2>/dev/null | grep '^|'
+"$JAVA" $OPTS -cp "$JAR:$work/wb" WebhookBench "$work/webhook" "$JOBS" "$EVENTS" "$CLIENT" 2>/dev/null | grep '^|'
