@@ -86,4 +86,16 @@ class WebhookSignatureTest {
   private static Verdict verify(String ts, String sig, byte[] body, long now) {
     return WebhookSignature.verify(KEY, ts, sig, body, Instant.ofEpochSecond(now));
   }
+
+  @Test
+  void signaturesUnderDifferentKeysOnOneThreadEachMatchTheirKey() throws Exception {
+    byte[] other = "fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.US_ASCII);
+    for (byte[] k : new byte[][] {KEY, other, KEY}) {
+      var mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(k, "HmacSHA256"));
+      byte[] expected = mac.doFinal((TS + ".{\"x\":1}").getBytes(StandardCharsets.UTF_8));
+      assertThat(WebhookSignature.sign(k, TS, BODY))
+          .isEqualTo("sha256=" + java.util.HexFormat.of().formatHex(expected));
+    }
+  }
 }
