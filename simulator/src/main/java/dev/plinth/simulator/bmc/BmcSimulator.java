@@ -5,37 +5,24 @@
 
 package dev.plinth.simulator.bmc;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Hosts many simulated BMCs in one process. With one BMC it listens on the given host; with more,
  * BMC {@code i} answers at its own loopback address {@code 127.10.x.y} (all of 127.0.0.0/8 is
- * loopback on Linux) and the server tells them apart by the local address of each connection, so
- * each BMC has a normal URL with {@code /redfish/v1/} at its root. Up to {@link #PER_ADDRESS_LIMIT}
- * BMCs, one HTTP listener per address. Beyond that (the JDK server's dispatcher thread per listener
- * would cost more than the BMCs), each address is still bound on its own, by a {@link
- * LoopbackFanIn} that relays connections to one internal listener on loopback from the BMC's
- * address, and the server tells them apart by the remote address. Either way nothing listens off
- * loopback (or off the one BMC's given host).
+ * loopback on Linux), all on one port, so each BMC has a normal URL with {@code /redfish/v1/} at
+ * its root. Each address is bound on its own (never the wildcard) by {@link BmcHttpServer}, which
+ * costs a parked virtual thread per BMC and per open connection, so nothing listens off loopback
+ * (or off the one BMC's given host).
  *
  * <pre>{@code
  * try (BmcSimulator sim = BmcSimulator.builder().count(3).flavour(Flavour.DELL).start()) {
@@ -46,99 +33,68 @@ import java.util.concurrent.Executors;
 public final class BmcSimulator implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(BmcSimulator.class.getName());
 
-  /** Most BMCs that get a listener each, on their own loopback address. */
+  /**
+   * Up to this many BMCs the JDK's HTTP server, which the simulator used before {@link
+   * BmcHttpServer}, had a listener per address; beyond it a relay. Kept for tests that cross it:
+   * every BMC now has its own listener, however many there are.
+   */
   public static final int PER_ADDRESS_LIMIT = 64;
 
-  private final List<HttpServer> servers = new ArrayList<>();
-  private final ExecutorService executor;
+  private final BmcHttpServer server;
   private final List<SimulatedBmc> bmcs;
-  private final Map<InetAddress, SimulatedBmc> byAddress;
   private final SelfSignedCertificate certificate;
-
-  /** Beyond {@link #PER_ADDRESS_LIMIT}: the BMCs' addresses, relayed to the one listener. */
-  private final LoopbackFanIn fanIn;
+  private final int port;
 
   private BmcSimulator(Builder b) throws IOException {
     this.certificate = b.https ? SelfSignedCertificate.generate("plinth-bmcsim") : null;
     InetAddress host = InetAddress.getByName(b.host);
     boolean single = b.count == 1;
-    this.executor = Executors.newVirtualThreadPerTaskExecutor();
-    if (single) {
-      listen(new InetSocketAddress(host, b.port));
-    } else if (b.count <= PER_ADDRESS_LIMIT) {
-      int p = listen(new InetSocketAddress(address(b.firstAddress, 0), b.port));
-      for (int i = 1; i < b.count; i++) {
-        listen(new InetSocketAddress(address(b.firstAddress, i), p));
-      }
-    } else {
-      listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    }
-    LoopbackFanIn relay = null;
-    if (b.count > PER_ADDRESS_LIMIT) {
-      List<InetAddress> all = new ArrayList<>(b.count);
-      for (int i = 0; i < b.count; i++) {
-        all.add(address(b.firstAddress, i));
-      }
-      try {
-        relay = new LoopbackFanIn(all, b.port, servers.getFirst().getAddress());
-      } catch (IOException e) {
-        servers.forEach(x -> x.stop(0));
-        executor.shutdownNow();
-        throw e;
-      }
-    }
-    this.fanIn = relay;
-    int port = port();
-    String scheme = certificate == null ? "http" : "https";
-    List<SimulatedBmc> list = new ArrayList<>(b.count);
-    Map<InetAddress, SimulatedBmc> map = new HashMap<>();
+    this.server = new BmcHttpServer(certificate == null ? null : certificate.serverContext());
+    List<InetAddress> addresses = new ArrayList<>(b.count);
     try {
+      int p = b.port;
       for (int i = 0; i < b.count; i++) {
         InetAddress a = single ? host : address(b.firstAddress, i);
+        p = server.bind(new InetSocketAddress(a, p));
+        addresses.add(a);
+      }
+      this.port = p;
+    } catch (IOException e) {
+      server.close();
+      throw e;
+    }
+    String scheme = certificate == null ? "http" : "https";
+    List<SimulatedBmc> list = new ArrayList<>(b.count);
+    try {
+      for (int i = 0; i < b.count; i++) {
+        InetAddress a = addresses.get(i);
         Flavour f = b.flavours.get(i % b.flavours.size());
         URI url = URI.create(scheme + "://" + a.getHostAddress() + ":" + port);
         String id = "bmc-" + i;
         Hardware.Identity identity = b.hardware == null ? null : newIdentity();
         Hardware hw = b.hardware == null ? null : b.hardware.create(id, identity);
-        SimulatedBmc bmc =
+        list.add(
             new SimulatedBmc(
-                id, f, url, b.username, b.password, b.faults, b.seed + i, b.listener, hw, identity);
-        list.add(bmc);
-        map.put(a, bmc);
+                id,
+                f,
+                url,
+                b.username,
+                b.password,
+                b.faults,
+                b.seed + i,
+                b.listener,
+                hw,
+                identity));
       }
     } catch (IOException | RuntimeException e) {
       list.forEach(SimulatedBmc::closeHardware);
-      if (fanIn != null) {
-        fanIn.close();
-      }
-      servers.forEach(x -> x.stop(0));
-      executor.shutdownNow();
+      server.close();
       throw e;
     }
     this.bmcs = List.copyOf(list);
-    this.byAddress = Map.copyOf(map);
-    for (HttpServer x : servers) {
-      x.createContext("/", this::serve);
-      x.start();
+    for (int i = 0; i < bmcs.size(); i++) {
+      server.start(i, bmcs.get(i)::handle);
     }
-  }
-
-  /** Binds one more listener (not started yet); returns its port. */
-  private int listen(InetSocketAddress bind) throws IOException {
-    HttpServer x;
-    try {
-      x = certificate == null ? HttpServer.create(bind, 1024) : HttpsServer.create(bind, 1024);
-    } catch (IOException e) {
-      servers.forEach(y -> y.stop(0));
-      executor.shutdownNow();
-      throw e;
-    }
-    if (x instanceof HttpsServer hs) {
-      hs.setHttpsConfigurator(new HttpsConfigurator(certificate.serverContext()));
-    }
-    x.setExecutor(executor);
-    servers.add(x);
-    return x.getAddress().getPort();
   }
 
   /** A system serial number and UUID of its own, for a BMC with hardware (SMBIOS shows them). */
@@ -163,46 +119,6 @@ public final class BmcSimulator implements AutoCloseable {
     }
   }
 
-  private void serve(HttpExchange ex) throws IOException {
-    // Relayed connections come from the BMC's own address; direct ones arrive at it.
-    InetAddress at =
-        fanIn != null ? ex.getRemoteAddress().getAddress() : ex.getLocalAddress().getAddress();
-    SimulatedBmc bmc = bmcs.size() == 1 ? bmcs.get(0) : byAddress.get(at);
-    if (bmc == null) {
-      // A connection from or to an address no BMC owns: hang up.
-      ex.close();
-      throw new IOException("no simulated BMC at " + ex.getLocalAddress());
-    }
-    byte[] body;
-    try (InputStream in = ex.getRequestBody()) {
-      body = in.readAllBytes();
-    }
-    Map<String, String> headers = new HashMap<>();
-    ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v.get(0)));
-    SimulatedBmc.Request req =
-        new SimulatedBmc.Request(
-            ex.getRequestMethod(), ex.getRequestURI().getRawPath(), headers, body);
-    Replies r = bmc.handle(req);
-    if (r == Replies.DROP) {
-      // Injected fault: close the connection without an answer.
-      throw new IOException("dropped (injected fault)");
-    }
-    r.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
-    if ("close".equalsIgnoreCase(headers.get("connection"))) {
-      // The JDK server closes such connections but does not say so; clients that pool
-      // connections (python-requests, so sushy) would reuse the dead socket.
-      ex.getResponseHeaders().set("Connection", "close");
-    }
-    boolean noBody = r.body().length == 0 || "HEAD".equals(ex.getRequestMethod());
-    ex.sendResponseHeaders(r.status(), noBody ? -1 : r.body().length);
-    if (!noBody) {
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(r.body());
-      }
-    }
-    ex.close();
-  }
-
   public static Builder builder() {
     return new Builder();
   }
@@ -217,20 +133,12 @@ public final class BmcSimulator implements AutoCloseable {
   }
 
   public int port() {
-    return fanIn != null ? fanIn.port() : servers.getFirst().getAddress().getPort();
+    return port;
   }
 
-  /**
-   * Where the simulator takes connections: each BMC's own address (beyond the limit, plus the
-   * internal listener on loopback that the fan-in relays to).
-   */
+  /** Where the simulator takes connections: each BMC's own address. */
   public List<InetSocketAddress> listening() {
-    List<InetSocketAddress> out = new ArrayList<>();
-    if (fanIn != null) {
-      out.addAll(fanIn.listening());
-    }
-    servers.stream().map(HttpServer::getAddress).forEach(out::add);
-    return out;
+    return server.addresses();
   }
 
   /** The self-signed certificate served over HTTPS, or null for plain HTTP. */
@@ -240,11 +148,7 @@ public final class BmcSimulator implements AutoCloseable {
 
   @Override
   public void close() {
-    if (fanIn != null) {
-      fanIn.close();
-    }
-    servers.forEach(x -> x.stop(0));
-    executor.shutdownNow();
+    server.close();
     // Each machine stops on its own thread: a QEMU that does not quit costs its timeout once.
     List<Thread> stopping = new ArrayList<>();
     for (SimulatedBmc b : bmcs) {

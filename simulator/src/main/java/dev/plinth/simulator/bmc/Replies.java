@@ -13,7 +13,18 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** An answer of a simulated BMC, and the Redfish error bodies it uses. */
-record Replies(int status, Map<String, String> headers, byte[] body) {
+record Replies(int status, Map<String, String> headers, byte[] body, boolean close) {
+
+  Replies(int status, Map<String, String> headers, byte[] body) {
+    this(status, headers, body, false);
+  }
+
+  /**
+   * The same answer, after which the connection is closed ({@link Faults#closeAfterAnswerRate}).
+   */
+  Replies closing() {
+    return new Replies(status, headers, body, true);
+  }
 
   /** Close the connection without answering. */
   static final Replies DROP = new Replies(-1, Map.of(), new byte[0]);
@@ -68,6 +79,6 @@ record Replies(int status, Map<String, String> headers, byte[] body) {
   Replies withHeader(String name, String value) {
     Map<String, String> h = new LinkedHashMap<>(headers);
     h.put(name, value);
-    return new Replies(status, h, body);
+    return new Replies(status, h, body, close);
   }
 }

@@ -44,7 +44,7 @@ final class Routes {
     }
     String m = req.method();
     if (path.equals(MockupTree.ROOT)) {
-      return "GET".equals(m) ? root() : notAllowed();
+      return "GET".equals(m) ? bmc.rendered(path, "", this::root) : notAllowed();
     }
     if (path.equals(bmc.sessionsPath())) {
       return switch (m) {
@@ -59,13 +59,14 @@ final class Routes {
     SystemState sys = bmc.systems().get(path);
     if (sys != null) {
       return switch (m) {
-        case "GET" -> system(path, sys);
+        case "GET" ->
+            bmc.rendered(path, sys.version + " " + bmc.powerOf(sys), () -> system(path, sys));
         case "PATCH" -> patchSystem(req, path, sys, body);
         default -> notAllowed();
       };
     }
     if (bmc.tree().managers().contains(path) && "GET".equals(m)) {
-      return manager(path);
+      return bmc.rendered(path, "", () -> manager(path));
     }
     if (path.endsWith(RESET) && bmc.systems().containsKey(cut(path, RESET))) {
       return "POST".equals(m)
@@ -85,7 +86,7 @@ final class Routes {
     if (slot != null) {
       bmc.refresh(path, slot);
       return switch (m) {
-        case "GET" -> slot(path, slot);
+        case "GET" -> bmc.rendered(path, slot.version, () -> slot(path, slot));
         case "PATCH" -> new MediaRoutes(bmc, this).patch(req, path, slot, body);
         default -> notAllowed();
       };

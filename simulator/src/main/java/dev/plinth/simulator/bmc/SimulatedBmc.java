@@ -55,6 +55,7 @@ public final class SimulatedBmc {
   private final Hardware hardware;
   private final Hardware.Identity identity;
   private final Map<String, Integer> drives = new LinkedHashMap<>();
+  private final Map<String, Rendered> rendered = new java.util.HashMap<>();
   private volatile Faults faults;
   private int sessionCounter;
   private int sessionHighWater;
@@ -422,7 +423,10 @@ public final class SimulatedBmc {
         return Replies.error(415, "Base.1.18.UnsupportedMediaType", "Unsupported media type.");
       }
       try {
-        return new Routes(this).route(req, path);
+        Replies r = new Routes(this).route(req, path);
+        return f.closeAfterAnswerRate() > 0 && random.nextDouble() < f.closeAfterAnswerRate()
+            ? r.closing()
+            : r;
       } catch (HardwareException e) {
         // A QMP error (or QEMU gone) is the BMC's failure: the client sees it, never a silent OK.
         return Replies.error(
@@ -595,6 +599,24 @@ public final class SimulatedBmc {
           .start(() -> listener.bootedFromVirtualMedia(bmcId, m));
     }
     return cd ? "Cd" : "Hdd".equals(device) ? "Hdd" : "None";
+  }
+
+  /** An answer rendered for a resource in one state ({@code key}). */
+  private record Rendered(Object key, Replies reply) {}
+
+  /**
+   * The answer for {@code path} in the state {@code key}: rendered once and reused while the key
+   * stays the same (the resource's version and anything else its JSON shows), so that a resource
+   * read again and again is not parsed and serialized again. Called under the lock.
+   */
+  Replies rendered(String path, Object key, java.util.function.Supplier<Replies> render) {
+    Rendered r = rendered.get(path);
+    if (r != null && r.key().equals(key)) {
+      return r.reply();
+    }
+    Replies reply = render.get();
+    rendered.put(path, new Rendered(key, reply));
+    return reply;
   }
 
   /** A login session. */
