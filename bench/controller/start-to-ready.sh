@@ -3,8 +3,10 @@
 # Start-to-ready of `./plinth serve` (the launcher included: JDK lookup, CDS archive or AOT cache),
 # each start timed from the fork to the first 200 of /healthz and of /readyz, polled every 5 ms;
 # CPU = utime + stime of the process at ready (the launcher execs the JVM).
-# Usage: [RUNS=7] bench/controller/start-to-ready.sh [CHECKOUT...]   (default: this checkout)
-# Each CHECKOUT is a checkout with a built controller (controller/target/plinth.jar). Several are
+# Usage: [RUNS=7] bench/controller/start-to-ready.sh [CHECKOUT[:BUILD_DIR]...]   (default: this checkout)
+# Each CHECKOUT is a checkout with a built controller (controller/target/plinth.jar, or
+# controller/BUILD_DIR/plinth.jar when built with -Dplinth.buildDir=BUILD_DIR: its own launcher
+# then runs that jar, and its AOT cache or CDS archive lives beside it). Several are
 # measured in turns (A B A B ...), so a noisy machine weighs on all of them alike: to compare two
 # commits, `git worktree add /tmp/a COMMIT`, build there, and pass both. Per checkout, two starts
 # are not counted: the first creates the data directory (and trains the AOT cache or writes the
@@ -13,13 +15,24 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${RUNS:-7}
 [ $# -gt 0 ] || set -- .
-checkouts=()
-for c in "$@"; do
-  c=$(realpath "$c")
-  [ -f "$c/controller/target/plinth.jar" ] || { echo "no $c/controller/target/plinth.jar" >&2; exit 1; }
-  checkouts+=("$c")
-done
 work=$(mktemp -d -t plinth-start.XXXXXX)
+checkouts=() names=()
+for arg in "$@"; do
+  c=$(realpath "${arg%%:*}")
+  b=target
+  [ "$arg" != "${arg%%:*}" ] && b=${arg#*:}
+  [ -f "$c/controller/$b/plinth.jar" ] || { echo "no $c/controller/$b/plinth.jar" >&2; exit 1; }
+  if [ "$b" != target ]; then
+    # The launcher runs controller/target/plinth.jar beside it: a stand-in checkout of links.
+    s="$work/co${#checkouts[@]}"
+    mkdir -p "$s/controller"
+    ln -s "$c/plinth" "$s/plinth"
+    ln -s "$c/scripts" "$s/scripts"
+    ln -s "$c/controller/$b" "$s/controller/target"
+    c=$s
+  fi
+  checkouts+=("$c") names+=("$arg")
+done
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 tick=$(getconf CLK_TCK)
@@ -58,11 +71,11 @@ for r in $(seq "$RUNS"); do
     echo "$s" >>"$work/runs$i"
     # shellcheck disable=SC2086
     printf 'run %d %s: /healthz %.2f s, /readyz %.2f s, CPU %.2f s (load %s)\n' "$r" \
-      "${checkouts[$i]}" $s "$(cut -d' ' -f1 /proc/loadavg)"
+      "${names[$i]}" $s "$(cut -d' ' -f1 /proc/loadavg)"
   done
 done
 for i in "${!checkouts[@]}"; do
   printf 'median of %d, %s: /healthz %.2f s, /readyz %.2f s, CPU %.2f s\n' "$RUNS" \
-    "${checkouts[$i]}" "$(cut -d' ' -f1 "$work/runs$i" | median)" \
+    "${names[$i]}" "$(cut -d' ' -f1 "$work/runs$i" | median)" \
     "$(cut -d' ' -f2 "$work/runs$i" | median)" "$(cut -d' ' -f3 "$work/runs$i" | median)"
 done

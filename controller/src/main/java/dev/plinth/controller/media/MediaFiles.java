@@ -11,7 +11,6 @@ import dev.plinth.controller.store.JobStore;
 import dev.plinth.registry.dataplane.DataPlane;
 import dev.plinth.registry.dataplane.MediaSource;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,8 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * /media/{mediaId}/maintenance.iso}) map to the same files by the same rules. A media id opens only
  * its own job's files; a file that is not on this controller is made through {@link Rebuild}, off
  * the data plane's event loop. Media ids already looked up are remembered (id to job id only), so
- * the range requests that follow cost a stat, not a database read; a remembered job whose file has
- * gone (the job ended) is looked up again.
+ * the range requests that follow cost the data plane's one stat, not a database read; a remembered
+ * job whose file has gone (the job ended) is looked up again.
  */
 public final class MediaFiles implements MediaSource {
 
@@ -85,15 +84,12 @@ public final class MediaFiles implements MediaSource {
     if (a == null) {
       return null;
     }
+    // No stat here: the data plane stats what it serves and asks find() when the file is gone.
     if (a.mediaId() == null) {
-      return maintenance.present() ? maintenance.file() : null;
+      return maintenance.file();
     }
     String jobId = jobByMediaId.get(a.mediaId());
-    if (jobId == null) {
-      return null;
-    }
-    Path f = file(jobId, a.name());
-    return Files.isRegularFile(f) ? f : null;
+    return jobId == null ? null : file(jobId, a.name());
   }
 
   @Override

@@ -10,7 +10,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.handler.codec.DateFormatter;
@@ -28,12 +27,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Date;
@@ -58,6 +54,7 @@ final class FileHandler extends SimpleChannelInboundHandler<HttpObject> {
   private static final ExecutorService LOOKUPS = Executors.newVirtualThreadPerTaskExecutor();
 
   private final Resolver resolver;
+  private final OpenFiles files;
   private final boolean cork;
   // A media look-up is running off the event loop: reads are paused and requests that were
   // already decoded wait here, so that answers keep the order of requests.
@@ -67,8 +64,9 @@ final class FileHandler extends SimpleChannelInboundHandler<HttpObject> {
   // at a time).
   private boolean keepAlive10;
 
-  FileHandler(Resolver resolver, boolean cork) {
+  FileHandler(Resolver resolver, OpenFiles files, boolean cork) {
     this.resolver = resolver;
+    this.files = files;
     this.cork = cork;
   }
 
@@ -108,11 +106,12 @@ final class FileHandler extends SimpleChannelInboundHandler<HttpObject> {
       return;
     }
     Optional<Resolver.Target> target = resolver.resolve(path);
-    if (target.isEmpty() || !Files.isRegularFile(target.get().file())) {
+    OpenFiles.Open file = target.isEmpty() ? null : files.acquire(target.get().file());
+    if (file == null) {
       sendStatus(ctx, HttpResponseStatus.NOT_FOUND, keepAlive);
       return;
     }
-    serve(ctx, req, target.get(), head, keepAlive);
+    serve(ctx, req, target.get(), file, head, keepAlive);
   }
 
   /**
@@ -127,9 +126,12 @@ final class FileHandler extends SimpleChannelInboundHandler<HttpObject> {
       sendStatus(ctx, HttpResponseStatus.NOT_FOUND, keepAlive);
       return;
     }
+    // A path the source knows costs one stat here; when its file is gone, the source is asked
+    // again (it may make the medium again).
     Path known = source.known(path);
-    if (known != null) {
-      serveMedium(ctx, req, known, head, keepAlive);
+    OpenFiles.Open file = known == null ? null : files.acquire(known);
+    if (file != null) {
+      serve(ctx, req, new Resolver.Target(known, MEDIA_TYPE, null), file, head, keepAlive);
       return;
     }
     looking = true;
@@ -174,29 +176,39 @@ final class FileHandler extends SimpleChannelInboundHandler<HttpObject> {
   private void serveMedium(
       ChannelHandlerContext ctx, HttpRequest req, Path file, boolean head, boolean keepAlive)
       throws IOException {
-    if (file == null || !Files.isRegularFile(file)) {
+    OpenFiles.Open open = file == null ? null : files.acquire(file);
+    if (open == null) {
       sendStatus(ctx, HttpResponseStatus.NOT_FOUND, keepAlive);
       return;
     }
-    serve(ctx, req, new Resolver.Target(file, MEDIA_TYPE, null), head, keepAlive);
+    serve(ctx, req, new Resolver.Target(file, MEDIA_TYPE, null), open, head, keepAlive);
   }
 
+  /** Answers with {@code file} (acquired for this response: released here). */
   private void serve(
       ChannelHandlerContext ctx,
       HttpRequest req,
       Resolver.Target t,
+      OpenFiles.Open file,
       boolean head,
-      boolean keepAlive)
-      throws IOException {
-    BasicFileAttributes a = Files.readAttributes(t.file(), BasicFileAttributes.class);
-    long size = a.size();
-    long mtimeSeconds = a.lastModifiedTime().toMillis() / 1000;
-    String etag =
-        "\""
-            + (t.etag() != null
-                ? t.etag()
-                : Long.toHexString(size) + "-" + Long.toHexString(a.lastModifiedTime().toMillis()))
-            + "\"";
+      boolean keepAlive) {
+    try {
+      serveOpen(ctx, req, t, file, head, keepAlive);
+    } finally {
+      file.release();
+    }
+  }
+
+  private void serveOpen(
+      ChannelHandlerContext ctx,
+      HttpRequest req,
+      Resolver.Target t,
+      OpenFiles.Open file,
+      boolean head,
+      boolean keepAlive) {
+    long size = file.size;
+    long mtimeSeconds = file.mtimeSeconds;
+    String etag = t.etag() != null ? "\"" + t.etag() + "\"" : file.etag;
     HttpHeaders in = req.headers();
     if (notModified(in, etag, mtimeSeconds)) {
       FullHttpResponse r = empty(HttpResponseStatus.NOT_MODIFIED);
@@ -213,14 +225,13 @@ final class FileHandler extends SimpleChannelInboundHandler<HttpObject> {
       range = null;
     }
     ByteRange.Parsed parsed = ByteRange.parse(range, size);
-    File file = t.file().toFile();
     HttpResponse r;
     List<Object> body = new ArrayList<>();
     switch (parsed) {
       case ByteRange.Unsatisfiable u -> {
         FullHttpResponse f = empty(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
         f.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + size);
-        common(f.headers(), etag, mtimeSeconds);
+        common(f.headers(), etag, file.lastModified);
         finish(ctx, ctx.writeAndFlush(f), keepAlive);
         return;
       }
@@ -229,7 +240,7 @@ final class FileHandler extends SimpleChannelInboundHandler<HttpObject> {
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, t.contentType());
         HttpUtil.setContentLength(r, size);
         if (size > 0) {
-          body.add(new DefaultFileRegion(file, 0, size));
+          body.add(file.region(0, size));
         }
       }
       case ByteRange.Ranges rs when rs.ranges().size() == 1 -> {
@@ -241,7 +252,7 @@ final class FileHandler extends SimpleChannelInboundHandler<HttpObject> {
                 HttpHeaderNames.CONTENT_RANGE,
                 "bytes " + br.first() + "-" + br.last() + "/" + size);
         HttpUtil.setContentLength(r, br.length());
-        body.add(new DefaultFileRegion(file, br.first(), br.length()));
+        body.add(file.region(br.first(), br.length()));
       }
       case ByteRange.Ranges rs -> {
         String boundary = UUID.randomUUID().toString().replace("-", "");
@@ -264,7 +275,7 @@ final class FileHandler extends SimpleChannelInboundHandler<HttpObject> {
                       + "\r\n\r\n");
           total += part.readableBytes() + br.length();
           body.add(part);
-          body.add(new DefaultFileRegion(file, br.first(), br.length()));
+          body.add(file.region(br.first(), br.length()));
         }
         ByteBuf end = ascii("\r\n--" + boundary + "--\r\n");
         total += end.readableBytes();
@@ -272,7 +283,7 @@ final class FileHandler extends SimpleChannelInboundHandler<HttpObject> {
         HttpUtil.setContentLength(r, total);
       }
     }
-    common(r.headers(), etag, mtimeSeconds);
+    common(r.headers(), etag, file.lastModified);
     if (!keepAlive) {
       r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     } else if (keepAlive10) {
@@ -322,11 +333,26 @@ final class FileHandler extends SimpleChannelInboundHandler<HttpObject> {
     return d != null && d.getTime() / 1000 == mtimeSeconds;
   }
 
-  private static void common(HttpHeaders h, String etag, long mtimeSeconds) {
+  private static void common(HttpHeaders h, String etag, String lastModified) {
     h.set(HttpHeaderNames.ACCEPT_RANGES, HttpHeaderValues.BYTES);
     h.set(HttpHeaderNames.ETAG, etag);
-    h.set(HttpHeaderNames.LAST_MODIFIED, DateFormatter.format(new Date(mtimeSeconds * 1000)));
-    h.set(HttpHeaderNames.DATE, DateFormatter.format(new Date()));
+    h.set(HttpHeaderNames.LAST_MODIFIED, lastModified);
+    h.set(HttpHeaderNames.DATE, now());
+  }
+
+  /** The Date header's value, formatted once a second rather than per response. */
+  private record Now(long second, String value) {}
+
+  private static volatile Now now = new Now(-1, "");
+
+  private static String now() {
+    long s = System.currentTimeMillis() / 1000;
+    Now n = now;
+    if (n.second() != s) {
+      n = new Now(s, DateFormatter.format(new Date(s * 1000)));
+      now = n;
+    }
+    return n.value();
   }
 
   private static ByteBuf ascii(String s) {

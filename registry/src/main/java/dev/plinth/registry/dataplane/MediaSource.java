@@ -24,8 +24,10 @@ public interface MediaSource {
   Optional<Path> find(String path) throws IOException;
 
   /**
-   * The file served at {@code path} when that is known without blocking (a path seen before whose
-   * file is still there), else null and {@link #find} is asked. Called on the event loop.
+   * The file served at {@code path} when that is known without blocking (a path seen before), else
+   * null and {@link #find} is asked. Called on the event loop, for every request: it should not
+   * touch the file system; the data plane stats the file it returns and asks {@link #find} when it
+   * is not a regular file (gone: the source may make it again, or answer empty for a 404).
    */
   default Path known(String path) {
     return null;

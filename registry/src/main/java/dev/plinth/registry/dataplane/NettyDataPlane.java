@@ -53,6 +53,7 @@ final class NettyDataPlane implements DataPlane {
   private final ConcurrentHashMap<String, Published> published;
   private final UploadReceiver.Uploads uploads;
   private final Resolver resolver;
+  private final OpenFiles files;
 
   private NettyDataPlane(
       EventLoopGroup group,
@@ -62,8 +63,10 @@ final class NettyDataPlane implements DataPlane {
       List<Path> roots,
       ConcurrentHashMap<String, Published> published,
       UploadReceiver.Uploads uploads,
-      Resolver resolver) {
+      Resolver resolver,
+      OpenFiles files) {
     this.resolver = resolver;
+    this.files = files;
     this.published = published;
     this.uploads = uploads;
     this.group = group;
@@ -91,6 +94,12 @@ final class NettyDataPlane implements DataPlane {
     ConcurrentHashMap<String, Published> pub = new ConcurrentHashMap<>();
     Resolver resolver = new Resolver(signer, roots, pub);
     UploadReceiver.Uploads uploads = new UploadReceiver.Uploads(signer);
+    OpenFiles files = new OpenFiles();
+    // Files kept open between requests are closed once idle (a removed medium's blocks come back).
+    group
+        .next()
+        .scheduleAtFixedRate(
+            files::sweep, OpenFiles.IDLE_NANOS, OpenFiles.IDLE_NANOS / 2, TimeUnit.NANOSECONDS);
     try {
       Channel ch =
           new ServerBootstrap()
@@ -113,14 +122,15 @@ final class NettyDataPlane implements DataPlane {
                           .addLast(
                               new HttpServerCodec(new HttpDecoderConfig().setMaxChunkSize(1 << 20)))
                           .addLast(new UploadReceiver(uploads))
-                          .addLast(new FileHandler(resolver, nativeTransport));
+                          .addLast(new FileHandler(resolver, files, nativeTransport));
                     }
                   })
               .bind(new InetSocketAddress(b.host, b.port))
               .syncUninterruptibly()
               .channel();
       NettyDataPlane dp =
-          new NettyDataPlane(group, ch, nativeTransport, signer, roots, pub, uploads, resolver);
+          new NettyDataPlane(
+              group, ch, nativeTransport, signer, roots, pub, uploads, resolver, files);
       LOG.log(
           System.Logger.Level.INFO,
           "data plane on {0}:{1,number,#} ({2})",
@@ -195,5 +205,6 @@ final class NettyDataPlane implements DataPlane {
   public void close() {
     server.close().syncUninterruptibly();
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    files.clear();
   }
 }

@@ -8,6 +8,7 @@ package dev.plinth.registry.dataplane;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -22,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -155,6 +157,19 @@ class MediaOnDataPlaneIT {
         assertTrue(first > 0 && second > first && third > second, text);
         assertTrue(text.contains("\r\n\r\n0123HTTP/1.1 206"), text);
       }
+
+      // The file kept open between requests follows the path: replaced (a new inode), its new
+      // bytes and validators at the next request; removed, a 404 (the source finds nothing).
+      byte[] other = new byte[1000];
+      new Random(4).nextBytes(other);
+      Path tmp = Files.write(dir.resolve("maintenance.iso.new"), other);
+      Files.move(tmp, s, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      HttpResponse<byte[]> replaced = get(base + "/media/maintenance.iso", "Range", "bytes=0-");
+      assertEquals(206, replaced.statusCode());
+      assertArrayEquals(other, replaced.body());
+      assertNotEquals(etag, replaced.headers().firstValue("ETag").orElseThrow());
+      Files.delete(s);
+      assertEquals(404, get(base + "/media/maintenance.iso").statusCode(), "removed");
 
       dp.serveMedia(null);
       assertEquals(404, get(base + "/media/maintenance.iso").statusCode(), "withdrawn");
