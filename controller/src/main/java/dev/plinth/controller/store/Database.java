@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,15 +65,20 @@ public final class Database implements AutoCloseable {
       this.work = work;
     }
 
+    /**
+     * Runs the work in a savepoint. One name does for all: each is released before the next begins.
+     * The statements are kept prepared (sqlite-jdbc's {@code setSavepoint} compiles a statement
+     * with a fresh name each time).
+     */
     void run(Connection c) {
       try {
-        Savepoint sp = c.setSavepoint();
+        exec(c, "SAVEPOINT grouped");
         try {
           result = work.run(c);
-          c.releaseSavepoint(sp);
+          exec(c, "RELEASE grouped");
         } catch (SQLException | RuntimeException e) {
-          c.rollback(sp);
-          c.releaseSavepoint(sp);
+          exec(c, "ROLLBACK TO grouped");
+          exec(c, "RELEASE grouped");
           error = e instanceof SQLException x ? StoreException.of(x) : (RuntimeException) e;
         }
       } catch (SQLException e) {
@@ -146,7 +150,7 @@ public final class Database implements AutoCloseable {
   }
 
   /** The newest migration's version, in both dialects ({@code V<n>__*.sql}; a test checks it). */
-  static final int LATEST_MIGRATION = 9;
+  static final int LATEST_MIGRATION = 10;
 
   private static void migrate(String url, Dialect d) {
     if (schemaIsCurrent(url)) {
@@ -273,6 +277,8 @@ public final class Database implements AutoCloseable {
       batch.add(g);
     }
     RuntimeException failed = null;
+    // Not kept prepared: SQLite applies PRAGMA synchronous when the statement is compiled, so a
+    // kept statement would stop switching.
     try (Statement st = c.createStatement()) {
       // FULL in WAL mode: the commit fsyncs the WAL, so the caller may acknowledge the work.
       st.execute("PRAGMA synchronous = FULL");
@@ -297,6 +303,13 @@ public final class Database implements AutoCloseable {
         g.error = failed;
       }
       g.done = true;
+    }
+  }
+
+  /** Runs one of the savepoint statements, kept prepared on the connection. */
+  private static void exec(Connection c, String sql) throws SQLException {
+    try (StatementCache.Lease l = StatementCache.prepare(c, sql)) {
+      l.ps().executeUpdate();
     }
   }
 

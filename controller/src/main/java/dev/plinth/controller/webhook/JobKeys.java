@@ -7,8 +7,11 @@ package dev.plinth.controller.webhook;
 
 import dev.plinth.controller.jobs.JobSecrets;
 import dev.plinth.controller.security.SecretBox;
+import dev.plinth.controller.security.TokenHash;
 import dev.plinth.controller.store.Job;
 import dev.plinth.controller.store.JobStore;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.Optional;
@@ -31,9 +34,30 @@ final class JobKeys {
     final String tokenHash;
     private final byte[] hmacKey;
 
+    /**
+     * The token once it has matched the hash: later requests compare against it instead of hashing
+     * theirs (a SHA-256 and a provider lookup per event). It is as secret as the HMAC key kept
+     * beside it, and lives as long.
+     */
+    private volatile byte[] matched;
+
     Keys(String tokenHash, byte[] hmacKey) {
       this.tokenHash = tokenHash;
       this.hmacKey = hmacKey;
+    }
+
+    /** Whether {@code token} is the job's token; constant-time. */
+    boolean tokenMatches(String token) {
+      byte[] given = token.getBytes(StandardCharsets.UTF_8);
+      byte[] known = matched;
+      if (known != null) {
+        return MessageDigest.isEqual(given, known);
+      }
+      if (!TokenHash.matches(token, tokenHash)) {
+        return false;
+      }
+      matched = given;
+      return true;
     }
 
     /** The key itself (callers must not change it). */

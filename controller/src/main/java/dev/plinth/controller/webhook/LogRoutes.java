@@ -10,7 +10,6 @@ import dev.plinth.contract.LogChunk;
 import dev.plinth.contract.WebhookSignature;
 import dev.plinth.controller.problem.Problem;
 import dev.plinth.controller.problem.Problems;
-import dev.plinth.controller.security.TokenHash;
 import dev.plinth.controller.store.StepLogStore;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
@@ -59,7 +58,7 @@ final class LogRoutes {
     JobKeys.Keys k = keys.get(id);
     Optional<String> token =
         WebhookSignature.parseBearer(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
-    if (k == null || token.isEmpty() || !TokenHash.matches(token.get(), k.tokenHash)) {
+    if (k == null || token.isEmpty() || !k.tokenMatches(token.get())) {
       if (req.headers().contentLength().orElse(Long.MAX_VALUE) > MAX_BODY) {
         res.header(HeaderValues.CONNECTION_CLOSE);
       }

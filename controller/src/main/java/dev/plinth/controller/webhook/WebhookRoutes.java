@@ -17,7 +17,6 @@ import dev.plinth.controller.jobs.JobSettings;
 import dev.plinth.controller.problem.Problem;
 import dev.plinth.controller.problem.Problems;
 import dev.plinth.controller.security.SecretBox;
-import dev.plinth.controller.security.TokenHash;
 import dev.plinth.controller.store.EventStore;
 import dev.plinth.controller.store.JobStore;
 import io.helidon.http.HeaderName;
@@ -102,7 +101,7 @@ public final class WebhookRoutes {
     JobKeys.Keys k = keys.get(id);
     String auth = req.headers().first(HeaderNames.AUTHORIZATION).orElse(null);
     Optional<String> token = WebhookSignature.parseBearer(auth);
-    if (k == null || token.isEmpty() || !TokenHash.matches(token.get(), k.tokenHash)) {
+    if (k == null || token.isEmpty() || !k.tokenMatches(token.get())) {
       refuseUnread(req, res);
       answer(req, res, Status.UNAUTHORIZED_401, "bad job token", null);
       return;

@@ -104,7 +104,19 @@ class SqliteStoreTest extends StoreContract {
     assertThatThrownBy(
             () -> db.txDurable(c -> c.createStatement().executeUpdate("INSERT INTO t VALUES (1)")))
         .isInstanceOf(ConflictException.class);
-    // Grouped commits are synchronous=FULL; ordinary transactions go back to NORMAL (1).
+    // Grouped commits are synchronous=FULL (2), every time; ordinary transactions go back to
+    // NORMAL (1).
+    for (int i = 0; i < 3; i++) {
+      int inGroup =
+          db.txDurable(
+              c -> {
+                try (var rs = c.createStatement().executeQuery("PRAGMA synchronous")) {
+                  rs.next();
+                  return rs.getInt(1);
+                }
+              });
+      assertThat(inGroup).isEqualTo(2);
+    }
     int sync =
         db.tx(
             c -> {
