@@ -22,7 +22,11 @@ final class Out {
   private static final byte[] ZEROS = new byte[64 * 1024];
 
   private final WritableByteChannel ch;
-  private final ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+  // A heap buffer: a direct one is freed only when a GC finds it unreachable, and a controller
+  // building a task ISO per job then holds a MiB of native memory per recent job (up to the
+  // JVM's direct-memory limit, the heap's size). The channel copies through the JDK's cached
+  // per-thread direct buffer instead, which it frees itself.
+  private final ByteBuffer buf = ByteBuffer.allocate(1 << 20);
   private long position;
 
   Out(WritableByteChannel ch) {
