@@ -49,20 +49,34 @@ public final class BmcSimulator implements AutoCloseable {
     this.certificate = b.https ? SelfSignedCertificate.generate("plinth-bmcsim") : null;
     InetAddress host = InetAddress.getByName(b.host);
     boolean single = b.count == 1;
-    this.server = new BmcHttpServer(certificate == null ? null : certificate.serverContext());
     List<InetAddress> addresses = new ArrayList<>(b.count);
-    try {
-      int p = b.port;
-      for (int i = 0; i < b.count; i++) {
-        InetAddress a = single ? host : address(b.firstAddress, i);
-        p = server.bind(new InetSocketAddress(a, p));
-        addresses.add(a);
-      }
-      this.port = p;
-    } catch (IOException e) {
-      server.close();
-      throw e;
+    for (int i = 0; i < b.count; i++) {
+      addresses.add(single ? host : address(b.firstAddress, i));
     }
+    BmcHttpServer bound = null;
+    int p = b.port;
+    for (int attempt = 1; bound == null; attempt++) {
+      BmcHttpServer x = new BmcHttpServer(certificate == null ? null : certificate.serverContext());
+      try {
+        p = b.port;
+        for (InetAddress a : addresses) {
+          p = x.bind(new InetSocketAddress(a, p));
+        }
+        bound = x;
+      } catch (java.net.BindException e) {
+        x.close();
+        // The free port of the first address can be taken on another one (another simulator in
+        // this machine uses the same addresses): with any port allowed, take another.
+        if (b.port != 0 || attempt == 20) {
+          throw e;
+        }
+      } catch (IOException e) {
+        x.close();
+        throw e;
+      }
+    }
+    this.server = bound;
+    this.port = p;
     String scheme = certificate == null ? "http" : "https";
     List<SimulatedBmc> list = new ArrayList<>(b.count);
     try {
