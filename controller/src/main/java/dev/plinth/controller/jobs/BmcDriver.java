@@ -60,6 +60,15 @@ public interface BmcDriver {
     /** Power off, eject all media, boot once from disk, power on. */
     void bootFromDisk();
 
+    /**
+     * Runs {@code work} (calls on this session) as one sequence: the media slots are listed once
+     * for all of it and kept up to date by the session's own reads, so the restart check and the
+     * boot that follows do not list them twice. By default it just runs {@code work}.
+     */
+    default void inOneSequence(Runnable work) {
+      work.run();
+    }
+
     /** Ejects every virtual medium (cancel, failure). */
     void ejectMedia();
 

@@ -81,6 +81,17 @@ public final class Engine implements AutoCloseable {
   private final MaintenanceIso maintenance;
   private final TaskMedia media;
   private volatile Instant nextSweep = Instant.MIN;
+  private volatile Instant nextRenewal = Instant.MIN;
+
+  /**
+   * Jobs in Booting whose boot this engine requested or saw requested ({@link #BOOT_REQUESTED}):
+   * they wait for the dispatcher's {@code booted}, so a tick leaves them alone as it does Running
+   * jobs. Memory only: after a restart the stored event decides, as before.
+   */
+  private final Set<String> bootRequested = ConcurrentHashMap.newKeySet();
+
+  private static final com.fasterxml.jackson.databind.ObjectWriter JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper().writer();
 
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
@@ -185,13 +196,27 @@ public final class Engine implements AutoCloseable {
     }
   }
 
-  /** One pass: renew leases, claim free jobs up to the limit, start a worker for each idle job. */
+  /**
+   * One pass: renew leases (every third of the lease), claim free jobs up to the limit, start a
+   * worker for each job that has something to do now.
+   */
   void tick() {
     Instant now = clock.instant();
     Instant until = now.plus(settings.lease());
-    jobs.renewLeases(owner, until);
-    slots.renew(owner, until);
-    List<Job> held = jobs.held(owner);
+    // Each renewal rewrites every held row; once per third of the lease keeps every lease at least
+    // two thirds of its length ahead, with a tick every second and a wake-up per webhook event.
+    boolean renewed = !now.isBefore(nextRenewal);
+    if (renewed) {
+      jobs.renewLeases(owner, until);
+      slots.renew(owner, until);
+      nextRenewal = now.plus(settings.lease().dividedBy(3));
+    }
+    List<JobStore.HeldJob> held = jobs.heldJobs(owner);
+    if (renewed) {
+      Set<String> ids = new java.util.HashSet<>();
+      held.forEach(h -> ids.add(h.id()));
+      bootRequested.retainAll(ids);
+    }
     int room = settings.maxActive() - held.size();
     if (room > 0) {
       List<Job> won = jobs.claim(owner, now, until, room);
@@ -201,13 +226,17 @@ public final class Engine implements AutoCloseable {
         LOG.log(Level.INFO, "job {0}: leased by {1}", j.id(), owner);
       }
       held = new java.util.ArrayList<>(held);
-      held.addAll(won);
+      won.forEach(j -> bootRequested.remove(j.id()));
+      held.addAll(won.stream().map(JobStore.HeldJob::of).toList());
     }
     if (!now.isBefore(nextSweep)) {
       nextSweep = now.plus(SWEEP_EVERY);
       media.sweep(jobs, inFlight);
     }
-    for (Job j : held) {
+    for (JobStore.HeldJob j : held) {
+      if (waiting(j, now)) {
+        continue;
+      }
       Instant nb = notBefore.get(j.id());
       boolean due = nb == null || !now.isBefore(nb) || j.cancelRequested();
       if (due && inFlight.add(j.id())) {
@@ -220,6 +249,19 @@ public final class Engine implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Whether a held job only waits for its dispatcher (Running, or Booting after its boot), with no
+   * cancel to act on and its deadline not passed: {@link #advance} would do nothing for it, so the
+   * tick does not read it again. A webhook event that moves it wakes the engine.
+   */
+  private boolean waiting(JobStore.HeldJob j, Instant now) {
+    if (j.cancelRequested() || (j.deadlineAt() != null && now.isAfter(j.deadlineAt()))) {
+      return false;
+    }
+    return j.state() == JobState.RUNNING
+        || (j.state() == JobState.BOOTING && bootRequested.contains(j.id()));
   }
 
   private void drive(String id) {
@@ -274,6 +316,7 @@ public final class Engine implements AutoCloseable {
       // Another controller drives the job now (or may at any moment): forget it here, no cleanup.
       LOG.log(Level.WARNING, "{0}; dropping the job", e.getMessage());
       notBefore.remove(j.id());
+      bootRequested.remove(j.id());
       failures.remove(j.id());
       return false;
     }
@@ -284,7 +327,7 @@ public final class Engine implements AutoCloseable {
       return switch (j.state()) {
         case PENDING -> prepare(j);
         case MEDIA_READY -> move(j, LifecycleEvent.BOOT_STARTED, null) && boot(j);
-        case BOOTING -> events.has(j.id(), BOOT_REQUESTED) ? false : boot(j);
+        case BOOTING -> bootedAlready(j) ? false : boot(j);
         case RUNNING -> false;
         case FINISHING -> finish(j);
         case SUCCEEDED, FAILED, CANCELED, TIMED_OUT -> false;
@@ -298,6 +341,18 @@ public final class Engine implements AutoCloseable {
       backoff(j.id());
       return false;
     }
+  }
+
+  /** Whether {@code j}'s boot was requested (by this controller, or stored by any). */
+  private boolean bootedAlready(Job j) {
+    if (bootRequested.contains(j.id())) {
+      return true;
+    }
+    if (events.has(j.id(), BOOT_REQUESTED)) {
+      bootRequested.add(j.id());
+      return true;
+    }
+    return false;
   }
 
   /** Pending → MediaReady: build the task ISO (same bytes every time). */
@@ -379,6 +434,7 @@ public final class Engine implements AutoCloseable {
         null,
         json(Map.of("machine", m.name(), "by", owner)),
         clock.instant());
+    bootRequested.add(j.id());
     failures.remove(j.id());
     return false;
   }
@@ -445,6 +501,7 @@ public final class Engine implements AutoCloseable {
 
   private boolean cleanup(Job j) {
     notBefore.remove(j.id());
+    bootRequested.remove(j.id());
     failures.remove(j.id());
     media.delete(j.id());
     return false;
@@ -474,7 +531,7 @@ public final class Engine implements AutoCloseable {
     java.util.function.Consumer<String> progress =
         line -> events.record(j.id(), BMC_RETRY, null, json("message", line), clock.instant());
     try (BmcDriver.Session session = bmc.open(BmcTargets.of(m, box), progress)) {
-      action.accept(session);
+      session.inOneSequence(() -> action.accept(session));
     } finally {
       slots.release(host, holder);
     }
@@ -524,7 +581,7 @@ public final class Engine implements AutoCloseable {
 
   private static String json(Map<String, String> m) {
     try {
-      return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(m);
+      return JSON.writeValueAsString(m);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -100,6 +100,17 @@ public final class RedfishBmcDriver implements BmcDriver {
       }
 
       @Override
+      public void inOneSequence(Runnable work) {
+        call(
+            () ->
+                c.sequence(
+                    () -> {
+                      work.run();
+                      return null;
+                    }));
+      }
+
+      @Override
       public void ejectMedia() {
         slots = null;
         call(c::ejectMedia);

@@ -57,6 +57,8 @@ final class DefaultRedfishClient implements RedfishClient {
             systemLink,
             manager == null ? null : manager.odataId());
     this.media = new Media(calls, systemLink, managerLinks, system, manager);
+    var reset = system.resetAction();
+    this.resetAction = reset != null && reset.target() != null ? reset : null;
     this.boot = new BootOverride(calls, systemLink);
   }
 
@@ -273,8 +275,9 @@ final class DefaultRedfishClient implements RedfishClient {
   }
 
   /**
-   * The system's Reset action as first read: its target and allowed types do not change while a
-   * session lasts, and every power change would otherwise GET the system again for it.
+   * The system's Reset action as first read (at login, else at the first power change): its target
+   * and allowed types do not change while a session lasts, and every power change would otherwise
+   * GET the system again for it.
    */
   private volatile ComputerSystem.ResetAction resetAction;
 

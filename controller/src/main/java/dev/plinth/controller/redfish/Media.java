@@ -322,14 +322,14 @@ final class Media {
               || s.vm().mediaTypes().stream().anyMatch(IMAGE_TYPES::contains);
       // QUIRK(HPE iLO): ejecting an empty slot fails, so only occupied slots are ejected.
       if (image && q.occupied(s.vm())) {
-        eject(s);
-        done.add(read(s.vm().odataId()).view(q));
+        done.add(eject(s).view(q));
       }
     }
     return done;
   }
 
-  private void eject(Slot s) {
+  /** Ejects {@code s}; the slot as last read back. */
+  private Slot eject(Slot s) {
     Quirks q = calls.quirks();
     String link = s.vm().odataId();
     String action = s.vm().ejectTarget();
@@ -354,10 +354,13 @@ final class Media {
         throw e;
       }
     }
-    for (int i = 0; i < 5 && q.occupied(read(link).vm()); i++) {
+    Slot now = read(link);
+    for (int i = 0; i < 5 && q.occupied(now.vm()); i++) {
       // QUIRK(Dell iDRAC): Inserted may read true for a while after an eject.
       Transport.sleep(calls.transport().options().pollInterval());
+      now = read(link);
     }
+    return now;
   }
 
   private void ejectByPatch(String link) {

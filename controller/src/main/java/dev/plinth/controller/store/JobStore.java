@@ -151,8 +151,13 @@ public final class JobStore {
   }
 
   public static Optional<Job> get(Connection c, String id) throws SQLException {
-    return one(c, "SELECT " + COLS + " FROM jobs WHERE id = ?", id);
+    return cachedOne(c, BY_ID, id);
   }
+
+  // The reads every engine step, dispatcher request and media request makes: kept prepared.
+  private static final String BY_ID = "SELECT " + COLS + " FROM jobs WHERE id = ?";
+  private static final String BY_TOKEN_HASH = "SELECT " + COLS + " FROM jobs WHERE token_hash = ?";
+  private static final String BY_MEDIA_ID = "SELECT " + COLS + " FROM jobs WHERE media_id = ?";
 
   /** A job's state and the dispatcher sequence number it expects next. */
   record SeqState(JobState state, long nextSeq) {}
@@ -175,12 +180,12 @@ public final class JobStore {
 
   /** The job whose token hashes to {@code tokenHash}. */
   public Optional<Job> byTokenHash(String tokenHash) {
-    return db.tx(c -> one(c, "SELECT " + COLS + " FROM jobs WHERE token_hash = ?", tokenHash));
+    return db.tx(c -> cachedOne(c, BY_TOKEN_HASH, tokenHash));
   }
 
   /** The job whose media URLs carry {@code mediaId}. */
   public Optional<Job> byMediaId(String mediaId) {
-    return db.tx(c -> one(c, "SELECT " + COLS + " FROM jobs WHERE media_id = ?", mediaId));
+    return db.tx(c -> cachedOne(c, BY_MEDIA_ID, mediaId));
   }
 
   /** Lists jobs newest first (ids sort by creation time), optionally by state and machine. */
@@ -445,6 +450,49 @@ public final class JobStore {
                 owner));
   }
 
+  /**
+   * What the engine's tick needs of a held job to decide whether to drive it now: its state, a
+   * pending cancel and the state's deadline (the rest is read when the job is driven).
+   */
+  public record HeldJob(String id, JobState state, boolean cancelRequested, Instant deadlineAt) {
+
+    public static HeldJob of(Job j) {
+      return new HeldJob(j.id(), j.state(), j.cancelRequested(), j.deadlineAt());
+    }
+  }
+
+  /**
+   * {@link #held(String)} narrowed to {@link HeldJob}: the engine reads it every tick, for every
+   * job it drives (a thousand at once), so it leaves out the recipe, inputs and secrets.
+   */
+  public List<HeldJob> heldJobs(String owner) {
+    return db.tx(
+        c -> {
+          try (StatementCache.Lease l =
+              StatementCache.prepare(
+                  c,
+                  "SELECT id, state, cancel_requested, deadline_at FROM jobs WHERE lease_owner = ?"
+                      + " AND state NOT IN "
+                      + JobState.terminalSql()
+                      + " ORDER BY created_at, id")) {
+            PreparedStatement ps = l.ps();
+            ps.setString(1, owner);
+            List<HeldJob> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(
+                    new HeldJob(
+                        rs.getString(1),
+                        JobState.valueOf(rs.getString(2)),
+                        rs.getInt(3) != 0,
+                        Sql.instant(rs, "deadline_at")));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
   /** Extends every lease {@code owner} holds on active jobs; returns how many. */
   public int renewLeases(String owner, Instant until) {
     return db.tx(
@@ -474,9 +522,15 @@ public final class JobStore {
         });
   }
 
-  private static Optional<Job> one(Connection c, String sql, String arg) throws SQLException {
-    List<Job> l = many(c, sql, arg);
-    return l.isEmpty() ? Optional.empty() : Optional.of(l.getFirst());
+  /** One job by a fixed query of one argument, on a statement kept prepared. */
+  private static Optional<Job> cachedOne(Connection c, String sql, String arg) throws SQLException {
+    try (StatementCache.Lease l = StatementCache.prepare(c, sql)) {
+      PreparedStatement ps = l.ps();
+      ps.setString(1, arg);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+      }
+    }
   }
 
   private static List<Job> many(Connection c, String sql, String... args) throws SQLException {

@@ -72,10 +72,12 @@ public final class TokenStore {
         });
   }
 
+  /** Runs one of this class's fixed queries (every API request's authentication is one). */
   private List<ApiToken> query(String sql, String arg) {
     return db.tx(
         c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql)) {
+          try (StatementCache.Lease l = StatementCache.prepare(c, sql)) {
+            PreparedStatement ps = l.ps();
             ps.setString(1, arg);
             List<ApiToken> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
