@@ -60,4 +60,5 @@ echo "| Redfish requests per job (1 alone / $N) | $(val "$one" redfish_per_job) 
 echo "| serve: peak RSS (VmHWM) | ${hwm} MiB |"
 echo "| serve: CPU for the $N (user + sys) | $(echo "$c2 - $c1" | bc -l) s |"
 echo "| simulated fleet + dispatchers (other JVM): CPU | ${fleetcpu} s |"
+echo "| the bench's own job polls (GET /api/v1/jobs/{id}) | $(val "$many" polls) |"
 echo "| load average at the end | $(cut -d' ' -f1-3 /proc/loadavg) |"
