@@ -29,6 +29,14 @@ final class ImageOutput {
   }
 
   long writeAll() throws IOException {
+    try {
+      return writeImage();
+    } finally {
+      out.release();
+    }
+  }
+
+  private long writeImage() throws IOException {
     out.put(Hybrid.systemArea(l));
     out.seekBlock(16);
     out.put(volumeDescriptor(false));
