@@ -159,6 +159,7 @@ public final class WebhookBench {
         String[] f = line.split(" ");
         if (f[0].equals("start")) {
           cpu0 = cpu();
+          io0 = storageWrites();
         } else if (f[0].equals("done")) {
           String what = kind.equals("raw")
               ? "HTTP webhook, raw socket client (token + HMAC + SQLite)"
@@ -448,6 +449,7 @@ public final class WebhookBench {
       AtomicLong accepted = new AtomicLong();
       AtomicLong other = new AtomicLong();
       cpu0 = cpu();
+      io0 = storageWrites();
       long t0 = System.nanoTime();
       List<Thread> ts = new ArrayList<>();
       for (String id : ids) {
@@ -492,16 +494,37 @@ public final class WebhookBench {
         .getProcessCpuTime();
   }
 
+  static long io0 = storageWrites();
+
+  /**
+   * Bytes this process sent towards the disk ({@code write_bytes} of /proc/self/io: the WAL, the
+   * checkpoints), or -1 where that is not available. Unlike CPU time it does not depend on the load.
+   */
+  static long storageWrites() {
+    try {
+      for (String l : Files.readAllLines(Path.of("/proc/self/io"))) {
+        if (l.startsWith("write_bytes:")) {
+          return Long.parseLong(l.substring("write_bytes:".length()).trim());
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // not Linux, or not readable
+    }
+    return -1;
+  }
+
   static void row(String what, int jobs, long ok, long bad, double secs, String clientCpu) {
+    long io = storageWrites();
+    String ioPer = io < 0 || io0 < 0 ? "—" : String.format("%.1f", (io - io0) / 1024.0 / Math.max(1, ok));
     long c = cpu();
     double serverSecs = (c - cpu0) / 1e9;
     String clientPer = clientCpu.equals("—")
         ? "—"
         : String.format("%.0f", Double.parseDouble(clientCpu) * 1e6 / Math.max(1, ok));
     System.out.printf(
-        "| %s | %d | %d | %d | %.2f | %.0f | %.2f | %.0f | %s | %s |%n",
+        "| %s | %d | %d | %d | %.2f | %.0f | %.2f | %.0f | %s | %s | %s |%n",
         what, jobs, ok, bad, secs, ok / secs, serverSecs, serverSecs * 1e6 / Math.max(1, ok),
-        clientCpu, clientPer);
+        clientCpu, clientPer, ioPer);
     cpu0 = c;
   }
 }

@@ -42,7 +42,7 @@ grep 'machines provisioned' "$work/demo.log" || tail -5 "$work/demo.log"
 # as wrk is for nginx), jdk (the dispatcher's JDK HttpClient, 50 virtual threads) or both.
 JOBS=${JOBS:-50}; EVENTS=${EVENTS:-100}; CLIENT=${CLIENT:-raw}
 "$JAVA_HOME/bin/javac" -d "$work/wb" -cp "$JAR" bench/controller/WebhookBench.java
-echo "| path | jobs | events 202 | other | wall s | events/s | controller CPU s | controller CPU µs/event | client CPU s | client CPU µs/event |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| path | jobs | events 202 | other | wall s | events/s | controller CPU s | controller CPU µs/event | client CPU s | client CPU µs/event | controller disk writes KiB/event |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 # shellcheck disable=SC2086
 "$JAVA" $OPTS -cp "$JAR:$work/wb" WebhookBench "$work/webhook" "$JOBS" "$EVENTS" "$CLIENT" 2>/dev/null | grep '^|'
