@@ -70,7 +70,7 @@ public final class Dispatcher {
     EventJournal journal = EventJournal.open(layout, task.jobId());
     StepRunner runner =
         o.runner().apply(new DispatcherOptions.RunContext(task, layout.job(task.jobId())));
-    WebhookClient client = new WebhookClient(task, o.clock(), o.requestTimeout());
+    WebhookClient client = new WebhookClient(task, o.clock(), o.requestTimeout(), o.webhookHttp());
     try (Reporter reporter = Reporter.start(journal, client, o.backoff(), o.random())) {
       Dispatcher d = new Dispatcher(o, task, journal, runner, layout);
       d.logs = new LogStreamer(task, client::sendLogs, LogStreamer.Limits.defaults(), o.clock());

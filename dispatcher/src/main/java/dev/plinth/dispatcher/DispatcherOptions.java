@@ -13,6 +13,7 @@ import dev.plinth.dispatcher.report.Backoff;
 import dev.plinth.dispatcher.report.StateLayout;
 import dev.plinth.dispatcher.runner.LocalRunner;
 import dev.plinth.dispatcher.runner.StepRunner;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,6 +37,8 @@ import java.util.random.RandomGenerator;
  * @param clock the clock events are stamped with
  * @param random jitter source
  * @param disks the machine's disks, for {@code target-disk} and {@code all-disks}
+ * @param webhookHttp one HTTP client for the webhook shared by many simulated machines in one JVM,
+ *     or null (a real machine) to build one from the task; a task with a CA bundle gets its own
  */
 public record DispatcherOptions(
     Path stateDir,
@@ -49,7 +52,8 @@ public record DispatcherOptions(
     Duration requestTimeout,
     Clock clock,
     RandomGenerator random,
-    TaskResolver.Disks disks) {
+    TaskResolver.Disks disks,
+    HttpClient webhookHttp) {
 
   public DispatcherOptions {
     Objects.requireNonNull(stateDir, "stateDir");
@@ -109,6 +113,7 @@ public record DispatcherOptions(
     private Clock clock = Clock.systemUTC();
     private RandomGenerator random = RandomGenerator.getDefault();
     private TaskResolver.Disks disks = () -> DiskInventory.system().disks();
+    private HttpClient webhookHttp;
 
     private Builder(Path stateDir, TaskSupplier task, Function<RunContext, StepRunner> runner) {
       this.stateDir = stateDir;
@@ -161,6 +166,12 @@ public record DispatcherOptions(
       return this;
     }
 
+    /** See {@link DispatcherOptions#webhookHttp()}: for simulations only. */
+    public Builder webhookHttp(HttpClient h) {
+      this.webhookHttp = h;
+      return this;
+    }
+
     public DispatcherOptions build() {
       return new DispatcherOptions(
           stateDir,
@@ -174,7 +185,8 @@ public record DispatcherOptions(
           requestTimeout,
           clock,
           random,
-          disks);
+          disks,
+          webhookHttp);
     }
   }
 }

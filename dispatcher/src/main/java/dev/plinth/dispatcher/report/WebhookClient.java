@@ -69,17 +69,33 @@ public final class WebhookClient {
   private volatile Duration offset = Duration.ZERO;
 
   public WebhookClient(Task task, Clock clock, Duration requestTimeout) {
+    this(task, clock, requestTimeout, null);
+  }
+
+  /**
+   * A client that posts through {@code shared} when it is not null and the task names no CA bundle.
+   * A real machine runs one dispatcher and builds its own client from the task; a simulation of a
+   * thousand machines in one JVM passes one client, since each JDK client keeps a selector thread
+   * and its own connection pool. A task with a CA bundle always gets its own client, so that the
+   * bundle is what its TLS trusts.
+   */
+  public WebhookClient(Task task, Clock clock, Duration requestTimeout, HttpClient shared) {
     this.url = URI.create(task.controller().webhook());
     this.token = task.credentials().jobToken();
     this.key = task.credentials().hmacKey();
     this.clock = clock;
     this.requestTimeout = requestTimeout;
+    this.http =
+        shared != null && task.caBundle() == null ? shared : ownClient(task, requestTimeout);
+  }
+
+  private static HttpClient ownClient(Task task, Duration requestTimeout) {
     HttpClient.Builder b =
         HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(requestTimeout);
     if (task.caBundle() != null) {
       b.sslContext(sslContext(task.caBundle()));
     }
-    this.http = b.build();
+    return b.build();
   }
 
   /** Sends one event and says what happened; never throws for network trouble. */

@@ -89,6 +89,23 @@ class WebhookClientTest {
   }
 
   @Test
+  void aSharedClientCarriesThePosts() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+    java.net.http.HttpClient shared =
+        java.net.http.HttpClient.newBuilder()
+            .executor(
+                r -> {
+                  ran.incrementAndGet();
+                  Thread.ofVirtual().start(r);
+                })
+            .build();
+    status.set(202);
+    WebhookClient c = new WebhookClient(task(), Clock.systemUTC(), Duration.ofSeconds(5), shared);
+    assertThat(c.send(event()).outcome()).isEqualTo(WebhookClient.Outcome.ACKED);
+    assertThat(ran).as("the shared client's executor ran the exchange").hasPositiveValue();
+  }
+
+  @Test
   void unreachableControllerIsRetried() throws Exception {
     Task t = task();
     server.stop(0);

@@ -64,6 +64,14 @@ public final class SimulatedFleet implements AutoCloseable {
   private final BmcSimulator sim;
   private final Path dir;
   private final HttpClient http = HttpClient.newHttpClient();
+  // One webhook client for every simulated machine, as the dispatchers' own (HTTP/1.1, 15 s connect
+  // timeout): a JDK client per machine costs a selector thread and a pool each, which is the
+  // harness's cost, not the controller's.
+  private final HttpClient webhookHttp =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(15))
+          .build();
   private final Semaphore running;
   private final Map<String, Thread> current = new ConcurrentHashMap<>();
 
@@ -202,6 +210,7 @@ public final class SimulatedFleet implements AutoCloseable {
               .retryDelay(Duration.ofMillis(200))
               .heartbeatInterval(Duration.ofSeconds(5))
               .drainTimeout(Duration.ofMinutes(5))
+              .webhookHttp(webhookHttp)
               .disks(
                   () ->
                       List.of(
