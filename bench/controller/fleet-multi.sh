@@ -32,8 +32,11 @@ trap cleanup EXIT
 "$JAVA_HOME/bin/javac" -d "$work/fb" -cp "$JAR" bench/controller/FleetBench.java
 fb() { "$JAVA" -XX:+UseSerialGC -Xss512k -cp "$JAR:$work/fb" FleetBench "$@"; }
 fb maintenance-iso "$work/maintenance.iso"
-free() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-pa=$(free); pb=$(free); lb=$(free)
+free() { python3 bench/controller/free-port.py; }  # P and P + 1 free: serve's data plane is on P + 1
+pa=$(free); pb=$(free)
+while [ $((pb - pa)) -ge -1 ] && [ $((pb - pa)) -le 1 ]; do pb=$(free); done
+lb=$(free)
+while [ "$lb" = "$pa" ] || [ "$lb" = $((pa + 1)) ] || [ "$lb" = "$pb" ] || [ "$lb" = $((pb + 1)) ]; do lb=$(free); done
 # Both controllers share the secret key and the admin token (docs/operations.md, Several controllers).
 token="plinth_$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
 head -c 32 /dev/urandom >"$work/secret.key"

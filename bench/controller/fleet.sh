@@ -23,7 +23,7 @@ FJAR=${FLEET_JAR:-$JAR}
 "$JAVA_HOME/bin/javac" -d "$work/fb" -cp "$FJAR" "${FLEET_BENCH:-bench/controller/FleetBench.java}"
 fb() { "$JAVA" -XX:+UseSerialGC -Xss512k -cp "$FJAR:$work/fb" FleetBench "$@"; }
 fb maintenance-iso "$work/var/media/maintenance.iso"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(python3 bench/controller/free-port.py)
 # shellcheck disable=SC2086
 PLINTH_JOBS_MAX_ACTIVE=$N "$JAVA" $OPTS -jar "$JAR" serve --listen 127.0.0.1:$port \
   --data "$work/var" >"$work/serve.log" 2>&1 &

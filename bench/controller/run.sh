@@ -14,7 +14,7 @@ OPTS=${PLINTH_JAVA_OPTS:--XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1}
 work=$(mktemp -d -t plinth-bench.XXXXXX)
 trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(python3 bench/controller/free-port.py)
 t0=$(date +%s%N)
 # shellcheck disable=SC2086
 "$JAVA" $OPTS -jar "$JAR" serve --listen 127.0.0.1:$port --data "$work/var" >"$work/serve.log" 2>&1 &

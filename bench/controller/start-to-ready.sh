@@ -36,7 +36,7 @@ done
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 tick=$(getconf CLK_TCK)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(python3 bench/controller/free-port.py)
 
 # One start of checkout $1 (index $2): prints "healthz_s readyz_s cpu_s".
 start() {

@@ -22,7 +22,7 @@ for r in $(seq 1 "$ROUNDS"); do
   for jar in "${JARS[@]}"; do
     d="$work/r$r-$(basename "$(dirname "$jar")")"
     mkdir -p "$d"
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    port=$(python3 bench/controller/free-port.py)
     # shellcheck disable=SC2086
     PLINTH_JOBS_MAX_ACTIVE=1 "$JAVA" $OPTS ${SERVE_EXTRA:-} -jar "$jar" serve --listen 127.0.0.1:$port \
       --data "$d/var" >"$d/serve.log" 2>&1 &
