@@ -194,7 +194,91 @@ public final class FleetBench {
           polls,
           cpuTicks(ProcessHandle.current().pid()) / 100.0);
       fleet.errors.forEach((b, e) -> System.out.println("fleet error " + b + ": " + e));
+      // -Dphases=DIR: after the figures above, read every job's events and write where each job's
+      // time went (DIR/PREFIXphases.txt, the raw events in DIR/PREFIXevents.jsonl). Off by
+      // default: these reads come after the span but before fleet.sh reads serve's CPU.
+      String phases = System.getProperty("phases");
+      if (phases != null) {
+        phases(http, base, token, ended, Path.of(phases), prefix);
+      }
     }
+  }
+
+  /**
+   * Each job's timeline: created, then its events in stored order (heartbeats left out), each
+   * labelled by type (job.state by its target state, dispatcher step events by their step). A phase
+   * is the time from one label to the next; printed per phase as median and p90 over the jobs, with
+   * how many jobs had it. For dispatcher events, the webhook's delay: stored at minus the
+   * dispatcher's own {@code time}.
+   */
+  static void phases(HttpClient http, String base, String token, List<JsonNode> ended, Path dir,
+      String prefix) throws Exception {
+    Files.createDirectories(dir);
+    Map<String, List<Long>> phase = new java.util.LinkedHashMap<>();
+    Map<String, List<Long>> delay = new java.util.LinkedHashMap<>();
+    StringBuilder raw = new StringBuilder();
+    for (JsonNode j : ended) {
+      String id = j.path("id").asText();
+      List<JsonNode> evs = new ArrayList<>();
+      String after = null;
+      while (true) {
+        JsonNode page =
+            get(http, base, token,
+                "/api/v1/jobs/" + id + "/events?limit=500" + (after == null ? "" : "&after=" + after));
+        page.path("items").forEach(evs::add);
+        after = page.path("next").isNull() || page.path("next").isMissingNode()
+            ? null : page.path("next").asText();
+        if (after == null || page.path("items").size() < 500) {
+          break;
+        }
+      }
+      raw.append("{\"job\":\"").append(id).append("\",\"createdAt\":\"")
+          .append(j.path("createdAt").asText()).append("\",\"events\":")
+          .append(JSON.writeValueAsString(evs)).append("}\n");
+      String prev = "created";
+      Instant prevAt = Instant.parse(j.path("createdAt").asText());
+      for (JsonNode e : evs) {
+        String type = e.path("type").asText();
+        if (type.equals("heartbeat")) {
+          continue;
+        }
+        String label =
+            switch (type) {
+              case "job.state" -> "state:" + e.path("data").path("to").asText();
+              case "step.started", "step.succeeded", "step.failed" ->
+                  type + ":" + e.path("step").asText(e.path("data").path("step").asText());
+              default -> type;
+            };
+        Instant at = Instant.parse(e.path("at").asText());
+        phase.computeIfAbsent(prev + " -> " + label, k -> new ArrayList<>())
+            .add(Duration.between(prevAt, at).toMillis());
+        JsonNode time = e.path("data").path("time");
+        if (time.isTextual() && !type.equals("job.state")) {
+          delay.computeIfAbsent(type, k -> new ArrayList<>())
+              .add(Duration.between(Instant.parse(time.asText()), at).toMillis());
+        }
+        prev = label;
+        prevAt = at;
+      }
+      Instant f = Instant.parse(j.path("finishedAt").asText());
+      phase.computeIfAbsent("total (created -> finishedAt)", k -> new ArrayList<>())
+          .add(Duration.between(Instant.parse(j.path("createdAt").asText()), f).toMillis());
+    }
+    Files.writeString(dir.resolve(prefix + "events.jsonl"), raw);
+    StringBuilder out = new StringBuilder();
+    out.append(String.format(Locale.ROOT, "# %d jobs; ms: median p90 max jobs%n", ended.size()));
+    phase.forEach((k, v) -> out.append(row("phase " + k, v)));
+    delay.forEach((k, v) -> out.append(row("webhook delay (stored - dispatcher time) " + k, v)));
+    Files.writeString(dir.resolve(prefix + "phases.txt"), out);
+    System.err.print(out);
+  }
+
+  static String row(String name, List<Long> v) {
+    List<Long> s = new ArrayList<>(v);
+    s.sort(null);
+    return String.format(
+        Locale.ROOT, "%-90s %8d %8d %8d %5d%n", name, s.get(s.size() / 2), s.get(s.size() * 9 / 10),
+        s.getLast(), s.size());
   }
 
   static String demoRecipe() throws java.io.IOException {
