@@ -344,6 +344,8 @@ final class DefaultRedfishClient implements RedfishClient {
   @Override
   public PowerState waitForPowerState(PowerState want, Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);
+    long start = System.nanoTime();
+    long interval = calls.transport().options().pollInterval().toNanos();
     while (true) {
       PowerState now = powerState();
       if (now == want) {
@@ -355,8 +357,20 @@ final class DefaultRedfishClient implements RedfishClient {
             "GET " + systemLink,
             "PowerState is " + now + ", not " + want + " after " + Calls.pretty(timeout));
       }
-      Transport.sleep(calls.transport().options().pollInterval());
+      Transport.sleep(Duration.ofNanos(untilNextPoll(System.nanoTime() - start, interval)));
     }
+  }
+
+  /**
+   * How long to sleep, {@code elapsed} into a wait, until the next poll: polls go out every {@code
+   * interval} from the start of the wait, not an interval after the previous answer, so that a slow
+   * answer (a busy BMC, or a controller driving many BMCs at once) does not push every later poll
+   * back by its own latency. Never less than half an interval: a BMC slower than the interval is
+   * not polled back to back.
+   */
+  static long untilNextPoll(long elapsed, long interval) {
+    long next = (elapsed / interval + 1) * interval;
+    return Math.max(next - elapsed, interval / 2);
   }
 
   @Override
