@@ -355,6 +355,9 @@ class QemuProvisioningIT {
       if (FINAL.contains(state)) {
         fail("job " + id + " ended " + state + " before " + type + " " + step + ": " + job(id));
       }
+      if (panicked(m)) {
+        fail("the guest's kernel panicked before " + type + " " + step + "\nconsole:\n" + tail(m));
+      }
       Thread.sleep(500);
     }
     fail(
@@ -382,9 +385,21 @@ class QemuProvisioningIT {
       if (FINAL.contains(state)) {
         return state;
       }
+      if (panicked(m)) {
+        // Nothing will call back: say so now rather than after the job's Booting limit.
+        return "still " + state + ", and the guest's kernel panicked\n" + tail(m);
+      }
       Thread.sleep(1000);
     }
     return "still " + state + " after " + timeout + "\n" + tail(m);
+  }
+
+  static boolean panicked(QemuMachine m) {
+    try {
+      return m != null && m.serialText().contains("Kernel panic - not syncing");
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   static String tail(QemuMachine m) {

@@ -123,7 +123,15 @@ public final class QemuMachine implements Hardware {
         List.of(
             o.qemu(),
             "-machine",
-            "q35,accel=tcg",
+            "q35",
+            // One TCG thread for all vCPUs. With multi-threaded TCG (QEMU 7.2's default for
+            // x86 on x86) a Debian 13 guest with 2 vCPUs sometimes died while systemd started:
+            // a kernel oops at a static branch (`66 90`) in kmem_cache_free, executed while the
+            // other vCPU patched it (CI, 2026-12-06). Cross-modifying code between vCPU threads
+            // is the emulator's race; a single thread cannot have it. It costs about 15 s of a
+            // 35 s maintenance OS boot (docs/redfish.md, "QEMU-backed BMCs").
+            "-accel",
+            "tcg,thread=single",
             "-m",
             String.valueOf(o.memoryMib()),
             "-smp",

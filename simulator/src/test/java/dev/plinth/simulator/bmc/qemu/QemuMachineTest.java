@@ -48,7 +48,8 @@ class QemuMachineTest {
             new Hardware.Identity("PLINTH-1,2", "0e9f3bd2-8f5a-4b47-9a8b-0f4a8b1b2c3d"));
     String line = String.join(" ", c);
     assertThat(line)
-        .startsWith("qemu-system-x86_64 -machine q35,accel=tcg -m 3072 -smp 2 -nodefaults")
+        .startsWith(
+            "qemu-system-x86_64 -machine q35 -accel tcg,thread=single -m 3072 -smp 2 -nodefaults")
         .contains(" -S -no-shutdown ")
         .doesNotContain("-no-reboot")
         .contains("-bios /usr/share/ovmf/OVMF.fd")
