@@ -5,6 +5,9 @@
 
 package dev.plinth.registry;
 
+import dev.plinth.registry.api.Digest;
+import dev.plinth.registry.api.Reference;
+import dev.plinth.registry.api.RepositoryName;
 import dev.plinth.registry.auth.Authenticator;
 import dev.plinth.registry.auth.TokenSigner;
 import dev.plinth.registry.dataplane.DataPlane;
@@ -39,14 +42,23 @@ final class DefaultRegistry implements Registry {
   private final DataPlane dataPlane;
   private final Maintenance maintenance;
   private final Transfer transfer;
+  private final RepositoryStore repos;
+  private final BlobStore blobs;
   private java.util.concurrent.ScheduledExecutorService scheduler;
 
   private DefaultRegistry(
-      V2Service v2, DataPlane dataPlane, Maintenance maintenance, Transfer transfer) {
+      V2Service v2,
+      DataPlane dataPlane,
+      Maintenance maintenance,
+      Transfer transfer,
+      RepositoryStore repos,
+      BlobStore blobs) {
     this.v2 = v2;
     this.dataPlane = dataPlane;
     this.maintenance = maintenance;
     this.transfer = transfer;
+    this.repos = repos;
+    this.blobs = blobs;
   }
 
   static Registry start(Registry.Builder b) throws IOException {
@@ -90,7 +102,7 @@ final class DefaultRegistry implements Registry {
     Maintenance m = new Maintenance(layout, blobs, repos, uploads);
     m.cleanStaging(java.time.Duration.ofHours(1));
     Transfer t = new Transfer(blobs, repos, driver);
-    DefaultRegistry r = new DefaultRegistry(v2, dp, m, t);
+    DefaultRegistry r = new DefaultRegistry(v2, dp, m, t, repos, blobs);
     if (b.gcEvery != null) {
       r.schedule(b.gcEvery, b.gcGrace, b.uploadExpiry, List.copyOf(b.retention));
     }
@@ -167,6 +179,24 @@ final class DefaultRegistry implements Registry {
   @Override
   public Transfer transfer() {
     return transfer;
+  }
+
+  @Override
+  public Optional<String> manifestDigest(String repository, String reference) {
+    // As the manifest endpoint's GET and HEAD: the name and reference parse as the route does
+    // (a tag outside the grammar is a 404), then the reference must resolve to a manifest this
+    // repository holds whose bytes are stored.
+    RepositoryName name = RepositoryName.parse(repository);
+    if (reference.indexOf(':') < 0 && !Reference.Tag.isValid(reference)) {
+      return Optional.empty();
+    }
+    Optional<Digest> d = repos.resolve(name, Reference.parse(reference));
+    if (d.isEmpty()
+        || repos.manifestMediaType(name, d.get()).isEmpty()
+        || blobs.stat(d.get()).isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(d.get().toString());
   }
 
   @Override

@@ -40,6 +40,19 @@ public interface Registry extends AutoCloseable {
   /** Import and export of OCI image layouts. */
   Transfer transfer();
 
+  /**
+   * The digest of the manifest that {@code reference} (a tag or a digest) names in {@code
+   * repository} now: what {@code HEAD /v2/<repository>/manifests/<reference>} answers in its {@code
+   * Docker-Content-Digest} header, asked in process and without the HTTP API's authorization (the
+   * caller is the controller itself). Empty where that request answers 404 (no such repository,
+   * tag, manifest or digest, or a tag outside the grammar).
+   *
+   * @throws dev.plinth.registry.api.RegistryException with the code the HTTP API answers otherwise
+   *     (an invalid repository name or digest: 400)
+   * @throws java.io.UncheckedIOException when the storage cannot be read
+   */
+  Optional<String> manifestDigest(String repository, String reference);
+
   @Override
   void close();
 

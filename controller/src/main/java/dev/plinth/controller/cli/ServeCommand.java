@@ -8,6 +8,7 @@ package dev.plinth.controller.cli;
 import dev.plinth.controller.BuildInfo;
 import dev.plinth.controller.Layout;
 import dev.plinth.controller.app.Controller;
+import dev.plinth.controller.app.EmbeddedRegistryResolver;
 import dev.plinth.controller.app.RegistryMaintenanceRoutes;
 import dev.plinth.controller.config.ConfigException;
 import dev.plinth.controller.config.ConfigLoader;
@@ -133,7 +134,11 @@ final class ServeCommand implements Callable<Integer> {
               new Controller.Parts(
                   new RedfishBmcDriver(),
                   new RecipesModuleCheck(),
-                  null,
+                  // Submissions pin tags by asking the embedded registry's store in process (no
+                  // loopback HEAD per image); an external registry keeps the controller's HTTP one.
+                  c.externalRegistry()
+                      ? null
+                      : new EmbeddedRegistryResolver(() -> started(starting)),
                   EngineSettings.of(c, System.getProperties()),
                   java.time.InstantSource.system(),
                   List.of(
