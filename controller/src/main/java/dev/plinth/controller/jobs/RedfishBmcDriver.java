@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.plinth.controller.redfish.BmcEndpoint;
 import dev.plinth.controller.redfish.BootMode;
 import dev.plinth.controller.redfish.Credentials;
+import dev.plinth.controller.redfish.DiscoveryCache;
 import dev.plinth.controller.redfish.MediaSlot;
 import dev.plinth.controller.redfish.PowerAction;
 import dev.plinth.controller.redfish.PowerState;
@@ -30,6 +31,12 @@ public final class RedfishBmcDriver implements BmcDriver {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private final RedfishOptions options;
+
+  /**
+   * A job's second session to a BMC (the return to disk) reuses what its first discovered, where
+   * the BMC and its system prove the same (see {@link DiscoveryCache}).
+   */
+  private final DiscoveryCache discovery = DiscoveryCache.defaults();
 
   public RedfishBmcDriver(RedfishOptions options) {
     this.options = options;
@@ -58,7 +65,8 @@ public final class RedfishBmcDriver implements BmcDriver {
                     new BmcEndpoint(t.name(), t.url(), null),
                     new Credentials(t.username(), t.password()),
                     tls,
-                    options));
+                    options,
+                    discovery));
     return new Session() {
       /**
        * The slots as the first {@link #bootedWith} read them, for the next ones in this session

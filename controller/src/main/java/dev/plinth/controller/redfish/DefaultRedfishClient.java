@@ -64,6 +64,19 @@ final class DefaultRedfishClient implements RedfishClient {
 
   static RedfishClient connect(
       BmcEndpoint endpoint, Credentials credentials, TlsPolicy tls, RedfishOptions options) {
+    return connect(endpoint, credentials, tls, options, null);
+  }
+
+  /**
+   * @param discovery what earlier logins to this BMC found, reused where the fresh service root and
+   *     system show it is the same BMC and system ({@link DiscoveryCache}), or null to discover all
+   */
+  static RedfishClient connect(
+      BmcEndpoint endpoint,
+      Credentials credentials,
+      TlsPolicy tls,
+      RedfishOptions options,
+      DiscoveryCache discovery) {
     Transport t = new Transport(endpoint, credentials, tls, options);
     Calls calls = new Calls(t);
     ServiceRoot root = t.serviceRoot().as(ServiceRoot.class);
@@ -89,6 +102,20 @@ final class DefaultRedfishClient implements RedfishClient {
         throw new RedfishUnsupportedException(
             endpoint.name(), "GET /redfish/v1/", "the service root lists no Systems");
       }
+      String key = discovery == null ? null : DiscoveryCache.key(endpoint, credentials);
+      DiscoveryCache.Known known = key == null ? null : discovery.get(key);
+      if (known != null) {
+        // Used once: dropped now, put back below when it proved to be the same BMC and system.
+        discovery.forget(key);
+        ComputerSystem system = sameSystem(calls, root, known);
+        if (system != null) {
+          calls.quirks(Quirks.of(root, system, known.manager()));
+          DefaultRedfishClient c =
+              new DefaultRedfishClient(calls, root, system, known.systemIds(), known.manager());
+          discovery.put(key, known);
+          return c;
+        }
+      }
       List<ComputerSystem> systems = new ArrayList<>();
       for (ODataId m : calls.get(root.systems().id(), Collection.class).members()) {
         systems.add(calls.get(m.id(), ComputerSystem.class));
@@ -100,11 +127,55 @@ final class DefaultRedfishClient implements RedfishClient {
               : calls.get(system.managedBy().get(0).id(), Manager.class);
       calls.quirks(Quirks.of(root, system, manager));
       List<String> ids = systems.stream().map(ComputerSystem::id).toList();
-      return new DefaultRedfishClient(calls, root, system, ids, manager);
+      DefaultRedfishClient c = new DefaultRedfishClient(calls, root, system, ids, manager);
+      if (key != null) {
+        discovery.put(
+            key,
+            new DiscoveryCache.Known(
+                root.uuid(),
+                root.systems().id(),
+                List.copyOf(ids),
+                system.odataId(),
+                system.id(),
+                system.uuid(),
+                manager,
+                discovery.now()));
+      }
+      return c;
     } catch (RuntimeException e) {
       t.logout();
       throw e;
     }
+  }
+
+  /**
+   * The system read afresh at the link an earlier discovery found, when the service root and that
+   * system show the same BMC (root UUID and Systems link) and the same system (Id, UUID, first
+   * manager); null when anything differs or the link is gone (404), for a full discovery.
+   */
+  private static ComputerSystem sameSystem(
+      Calls calls, ServiceRoot root, DiscoveryCache.Known known) {
+    if (!java.util.Objects.equals(root.uuid(), known.rootUuid())
+        || !known.systemsLink().equals(root.systems().id())) {
+      return null;
+    }
+    ComputerSystem system;
+    try {
+      system = calls.get(known.systemLink(), ComputerSystem.class);
+    } catch (RedfishHttpException e) {
+      if (e.status() == 404) {
+        return null;
+      }
+      throw e;
+    }
+    String managerLink = system.managedBy().isEmpty() ? null : system.managedBy().get(0).id();
+    String knownManager = known.manager() == null ? null : known.manager().odataId();
+    boolean same =
+        known.systemLink().equals(system.odataId())
+            && java.util.Objects.equals(known.systemId(), system.id())
+            && java.util.Objects.equals(known.systemUuid(), system.uuid())
+            && java.util.Objects.equals(managerLink, knownManager);
+    return same ? system : null;
   }
 
   private static ComputerSystem pick(BmcEndpoint endpoint, List<ComputerSystem> systems) {
