@@ -14,6 +14,7 @@ public final class Main {
 
   public static void main(String[] args) {
     JsonLogging.install();
+    PlinthCommand.warmUp(args);
     System.exit(PlinthCommand.commandLineFor(args).execute(args));
   }
 }

@@ -43,6 +43,16 @@ public final class PlinthCommand implements Runnable {
   }
 
   /**
+   * Starts the work {@code args}' command needs whatever its options say on another core, before
+   * its command line is parsed; only {@code serve} has any (see {@code ServeCommand.warmUp}).
+   */
+  public static void warmUp(String... args) {
+    if (args.length > 0 && "serve".equals(args[0])) {
+      ServeCommand.warmUp();
+    }
+  }
+
+  /**
    * A command line for {@code args}. When the first argument names one of the subcommands, the root
    * holds that subcommand only: picocli then builds one command's model instead of the whole tree's
    * (which took a third of the main thread's CPU before {@code serve} was ready). Anything else

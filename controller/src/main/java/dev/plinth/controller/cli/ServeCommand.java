@@ -88,14 +88,37 @@ final class ServeCommand implements Callable<Integer> {
               + " cross the network in clear.")
   boolean allowPlainHttp;
 
+  private static final java.util.concurrent.atomic.AtomicBoolean WARMING =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * Starts, once, on another core, what {@code serve} needs whatever its options say: Helidon's
+   * service discovery (a classpath-wide metadata scan when routing is first built) and the Redfish
+   * driver's JSON mapper (Jackson's class initialization). {@code Main} calls it before picocli
+   * parses the command line (picocli's classes are too old for the AOT cache and load from its jar
+   * at every start), so the two overlap; {@link #call} calls it too, a no-op then.
+   */
+  static void warmUp() {
+    if (WARMING.compareAndSet(false, true)) {
+      Thread.ofPlatform()
+          .daemon()
+          .name("plinth-serve-warm")
+          .start(
+              () -> {
+                io.helidon.webserver.http.HttpRouting.builder();
+                try {
+                  Class.forName(
+                      RedfishBmcDriver.class.getName(), true, ServeCommand.class.getClassLoader());
+                } catch (ClassNotFoundException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+    }
+  }
+
   @Override
   public Integer call() throws IOException, InterruptedException {
-    // Helidon discovers its services (a classpath-wide metadata scan) when routing is first built:
-    // done here on another core while the data directory, the database and the registry open.
-    Thread.ofPlatform()
-        .daemon()
-        .name("plinth-helidon-warm")
-        .start(() -> io.helidon.webserver.http.HttpRouting.builder());
+    warmUp();
     PlinthConfig c = effectiveConfig();
     Layout layout = new Layout(c.dataDir()).create();
     SqliteNative.useCacheIn(layout.nativeLibs());
