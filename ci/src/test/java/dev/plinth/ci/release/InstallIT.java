@@ -120,7 +120,7 @@ class InstallIT {
     pb.environment().put("PLINTH_LISTEN", "127.0.0.1:" + port);
     Process serve = pb.start();
     try {
-      HttpResponse<String> health = awaitHealthy(serve, port);
+      HttpResponse<String> health = awaitHealthy(serve, port, root.resolve("serve.log"));
       assertThat(health.statusCode()).isEqualTo(200);
       Path token = state.resolve("admin.token");
       assertThat(token).isRegularFile();
@@ -176,7 +176,8 @@ class InstallIT {
     assertThat(out).as(out).doesNotContain("plinth.service:");
   }
 
-  private static HttpResponse<String> awaitHealthy(Process serve, int port) throws Exception {
+  private static HttpResponse<String> awaitHealthy(Process serve, int port, Path log)
+      throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     HttpRequest req =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
@@ -184,7 +185,11 @@ class InstallIT {
             .build();
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (true) {
-      assertThat(serve.isAlive()).as("plinth serve exited: see its log").isTrue();
+      if (!serve.isAlive()) {
+        assertThat(serve.isAlive())
+            .as("plinth serve exited; its log:%n%s", Files.readString(log))
+            .isTrue();
+      }
       try {
         return http.send(req, HttpResponse.BodyHandlers.ofString());
       } catch (IOException e) {
@@ -196,9 +201,21 @@ class InstallIT {
     }
   }
 
+  /**
+   * A port P with P + 1 free too: serve puts its data plane on the port after the API's, so a
+   * random P alone made serve exit with "Address already in use" on a busy machine (CI,
+   * 2026-12-06).
+   */
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+    for (int i = 0; ; i++) {
+      try (ServerSocket s = new ServerSocket(0);
+          ServerSocket next = new ServerSocket(s.getLocalPort() + 1)) {
+        return s.getLocalPort();
+      } catch (IOException e) {
+        if (i >= 50) {
+          throw e;
+        }
+      }
     }
   }
 }
