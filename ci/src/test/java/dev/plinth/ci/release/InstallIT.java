@@ -208,9 +208,10 @@ class InstallIT {
    */
   private static int freePort() throws IOException {
     for (int i = 0; ; i++) {
-      try (ServerSocket s = new ServerSocket(0);
-          ServerSocket next = new ServerSocket(s.getLocalPort() + 1)) {
-        return s.getLocalPort();
+      try (ServerSocket s = new ServerSocket(0)) {
+        int p = s.getLocalPort();
+        new ServerSocket(p + 1).close();
+        return p;
       } catch (IOException e) {
         if (i >= 50) {
           throw e;
